@@ -1,0 +1,8 @@
+module github.com/posflow/posflow
+
+go 1.26
+
+require (
+	github.com/google/go-cmp v0.7.0 // indirect
+	github.com/moov-io/bertlv v0.1.0 // indirect
+)
