@@ -1,0 +1,60 @@
+package mac
+
+import (
+	"crypto/cipher"
+	"crypto/des"
+)
+
+// Alg3 returns MAC algorithm 3 of ISO/IEC 9797-1:2011, the retail MAC of
+// ANSI X9.19, over data padded with p. key is 16 bytes: K (bytes 0–7)
+// chains every block with single DES and K′ (bytes 8–15) enters the output
+// transformation G = E(K, D(K′, Hq)). The result is 8 bytes; callers
+// truncate it (ANSI X9.24-1 DUKPT uses the leftmost 4).
+//
+// A key of any other length returns a [KeySizeError]. Alg3 panics if p is
+// not a padding method.
+func Alg3(key, data []byte, p Padding) ([]byte, error) {
+	return AppendAlg3(nil, key, data, p)
+}
+
+// AppendAlg3 is like [Alg3] but appends the MAC to dst. Apart from the
+// two DES key schedules it does not allocate when dst has room for 8
+// bytes.
+func AppendAlg3(dst, key, data []byte, p Padding) ([]byte, error) {
+	p.check()
+	if len(key) != 16 {
+		return dst, KeySizeError(len(key))
+	}
+	k, err := des.NewCipher(key[:8])
+	if err != nil {
+		return dst, err
+	}
+	k2, err := des.NewCipher(key[8:])
+	if err != nil {
+		return dst, err
+	}
+	return appendAlg3(dst, k, k2, data, p), nil
+}
+
+func appendAlg3(dst []byte, k, k2 cipher.Block, data []byte, p Padding) []byte {
+	dst, state := grow(dst, k.BlockSize())
+	chain(k, state, data, p)
+	k2.Decrypt(state, state)
+	k.Encrypt(state, state)
+	return dst
+}
+
+// VerifyAlg3 checks tag, the leftmost bytes of an [Alg3] MAC, in constant
+// time. It returns a [KeySizeError] for a bad key, a [TagSizeError] if tag
+// is shorter than [MinTagSize] or longer than 8 bytes, and [ErrMismatch] if
+// it does not verify.
+func VerifyAlg3(key, data []byte, p Padding, tag []byte) error {
+	if err := checkTag(tag, des.BlockSize); err != nil {
+		return err
+	}
+	m, err := AppendAlg3(make([]byte, 0, des.BlockSize), key, data, p)
+	if err != nil {
+		return err
+	}
+	return compare(m, tag)
+}
