@@ -55,8 +55,8 @@ var (
 	ErrMAC = errors.New("dukpt: MAC mismatch")
 
 	// ErrDataLength reports data that is empty or not a whole number of
-	// cipher blocks, or an IV of the wrong length.
-	ErrDataLength = errors.New("dukpt: data is not a whole number of blocks")
+	// cipher blocks, or an IV that is not one block.
+	ErrDataLength = errors.New("dukpt: invalid data or IV length")
 )
 
 // KeyLengthError reports a key of the wrong length. It never holds key
