@@ -7,26 +7,46 @@ import (
 )
 
 // Sentinel errors. Every error returned by this package matches one of
-// them with [errors.Is], except errors returned by [Config.Rand], which are
-// wrapped.
+// them with [errors.Is]; an error from [Config.Rand] is wrapped inside
+// [ErrRandom].
 var (
-	ErrFormat         = errors.New("pinblock: unsupported format")
-	ErrKeySize        = errors.New("pinblock: invalid key size")
-	ErrCipher         = errors.New("pinblock: block cipher does not fit the format")
-	ErrPINLength      = errors.New("pinblock: PIN length out of range")
-	ErrPINDigit       = errors.New("pinblock: PIN digit out of range")
-	ErrPANLength      = errors.New("pinblock: PAN length out of range")
-	ErrPANDigit       = errors.New("pinblock: PAN contains a non-digit")
-	ErrBlockSize      = errors.New("pinblock: invalid PIN block size")
-	ErrControl        = errors.New("pinblock: control field does not match the format")
-	ErrFill           = errors.New("pinblock: fill digit not allowed by the format")
-	ErrTranslation    = errors.New("pinblock: translation not permitted")
-	ErrRandom         = errors.New("pinblock: random source unusable")
-	ErrPVKI           = errors.New("pinblock: PVKI out of range")
+	// ErrFormat: the format is not 0–4, or the operation is not defined
+	// for it (Encode and Decode of format 4).
+	ErrFormat = errors.New("pinblock: unsupported format")
+	// ErrKeySize: a key of the wrong length for the format or operation.
+	ErrKeySize = errors.New("pinblock: invalid key size")
+	// ErrCipher: a cipher.Block whose block size does not fit the format.
+	ErrCipher = errors.New("pinblock: block cipher does not fit the format")
+	// ErrPINLength: a PIN (or a length nibble) outside 4 to 12 digits.
+	ErrPINLength = errors.New("pinblock: PIN length out of range")
+	// ErrPINDigit: a PIN character or nibble that is not a decimal digit.
+	ErrPINDigit = errors.New("pinblock: PIN digit out of range")
+	// ErrPANLength: a PAN outside MinPANLength to MaxPANLength digits.
+	ErrPANLength = errors.New("pinblock: PAN length out of range")
+	// ErrPANDigit: a PAN character that is not a decimal digit.
+	ErrPANDigit = errors.New("pinblock: PAN contains a non-digit")
+	// ErrBlockSize: a PIN block or field of the wrong length.
+	ErrBlockSize = errors.New("pinblock: invalid PIN block size")
+	// ErrControl: the control nibble is not the expected format.
+	ErrControl = errors.New("pinblock: control field does not match the format")
+	// ErrFill: a fill or padding nibble the format does not allow.
+	ErrFill = errors.New("pinblock: fill digit not allowed by the format")
+	// ErrTranslation: a translation ISO 9564-1 does not permit.
+	ErrTranslation = errors.New("pinblock: translation not permitted")
+	// ErrRandom: Config.Rand failed or yielded no usable bytes.
+	ErrRandom = errors.New("pinblock: random source unusable")
+	// ErrPVKI: a PIN verification key index outside 0 to 9.
+	ErrPVKI = errors.New("pinblock: PVKI out of range")
+	// ErrDecimalization: a decimalisation table that is not 16 decimal
+	// digits.
 	ErrDecimalization = errors.New("pinblock: invalid decimalisation table")
+	// ErrValidationData: IBM 3624 validation data that is not 16
+	// hexadecimal digits.
 	ErrValidationData = errors.New("pinblock: invalid validation data")
-	ErrOffset         = errors.New("pinblock: invalid PIN offset or PVV")
-	ErrMismatch       = errors.New("pinblock: PIN verification failed")
+	// ErrOffset: a malformed IBM 3624 offset or Visa PVV.
+	ErrOffset = errors.New("pinblock: invalid PIN offset or PVV")
+	// ErrMismatch: a well-formed PIN that does not verify.
+	ErrMismatch = errors.New("pinblock: PIN verification failed")
 )
 
 // A SyntaxError reports malformed input: which field, at which position,

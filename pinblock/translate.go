@@ -8,9 +8,11 @@ import "crypto/cipher"
 // pan is the account the block belongs to and is used by whichever of the
 // two formats binds it (0, 3 and 4).
 //
-// Following ISO 9564-1 and PCI PIN Security Requirement 3, a block of a
-// format that binds the PAN (0, 3, 4) is never translated to a format
-// that does not (1, 2): Translate returns [ErrTranslation].
+// ISO 9564-1 and the PCI PIN Security Requirements restrict translation
+// out of the formats that bind the PAN (0, 3, 4) into formats that do not
+// (1, 2). Translate applies that rule strictly, without the narrow
+// exceptions those documents allow: such a translation returns
+// [ErrTranslation] before anything is deciphered.
 func Translate(from Format, fromKey []byte, to Format, toKey []byte, block []byte, pan string) ([]byte, error) {
 	return (*Config)(nil).Translate(from, fromKey, to, toKey, block, pan)
 }
