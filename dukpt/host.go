@@ -150,13 +150,17 @@ func (h *AESHost) Transaction(ksn AESKSN) (AESTransaction, error) {
 
 // UpdateKey derives the DUKPT update key of type kt for the device that
 // sends ksn; see [AESUpdateKey].
+// The cache is bypassed: the reserved counter would replace the device's
+// cached path.
 func (h *AESHost) UpdateKey(ksn AESKSN, kt KeyType) ([]byte, error) {
-	t, err := h.Transaction(ksn.WithCounter(0xFFFFFFFF))
-	if err != nil {
+	if err := checkWorkingKey(h.n, KeyEncryption, kt); err != nil {
 		return nil, err
 	}
-	defer t.Clear()
-	return t.WorkingKey(KeyEncryption, kt)
+	buf := make([]byte, 32)
+	defer clear(buf)
+	h.initialKey(buf[:h.n], ksn.InitialKeyID())
+	aesWalk(buf[:h.n], ksn.derivationID(), 0, 0xFFFFFFFF)
+	return aesWorkingKey(buf[:h.n], ksn.derivationID(), 0xFFFFFFFF, KeyEncryption, kt), nil
 }
 
 func (h *AESHost) step(ksn AESKSN) deriver {

@@ -139,11 +139,3 @@ func keyTypeByName(t testing.TB, s string) KeyType {
 	t.Fatalf("unknown key type %q", s)
 	return 0
 }
-
-func mustHex(s string) []byte {
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
