@@ -4,8 +4,12 @@ package pinblock
 // ISO3). pan is ignored by formats 1 and 2. Every nibble is checked: the
 // control field, the PIN length (4 to 12), the PIN digits, and the fill
 // (F for formats 0 and 2, A–F for format 3, any value for format 1). A
-// block that fails a check returns a [*SyntaxError], never a PIN. For
-// formats 0 and 3 a wrong PAN almost always shows as [ErrFill].
+// block that fails a check returns a [*SyntaxError], never a PIN.
+//
+// Formats 0 and 3 carry no integrity check of their own: a wrong PAN
+// usually shows as [ErrFill], but when the two PANs differ only in digits
+// that overlay PIN digits, the block decodes to a different PIN. Integrity
+// comes from the MAC of the message that carries the block.
 func Decode(f Format, block []byte, pan string) (string, error) {
 	p, err := decode03(f, block, pan)
 	if err != nil {
