@@ -71,7 +71,7 @@ func AESTransactionKey(ik, ksn []byte) ([]byte, error) {
 // key (an AES-128 PIN key under an AES-256 BDK) but not stronger
 // ([ErrKeyStrength]). Every [Usage] is supported.
 func AESWorkingKey(ik, ksn []byte, u Usage, t KeyType) ([]byte, error) {
-	if err := checkWorkingKey(len(ik), u, t); err != nil {
+	if err := checkWorkingKey(len(ik), "initial key", u, t); err != nil {
 		return nil, err
 	}
 	dk, err := AESTransactionKey(ik, ksn)
@@ -97,11 +97,11 @@ func AESUpdateKey(ik, ksn []byte, t KeyType) ([]byte, error) {
 }
 
 // checkWorkingKey checks that a working key of usage u and type t may be
-// derived from a derivation key of n bytes.
-func checkWorkingKey(n int, u Usage, t KeyType) error {
+// derived from a key of n bytes, whose role names it in errors.
+func checkWorkingKey(n int, role string, u Usage, t KeyType) error {
 	dt, ok := aesKeyType(n)
 	if !ok {
-		return &KeyLengthError{Key: "initial key", Len: n}
+		return &KeyLengthError{Key: role, Len: n}
 	}
 	if _, ok := u.aesUsage(); !ok {
 		return errUsage(u, "AES")

@@ -25,7 +25,8 @@ import (
 // that state continues with the following counter, so no key is ever used
 // twice.
 //
-// A TDESDevice is not safe for concurrent use.
+// The zero TDESDevice holds no key: Next reports it exhausted and
+// MarshalBinary fails. A TDESDevice is not safe for concurrent use.
 type TDESDevice struct {
 	ksn     KSN    // initial KSN: counter bits zero
 	counter uint32 // counter of the next transaction; 1<<21 when exhausted
@@ -97,7 +98,8 @@ func (d *TDESDevice) Exhausted() bool { return d.counter >= 1<<tdesCounterBits }
 // device, with 32 future key registers. It behaves as [TDESDevice]; persist
 // [AESDevice.MarshalBinary] after every Next.
 //
-// An AESDevice is not safe for concurrent use.
+// The zero AESDevice holds no key, as the zero [TDESDevice]. An AESDevice
+// is not safe for concurrent use.
 type AESDevice struct {
 	ksn     AESKSN // initial KSN: counter zero
 	counter uint64 // counter of the next transaction; 1<<32 when exhausted

@@ -15,6 +15,11 @@ func TestTDESDeviceVectors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for i := range d.fk {
+		if bytes.Equal(d.fk[i][:], v.IK) {
+			t.Fatalf("register %d holds the initial key", i)
+		}
+	}
 	for _, x := range v.Sequences[0].Vectors {
 		tx, err := d.Next()
 		if err != nil {
@@ -264,6 +269,8 @@ func TestDeviceErrors(t *testing.T) {
 		}, ErrExhausted},
 		{"zero TDESDevice", func() error { _, err := new(TDESDevice).Next(); return err }, ErrExhausted},
 		{"zero AESDevice", func() error { _, err := new(AESDevice).Next(); return err }, ErrExhausted},
+		{"save a zero TDESDevice", func() error { _, err := new(TDESDevice).MarshalBinary(); return err }, ErrState},
+		{"save a zero AESDevice", func() error { _, err := new(AESDevice).MarshalBinary(); return err }, ErrState},
 	}
 	for _, tt := range tests {
 		if err := tt.f(); !errors.Is(err, tt.want) {

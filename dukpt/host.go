@@ -153,7 +153,7 @@ func (h *AESHost) Transaction(ksn AESKSN) (AESTransaction, error) {
 // The cache is bypassed: the reserved counter would replace the device's
 // cached path.
 func (h *AESHost) UpdateKey(ksn AESKSN, kt KeyType) ([]byte, error) {
-	if err := checkWorkingKey(h.n, KeyEncryption, kt); err != nil {
+	if err := checkWorkingKey(h.n, "BDK", KeyEncryption, kt); err != nil {
 		return nil, err
 	}
 	buf := make([]byte, 32)

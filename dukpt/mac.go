@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 
 	"github.com/posflow/posflow/mac"
@@ -120,7 +121,7 @@ func (t AESTransaction) hmacKey(u Usage, kt KeyType) ([]byte, error) {
 
 // wrapMAC adds ErrMAC to a mismatch from package mac.
 func wrapMAC(err error) error {
-	if err == mac.ErrMismatch {
+	if errors.Is(err, mac.ErrMismatch) {
 		return fmt.Errorf("%w: %w", ErrMAC, err)
 	}
 	if err != nil {

@@ -33,8 +33,14 @@ const (
 	stateSum     = sha256.Size
 )
 
+// errNotLoaded is returned when saving a device that was never loaded.
+var errNotLoaded = &StateError{Offset: -1, Reason: "device not loaded with an initial key"}
+
 // AppendBinary appends the state of d to b. See [TDESDevice.MarshalBinary].
 func (d *TDESDevice) AppendBinary(b []byte) ([]byte, error) {
+	if d.counter == 0 {
+		return b, errNotLoaded
+	}
 	return appendState(b, stateTDES, tdesKeyLen, d.ksn[:], uint64(d.counter), tdesCounterBits, func(i int) []byte { return d.fk[i][:] }), nil
 }
 
@@ -69,6 +75,9 @@ func (d *TDESDevice) UnmarshalBinary(data []byte) error {
 
 // AppendBinary appends the state of d to b. See [AESDevice.MarshalBinary].
 func (d *AESDevice) AppendBinary(b []byte) ([]byte, error) {
+	if d.counter == 0 {
+		return b, errNotLoaded
+	}
 	return appendState(b, stateAES, int(d.n), d.ksn[:], d.counter, aesCounterBits, func(i int) []byte { return d.fk[i][:d.n] }), nil
 }
 

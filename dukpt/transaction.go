@@ -121,7 +121,7 @@ func (t AESTransaction) TransactionKey() []byte {
 // WorkingKey returns the working key of usage u and type kt; see
 // [AESWorkingKey].
 func (t AESTransaction) WorkingKey(u Usage, kt KeyType) ([]byte, error) {
-	if err := checkWorkingKey(int(t.n), u, kt); err != nil {
+	if err := checkWorkingKey(int(t.n), "derivation key", u, kt); err != nil {
 		return nil, err
 	}
 	return aesWorkingKey(t.key[:t.n], t.ksn.derivationID(), t.ksn.Counter(), u, kt), nil
