@@ -1,6 +1,9 @@
 package tlv
 
-import "bytes"
+import (
+	"bytes"
+	"math"
+)
 
 // A TLV is a decoded data object.
 type TLV struct {
@@ -43,17 +46,75 @@ func Decode(data []byte) ([]TLV, error) {
 
 // Decode is like the package function [Decode], with the rules o.
 func (o Options) Decode(data []byte) ([]TLV, error) {
-	// First pass: check everything and count the objects at every level,
-	// so the tree takes one allocation sized by what was actually read.
-	n, err := count(o.NewCursor(data))
-	if err != nil {
-		return nil, err
+	// One walk checks everything and counts the objects at every level, so
+	// the tree takes one allocation sized by what was actually read. The
+	// top level, often all there is (field 55), is kept on the stack as it
+	// is read, so that it need not be read again.
+	var top [topBuffer]span
+	if len(data) > math.MaxInt32 {
+		// Offsets would not fit a span; let the slow path read it.
+		return o.decodeLarge(data)
 	}
-	if n == 0 {
+	ntop, total := 0, 0
+	nested := false
+	c := o.NewCursor(data)
+	for c.Next() {
+		if ntop < len(top) {
+			top[ntop] = span{c.tag, int32(c.vstart), int32(c.pos)}
+		}
+		ntop++
+		total++
+		if c.tag.Constructed() {
+			nested = true
+			k, err := count(c.Children())
+			if err != nil {
+				return nil, err
+			}
+			total += k
+		}
+	}
+	if c.err != nil {
+		return nil, c.err
+	}
+	if total == 0 {
 		return nil, nil
+	}
+	d := treeBuilder{slab: make([]TLV, total)}
+	if ntop > len(top) {
+		// More top-level objects than were noted: read them again.
+		return d.level(o.NewCursor(data)), nil
+	}
+	out := d.slab[:ntop:ntop]
+	for i, sp := range top[:ntop] {
+		out[i].Tag = sp.tag
+		out[i].Value = data[sp.start:sp.end:sp.end]
+	}
+	d.next = ntop
+	if nested {
+		d.children(out, c.r)
+	}
+	return out, nil
+}
+
+// decodeLarge decodes input too long for the offsets Decode notes: one
+// walk to check and count, one to build the tree.
+func (o Options) decodeLarge(data []byte) ([]TLV, error) {
+	n, err := count(o.NewCursor(data))
+	if err != nil || n == 0 {
+		return nil, err
 	}
 	d := treeBuilder{slab: make([]TLV, n)}
 	return d.level(o.NewCursor(data)), nil
+}
+
+// topBuffer is how many top-level objects Decode notes on the stack; a
+// typical field 55 has 20 to 30.
+const topBuffer = 48
+
+// span notes where a value lies in the input.
+type span struct {
+	tag        Tag
+	start, end int32
 }
 
 // DecodeOne decodes exactly one data object from data, with padding
@@ -103,23 +164,32 @@ func (d *treeBuilder) level(c Cursor) []TLV {
 	first := d.next
 	slab := d.slab
 	i := first
+	nested := false
 	for c.Next() && i < len(slab) {
 		// The slab is zeroed: set only what is not zero.
 		t := &slab[i]
 		t.Tag = c.tag
 		t.Value = c.data[c.vstart:c.pos:c.pos]
+		nested = nested || c.tag.Constructed()
 		i++
 	}
 	d.next = i
 	out := slab[first:i:i]
+	if nested {
+		d.children(out, c.r)
+	}
+	return out
+}
+
+// children decodes the children of the constructed objects of out.
+func (d *treeBuilder) children(out []TLV, r rules) {
 	for i := range out {
 		if out[i].Tag.Constructed() && len(out[i].Value) > 0 {
 			// The input was checked, depth included: no rules but the
 			// length form matter here.
-			if ch := d.level(Cursor{data: out[i].Value, r: c.r}); len(ch) > 0 {
+			if ch := d.level(Cursor{data: out[i].Value, r: r}); len(ch) > 0 {
 				out[i].Children = ch
 			}
 		}
 	}
-	return out
 }

@@ -342,3 +342,42 @@ func TestFindPath(t *testing.T) {
 		t.Errorf("FindPath(malformed) = %v", err)
 	}
 }
+
+// Decode notes up to topBuffer top-level objects as it checks them; more
+// take the path that reads the top level twice. Both give the same tree.
+func TestDecodeManyTopLevel(t *testing.T) {
+	for _, n := range []int{topBuffer - 1, topBuffer, topBuffer + 1, 3 * topBuffer} {
+		var data []byte
+		var want []TLV
+		for i := range n {
+			v := []byte{byte(i)}
+			tag := Tag(0x9F01 + i%100)
+			if i%7 == 3 {
+				enc, _ := Encode(TLV{Tag: 0x70, Children: []TLV{{Tag: 0x5A, Value: v}, {Tag: 0xA5, Children: []TLV{{Tag: 0x88, Value: v}}}}})
+				data = append(data, enc...)
+				want = append(want, TLV{Tag: 0x70, Children: []TLV{{Tag: 0x5A, Value: v}, {Tag: 0xA5, Children: []TLV{{Tag: 0x88, Value: v}}}}})
+				continue
+			}
+			data, _ = AppendTLV(data, tag, v)
+			want = append(want, TLV{Tag: tag, Value: v})
+		}
+		got, err := Decode(data)
+		if err != nil {
+			t.Fatalf("%d objects: %v", n, err)
+		}
+		if diff := cmp.Diff(toNodes(want), toNodes(got)); diff != "" {
+			t.Errorf("%d objects (-want +got):\n%s", n, diff)
+		}
+		large, err := Options{}.decodeLarge(data)
+		if err != nil || !cmp.Equal(toNodes(large), toNodes(got)) {
+			t.Errorf("%d objects: decodeLarge differs: %v", n, err)
+		}
+		enc, err := Encode(got...)
+		if err != nil || !bytes.Equal(enc, data) {
+			t.Errorf("%d objects: Encode(Decode(x)) != x", n)
+		}
+	}
+	if got, err := (Options{}).decodeLarge(nil); got != nil || err != nil {
+		t.Errorf("decodeLarge(nil) = %v, %v", got, err)
+	}
+}

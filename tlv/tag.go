@@ -2,6 +2,7 @@ package tlv
 
 import (
 	"fmt"
+	"math/bits"
 	"strconv"
 )
 
@@ -39,20 +40,12 @@ const MaxTagLen = 4
 // Len returns the number of bytes in the encoding of t, from 1 to 4. It
 // returns 1 for the zero Tag.
 func (t Tag) Len() int {
-	switch {
-	case t > 0xFFFFFF:
-		return 4
-	case t > 0xFFFF:
-		return 3
-	case t > 0xFF:
-		return 2
-	}
-	return 1
+	return max(bits.Len32(uint32(t))+7, 8) >> 3
 }
 
 // first returns the first byte of t's encoding.
 func (t Tag) first() byte {
-	return byte(t >> (8 * (t.Len() - 1)))
+	return byte(t >> ((bits.Len32(uint32(t|1)) - 1) &^ 7))
 }
 
 // Class returns the class of t.
