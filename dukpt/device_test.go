@@ -34,6 +34,24 @@ func TestTDESDeviceVectors(t *testing.T) {
 	}
 }
 
+// TestTDESDeviceRollover checks the skipping of counters with more than
+// ten one-bits against X9.24-1:2009 A.4.3: a device whose next counter is
+// FF800h sends exactly the 13 KSNs of the rollover sequence.
+func TestTDESDeviceRollover(t *testing.T) {
+	v := loadTDES(t)
+	seq := v.Sequences[1].Vectors
+	d := seekTDES(t, v.IK, KSN(v.IKSN), KSN(seq[0].KSN).Counter())
+	for _, x := range seq {
+		tx, err := d.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k := tx.KSN(); k != KSN(x.KSN) || !bytes.Equal(tx.TransactionKey(), x.TransactionKey) {
+			t.Fatalf("Next() = %v %X, want %v %X", k, tx.TransactionKey(), x.KSN, []byte(x.TransactionKey))
+		}
+	}
+}
+
 func TestAESDeviceVectors(t *testing.T) {
 	for _, name := range aesFiles {
 		v := loadAES(t, name)
