@@ -1,0 +1,72 @@
+package mac_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/posflow/posflow/keys"
+	"github.com/posflow/posflow/mac"
+)
+
+// TestX924DUKPTMAC checks the request and response MACs of the
+// ANSI X9.24-1:2009 Annex A.4 DUKPT examples: ANSI X9.19 with padding
+// method 1 under variants of the transaction key, leftmost 4 bytes.
+func TestX924DUKPTMAC(t *testing.T) {
+	var file struct {
+		DataASCII       string   `json:"data_ascii"`
+		RequestVariant  hexBytes `json:"request_variant"`
+		ResponseVariant hexBytes `json:"response_variant"`
+		Vectors         []struct {
+			Name           string
+			TransactionKey hexBytes `json:"transaction_key"`
+			RequestMAC     hexBytes `json:"request_mac"`
+			ResponseMAC    hexBytes `json:"response_mac"`
+		}
+	}
+	loadJSON(t, "x9.24-1-dukpt-mac.json", &file)
+	if len(file.Vectors) != 34 {
+		t.Fatalf("%d vectors, want 34", len(file.Vectors))
+	}
+	data := []byte(file.DataASCII)
+	for _, v := range file.Vectors {
+		t.Run(v.Name, func(t *testing.T) {
+			for _, c := range []struct {
+				dir     string
+				variant []byte
+				want    []byte
+			}{{"request", file.RequestVariant, v.RequestMAC}, {"response", file.ResponseVariant, v.ResponseMAC}} {
+				key, err := keys.Variant(v.TransactionKey, c.variant)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := mac.Alg3(key, data, mac.Method1)
+				if err != nil || !bytes.Equal(got[:4], c.want) {
+					t.Errorf("%s: Alg3 = %X, %v, want %X…", c.dir, got, err, c.want)
+				}
+				if err := mac.VerifyAlg3(key, data, mac.Method1, c.want); err != nil {
+					t.Errorf("%s: VerifyAlg3 = %v", c.dir, err)
+				}
+			}
+		})
+	}
+}
+
+// TestAlg3Definition checks Alg3 against its definition: CBC-MAC under K,
+// then decipher under K′ and encipher under K.
+func TestAlg3Definition(t *testing.T) {
+	key := mustHex("0123456789ABCDEFFEDCBA9876543210")
+	k := newBlock(t, "DES", key[:8])
+	k2 := newBlock(t, "DES", key[8:])
+	data := []byte("Now is the time for all good men")
+	for n := range len(data) {
+		for p := mac.Method1; p <= mac.Method3; p++ {
+			want := cbcReference(k, data[:n], p)
+			k2.Decrypt(want, want)
+			k.Encrypt(want, want)
+			got, err := mac.Alg3(key, data[:n], p)
+			if err != nil || !bytes.Equal(got, want) {
+				t.Errorf("Alg3(%d bytes, %v) = %X, %v, want %X", n, p, got, err, want)
+			}
+		}
+	}
+}
