@@ -21,12 +21,6 @@ func TestRoundTrip(t *testing.T) {
 				if got, err := pinblock.Decode(f, blk, pan); err != nil || got != pin {
 					t.Errorf("Decode(%v, Encode(%v, %q)) = %q, %v", f, f, pin, got, err)
 				}
-				if f == pinblock.ISO0 || f == pinblock.ISO3 {
-					// Any other PAN must fail, never yield a PIN.
-					if got, err := pinblock.Decode(f, blk, "4111111111111111"); err == nil && got == pin && pan != "4111111111111111" {
-						t.Logf("Decode with wrong PAN of %v happened to validate", f)
-					}
-				}
 			}
 		}
 	}
