@@ -14,10 +14,11 @@
 // # Truncation
 //
 // Every function returns the full output block; a MAC of m bytes is its
-// leftmost m bytes (ISO/IEC 9797-1:2011 clause 7.5, SP 800-38B clause 6.2).
-// ANSI X9.24-1 DUKPT MACs, for example, are the leftmost 4 bytes of an
-// X9.19 MAC. The Verify functions accept such truncated tags of
-// [MinTagSize] bytes up to a full block, and compare them in constant time.
+// leftmost m bytes (the truncation step of ISO/IEC 9797-1:2011 and of
+// SP 800-38B MAC generation). ANSI X9.24-1 DUKPT MACs, for example, are the
+// leftmost 4 bytes of an X9.19 MAC. The Verify functions accept such
+// truncated tags of [MinTagSize] bytes up to a full block, and compare them
+// in constant time.
 //
 // # Allocation
 //

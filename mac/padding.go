@@ -6,7 +6,7 @@ import (
 	"strconv"
 )
 
-// Padding is a padding method of ISO/IEC 9797-1:2011 clause 6.3.
+// Padding is one of the padding methods of ISO/IEC 9797-1:2011.
 type Padding uint8
 
 // The padding methods of ISO/IEC 9797-1:2011.
