@@ -1,0 +1,132 @@
+package oda
+
+import (
+	"math/big"
+)
+
+// Modulus limits. EMV 4.4 Book 2 Annex A2.1 caps every modulus (CA,
+// issuer, ICC) at 248 bytes (1984 bits). Book 2 sets no lower bound; this
+// package refuses moduli shorter than 64 bytes (512 bits), which is below
+// every published test key and still leaves room for the 63 bytes a CDA
+// signature needs.
+const (
+	MaxModulusLen = 248
+	MinModulusLen = 64
+)
+
+// A PublicKey is an EMV RSA public key: a modulus and an exponent of 3 or
+// 2^16+1 (Book 2 Annex A2.1), each kept as the bytes received.
+type PublicKey struct {
+	// Modulus is the big-endian modulus, N bytes, no leading zero byte.
+	Modulus []byte
+	// Exponent is the exponent as carried by the card or the CA key data:
+	// 03 or 010001.
+	Exponent []byte
+
+	n *big.Int
+	e int
+}
+
+// NewPublicKey checks modulus and exponent against Book 2's rules and
+// returns the key. The slices are copied.
+func NewPublicKey(modulus, exponent []byte) (*PublicKey, error) {
+	if err := checkModulus(modulus); err != nil {
+		return nil, err
+	}
+	e, ok := exponentValue(exponent)
+	if !ok {
+		return nil, ErrExponent
+	}
+	return &PublicKey{
+		Modulus:  append([]byte(nil), modulus...),
+		Exponent: append([]byte(nil), exponent...),
+		n:        new(big.Int).SetBytes(modulus),
+		e:        e,
+	}, nil
+}
+
+// newPublicKeyFrom builds a key from modulus bytes the caller already
+// owns (freshly built), without copying.
+func newPublicKeyOwned(modulus, exponent []byte) (*PublicKey, error) {
+	if err := checkModulus(modulus); err != nil {
+		return nil, err
+	}
+	e, ok := exponentValue(exponent)
+	if !ok {
+		return nil, ErrExponent
+	}
+	return &PublicKey{Modulus: modulus, Exponent: exponent, n: new(big.Int).SetBytes(modulus), e: e}, nil
+}
+
+func checkModulus(m []byte) error {
+	if len(m) < MinModulusLen || len(m) > MaxModulusLen || m[0] == 0 || m[len(m)-1]&1 == 0 {
+		return ErrModulus
+	}
+	return nil
+}
+
+// exponentValue accepts exactly the two encodings EMV allows: 03 and
+// 010001.
+func exponentValue(e []byte) (int, bool) {
+	switch {
+	case len(e) == 1 && e[0] == 3:
+		return 3, true
+	case len(e) == 3 && e[0] == 1 && e[1] == 0 && e[2] == 1:
+		return 65537, true
+	}
+	return 0, false
+}
+
+// Len returns the length of the modulus in bytes (N in Book 2).
+func (k *PublicKey) Len() int { return len(k.Modulus) }
+
+// Recover applies the RSA public key operation without padding (Book 2
+// Annex A2.1) to x, which must be exactly as long as the modulus and
+// smaller than it, and returns the result as a new slice of the same
+// length. It is the recovery function of every certificate and signature,
+// and the encipherment function of offline PIN encipherment.
+func (k *PublicKey) Recover(x []byte) ([]byte, error) {
+	out := make([]byte, len(k.Modulus))
+	return k.recoverInto(out, x)
+}
+
+func (k *PublicKey) recoverInto(out, x []byte) ([]byte, error) {
+	if len(x) != len(k.Modulus) {
+		return nil, ErrLength
+	}
+	var s, r big.Int
+	s.SetBytes(x)
+	if s.Cmp(k.n) >= 0 {
+		return nil, ErrRange
+	}
+	if k.e == 3 {
+		r.Mul(&s, &s)
+		r.Mod(&r, k.n)
+		r.Mul(&r, &s)
+		r.Mod(&r, k.n)
+	} else {
+		r.Exp(&s, big.NewInt(int64(k.e)), k.n)
+	}
+	r.FillBytes(out)
+	return out, nil
+}
+
+// recoverItem recovers x under k and checks the framing every recovered
+// block shares: length (step 1), trailer BC, header 6A and the format
+// byte, in the order of Book 2.
+func (k *PublicKey) recoverItem(item Item, x []byte, format byte) ([]byte, error) {
+	out, err := k.Recover(x)
+	if err != nil {
+		return nil, fail(item, err, "")
+	}
+	if t := out[len(out)-1]; t != 0xBC {
+		return nil, fail(item, ErrTrailer, gotWant(t, 0xBC))
+	}
+	if out[0] != 0x6A {
+		return nil, fail(item, ErrHeader, gotWant(out[0], 0x6A))
+	}
+	if out[1] != format {
+		return nil, fail(item, ErrFormat, gotWant(out[1], format))
+	}
+	return out, nil
+}
