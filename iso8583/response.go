@@ -1,0 +1,112 @@
+package iso8583
+
+// A Response is the answer to any request or advice of the POS flow: 0110,
+// 0210, 0230, 0330, 0410, 0430, 0510 or 0810. Which fields it requires
+// depends on its MTI (see Validate); every class requires fields 11 and 39.
+type Response struct {
+	MTI MTI
+	Transaction
+	Code           ResponseCode  // 39
+	Additional     string        // 48, ans...999, optional
+	SettlementCode string        // 66, n1: 1 in balance, 2 out of balance (0510)
+	Network        NetworkCode   // 70 (0810)
+	Original       *OriginalData // 90 (0410, 0430), optional
+}
+
+// echoed lists the request fields a response repeats so the originator can
+// match and check it. Card data other than the PAN is never echoed.
+var echoed = [...]int{2, 3, 4, 7, 11, 12, 13, 32, 37, 41, 42, 49, 70, 90}
+
+// Respond starts the response to request req with code: the response MTI
+// and the echoed fields 2, 3, 4, 7, 11, 12, 13, 32, 37, 41, 42, 49, 70 and
+// 90 as present in req. The caller adds the authorization code, chip data
+// and the rest.
+func Respond(req *Message, code ResponseCode) (*Response, error) {
+	if !req.MTI.IsRequest() {
+		return nil, &FieldError{Field: 0, Err: ErrInvalidMTI, Reason: "not a request"}
+	}
+	m := NewMessage(req.MTI.Response())
+	for _, id := range echoed {
+		if v, ok := req.Field(id); ok {
+			m.Set(id, v)
+		}
+	}
+	r := &Response{MTI: m.MTI, Code: code}
+	if err := r.Transaction.read(m); err != nil {
+		return nil, err
+	}
+	r.Network = NetworkCode(m.Text(70))
+	if v, ok := m.Field(90); ok {
+		o, err := parseOriginal(v)
+		if err != nil {
+			return nil, err
+		}
+		r.Original = &o
+	}
+	return r, nil
+}
+
+// Message builds and validates the response.
+func (r *Response) Message() (*Message, error) {
+	if !r.MTI.IsResponse() {
+		return nil, &FieldError{Field: 0, Err: ErrInvalidMTI, Reason: "not a response"}
+	}
+	m := NewMessage(r.MTI)
+	if err := r.fill(m, r.Amount != 0 || requires(r.MTI, 4)); err != nil {
+		return nil, err
+	}
+	setS(m, 39, string(r.Code))
+	setS(m, 48, r.Additional)
+	setS(m, 66, r.SettlementCode)
+	setS(m, 70, string(r.Network))
+	if r.Original != nil {
+		v, err := r.Original.field()
+		if err != nil {
+			return nil, err
+		}
+		m.SetString(90, v)
+	}
+	if err := Validate(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func requires(mti MTI, id int) bool {
+	for _, f := range rules[mti].required {
+		if f == id {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadResponse reads any response of the POS flow after checking its
+// required fields. A response that declines still reads without error;
+// use Code.Err to turn a decline into an error.
+func ReadResponse(m *Message) (*Response, error) {
+	if !m.MTI.IsResponse() {
+		return nil, &FieldError{Field: 0, Err: ErrInvalidMTI, Reason: "not a response"}
+	}
+	if err := Validate(m); err != nil {
+		return nil, err
+	}
+	r := &Response{
+		MTI:            m.MTI,
+		Code:           ResponseCode(m.Text(39)),
+		Additional:     m.Text(48),
+		SettlementCode: m.Text(66),
+		Network:        NetworkCode(m.Text(70)),
+	}
+	if err := r.Transaction.read(m); err != nil {
+		return nil, err
+	}
+	if v, ok := m.Field(90); ok {
+		o, err := parseOriginal(v)
+		if err != nil {
+			return nil, err
+		}
+		r.Original = &o
+	}
+	return r, nil
+}
