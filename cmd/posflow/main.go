@@ -8,10 +8,12 @@
 // in hexadecimal on the command line, or on standard input when no HEX
 // argument is given or it is "-". White space in the hex is ignored, so a
 // field 55 copied from a log with spaces or line breaks decodes as it is.
-// Each line shows a tag, the value's length in bytes and, for a primitive
-// object, the value in hexadecimal; the children of a constructed object
-// follow, indented. The PAN, track data, cardholder name and PIN data are
-// masked unless -reveal is given. On malformed input posflow prints one
+// Each line shows a tag, its name from the EMV data dictionary, the value's
+// length in bytes and, for a primitive object, the value (in hexadecimal,
+// or quoted for text elements); the children of a constructed object
+// follow, indented. The PAN shows only its first six and last four digits;
+// track data, cardholder names and PIN data are hidden. -reveal prints them
+// in clear, for test cards. On malformed input posflow prints one
 // line naming the byte offset and the tag, and exits with status 1; a usage
 // error exits with status 2.
 package main

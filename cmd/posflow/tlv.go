@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/tlv"
 )
 
@@ -58,9 +59,10 @@ func runTLV(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 
-	p := &tlv.Printer{Options: tlv.Options{Lenient: *lenient, SkipFF: *skipFF}}
-	if !*reveal {
-		p.Value = maskValue
+	p := emv.Printer()
+	p.Options = tlv.Options{Lenient: *lenient, SkipFF: *skipFF}
+	if *reveal {
+		p.Value = nil
 	}
 	if err := p.Fprint(stdout, data); err != nil {
 		fmt.Fprintf(stderr, "posflow: tlv decode: %v\n", err)
