@@ -80,19 +80,28 @@ func keyField(block []byte, modulus []byte, fieldLen int) ([]byte, []byte) {
 // nil when the key fits the certificate. The issuer modulus may not be
 // longer than the CA modulus.
 func SignIssuerCertificate(ca *PrivateKey, issuer *PublicKey, t IssuerCertTemplate) (cert, remainder []byte, err error) {
-	n := ca.Len()
+	block, remainder, err := issuerBlock(ca.Len(), issuer, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	cert, err = ca.finishBlock(block, block[1:], remainder, issuer.Exponent)
+	return cert, remainder, err
+}
+
+// issuerBlock lays out the fields of an issuer public key certificate
+// for a CA key of n bytes, up to the hash.
+func issuerBlock(n int, issuer *PublicKey, t IssuerCertTemplate) (block, remainder []byte, err error) {
 	if issuer.Len() > n {
 		return nil, nil, ErrSigning
 	}
-	block := make([]byte, 0, n)
+	block = make([]byte, 0, n)
 	block = append(block, 0x6A, 0x02)
 	block = append(block, t.IssuerID[:]...)
 	block = append(block, t.Expiry[:]...)
 	block = append(block, t.Serial[:]...)
 	block = append(block, hashSHA1, rsaAlgorithm, byte(issuer.Len()), byte(len(issuer.Exponent)))
 	block, remainder = keyField(block, issuer.Modulus, n-issuerOverhead)
-	cert, err = ca.finishBlock(block, block[1:], remainder, issuer.Exponent)
-	return cert, remainder, err
+	return block, remainder, nil
 }
 
 // SignICCCertificate produces the ICC public key certificate (9F46) of icc
@@ -111,11 +120,21 @@ func SignICCPINCertificate(issuer *PrivateKey, key *PublicKey, t ICCCertTemplate
 }
 
 func signICC(issuer *PrivateKey, icc *PublicKey, t ICCCertTemplate, staticData []byte) (cert, remainder []byte, err error) {
-	n := issuer.Len()
+	block, remainder, err := iccBlock(issuer.Len(), icc, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	cert, err = issuer.finishBlock(block, block[1:], remainder, icc.Exponent, staticData)
+	return cert, remainder, err
+}
+
+// iccBlock lays out the fields of an ICC (PIN encipherment) public key
+// certificate for an issuer key of n bytes, up to the hash.
+func iccBlock(n int, icc *PublicKey, t ICCCertTemplate) (block, remainder []byte, err error) {
 	if icc.Len() > n || len(t.PAN) > 10 {
 		return nil, nil, ErrSigning
 	}
-	block := make([]byte, 0, n)
+	block = make([]byte, 0, n)
 	block = append(block, 0x6A, 0x04)
 	block = append(block, t.PAN...)
 	for range 10 - len(t.PAN) {
@@ -125,20 +144,25 @@ func signICC(issuer *PrivateKey, icc *PublicKey, t ICCCertTemplate, staticData [
 	block = append(block, t.Serial[:]...)
 	block = append(block, hashSHA1, rsaAlgorithm, byte(icc.Len()), byte(len(icc.Exponent)))
 	block, remainder = keyField(block, icc.Modulus, n-iccOverhead)
-	cert, err = issuer.finishBlock(block, block[1:], remainder, icc.Exponent, staticData)
-	return cert, remainder, err
+	return block, remainder, nil
 }
 
 // SignSSAD produces signed static application data (93) with the data
 // authentication code dac over staticData (Book 2 table 7).
 func SignSSAD(issuer *PrivateKey, dac [2]byte, staticData []byte) ([]byte, error) {
-	n := issuer.Len()
+	block := ssadBlock(issuer.Len(), dac)
+	return issuer.finishBlock(block, block[1:], staticData)
+}
+
+// ssadBlock lays out signed static application data for an issuer key of
+// n bytes, up to the hash.
+func ssadBlock(n int, dac [2]byte) []byte {
 	block := make([]byte, 0, n)
 	block = append(block, 0x6A, 0x03, hashSHA1, dac[0], dac[1])
 	for range n - 26 {
 		block = append(block, 0xBB)
 	}
-	return issuer.finishBlock(block, block[1:], staticData)
+	return block
 }
 
 // SignDynamicData produces signed dynamic application data (9F4B) with
@@ -146,7 +170,17 @@ func SignSSAD(issuer *PrivateKey, dac [2]byte, staticData []byte) ([]byte, error
 // the hash (Book 2 table 17): the DDOL data for DDA, the terminal data of
 // the fDDA version, the unpredictable number for CDA.
 func SignDynamicData(icc *PrivateKey, dynamicData []byte, terminalData ...[]byte) ([]byte, error) {
-	n := icc.Len()
+	block, err := sdadBlock(icc.Len(), dynamicData)
+	if err != nil {
+		return nil, err
+	}
+	parts := append([][]byte{block[1:]}, terminalData...)
+	return icc.finishBlock(block, parts...)
+}
+
+// sdadBlock lays out signed dynamic application data for an ICC key of n
+// bytes, up to the hash.
+func sdadBlock(n int, dynamicData []byte) ([]byte, error) {
 	if len(dynamicData) > n-25 || len(dynamicData) > 255 {
 		return nil, ErrSigning
 	}
@@ -156,11 +190,10 @@ func SignDynamicData(icc *PrivateKey, dynamicData []byte, terminalData ...[]byte
 	for range n - len(dynamicData) - 25 {
 		block = append(block, 0xBB)
 	}
-	parts := append([][]byte{block[1:]}, terminalData...)
-	return icc.finishBlock(block, parts...)
+	return block, nil
 }
 
-// icnDynamicData returns IDN length || IDN.
+// idnData returns IDN length || IDN.
 func idnData(idn []byte) ([]byte, error) {
 	if len(idn) < 2 || len(idn) > 8 {
 		return nil, ErrSigning
