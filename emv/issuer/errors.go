@@ -102,7 +102,11 @@ type DataError struct {
 }
 
 func (e *DataError) Error() string {
-	s := "issuer: " + e.CVN.String() + ": tag " + tagString(e.Tag)
+	s := "issuer: "
+	if e.CVN != 0 {
+		s += e.CVN.String() + ": "
+	}
+	s += "tag " + tagString(e.Tag)
 	if e.Len < 0 {
 		return s + ": missing"
 	}

@@ -1,0 +1,150 @@
+package issuer_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"testing"
+
+	"github.com/posflow/posflow/emv/issuer"
+)
+
+// TestScriptARQCIncrement checks the ARQC increment of successive commands
+// for the versions whose secure messaging key is derived from the ARQC,
+// and its absence for Visa CVN 10 and 18. No published vector covers a
+// second command; the test pins the rule: command n of a script equals
+// command 0 of a script started at ARQC + n.
+func TestScriptARQCIncrement(t *testing.T) {
+	keys := issuer.ScriptKeys{SMI: testIMK, SMC: testIMK, AC: testIMK}
+	atc := []byte{0x00, 0x1C}
+	arqc := unhex(t, "12345678FFFFFFFF") // the increment carries
+	for cvn := issuer.VisaCVN10; cvn <= issuer.InteracCVN133; cvn++ {
+		t.Run(cvn.String(), func(t *testing.T) {
+			s, err := issuer.NewScript(cvn, keys, testPAN, "00", atc, arqc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, err := s.ApplicationBlock()
+			if err != nil {
+				t.Fatal(err)
+			}
+			second, err := s.ApplicationUnblock()
+			if err != nil {
+				t.Fatal(err)
+			}
+			next := append([]byte(nil), arqc...)
+			increments := cvn != issuer.VisaCVN10 && cvn != issuer.VisaCVN18
+			if increments {
+				binary.BigEndian.PutUint64(next, binary.BigEndian.Uint64(arqc)+1)
+			}
+			s2, _ := issuer.NewScript(cvn, keys, testPAN, "00", atc, next)
+			want, _ := s2.ApplicationUnblock()
+			if !bytes.Equal(second, want) {
+				t.Errorf("second command %X, want %X (increment %v)", second, want, increments)
+			}
+			if !bytes.Equal(first[:5], []byte{0x84, 0x1E, 0x00, 0x00, 0x08}) || len(first) != 13 {
+				t.Errorf("APPLICATION BLOCK = %X", first)
+			}
+			if c, _ := s.CardBlock(); !bytes.Equal(c[:4], []byte{0x84, 0x16, 0, 0}) {
+				t.Errorf("CARD BLOCK = %X", c)
+			}
+			if c, _ := s.PINUnblock(); !bytes.Equal(c[:4], []byte{0x84, 0x24, 0, 0}) {
+				t.Errorf("PIN UNBLOCK = %X", c)
+			}
+		})
+	}
+}
+
+func TestScriptErrors(t *testing.T) {
+	atc, arqc := []byte{0, 1}, make([]byte, 8)
+	if _, err := issuer.NewScript(issuer.VisaCVN18, issuer.ScriptKeys{SMI: testIMK[:8]}, testPAN, "", atc, arqc); !errors.Is(err, issuer.ErrKeySize) {
+		t.Errorf("8-byte SMI: %v", err)
+	}
+	if _, err := issuer.NewScript(issuer.VisaCVN18, issuer.ScriptKeys{SMI: testIMK}, testPAN, "", atc[:1], arqc); !errors.Is(err, issuer.ErrLength) {
+		t.Errorf("1-byte ATC: %v", err)
+	}
+	if _, err := issuer.NewScript(issuer.CVN(0), issuer.ScriptKeys{SMI: testIMK}, testPAN, "", atc, arqc); !errors.Is(err, issuer.ErrCVN) {
+		t.Errorf("CVN 0: %v", err)
+	}
+	s, err := issuer.NewScript(issuer.MastercardCVN16, issuer.ScriptKeys{SMI: testIMK}, testPAN, "", atc, arqc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PINChange("1234", ""); !errors.Is(err, issuer.ErrKeySize) {
+		t.Errorf("PIN change without SMC key: %v", err)
+	}
+	s, _ = issuer.NewScript(issuer.MastercardCVN16, issuer.ScriptKeys{SMI: testIMK, SMC: testIMK}, testPAN, "", atc, arqc)
+	if _, err := s.PINChange("1234", "5678"); !errors.Is(err, issuer.ErrCVN) {
+		t.Errorf("Mastercard PIN change with current PIN: %v", err)
+	}
+	for _, pin := range []string{"123", "1234567890123", "12a4", ""} {
+		if _, err := s.PINChange(pin, ""); !errors.Is(err, issuer.ErrPIN) {
+			t.Errorf("PIN %q: %v", pin, err)
+		}
+	}
+	v, _ := issuer.NewScript(issuer.VisaCVN10, issuer.ScriptKeys{SMI: testIMK, SMC: testIMK}, testPAN, "", atc, arqc)
+	if _, err := v.PINChange("1234", ""); !errors.Is(err, issuer.ErrKeySize) {
+		t.Errorf("VIS PIN block without the AC key: %v", err)
+	}
+	if _, err := s.Command(0x84, 0xDA, 0x9F, 0x58, make([]byte, 248), false); !errors.Is(err, issuer.ErrLength) {
+		t.Errorf("248 bytes of data: %v", err)
+	}
+	if s.String() == "" || bytes.Contains([]byte(s.String()), []byte(testPAN)) {
+		t.Errorf("String = %q", s.String())
+	}
+}
+
+// TestVISPINBlock checks the doctest of pyemv sm.format_vis_pin_block and
+// the blocks of tests/test_sm_hsm.py.
+func TestVISPINBlock(t *testing.T) {
+	got, err := issuer.VISPINBlock(testIMK, "1234", "")
+	if err != nil || upperHex(got) != "041234FF76543210" {
+		t.Errorf("VISPINBlock = %X, %v; want 041234FF76543210", got, err)
+	}
+	mk, err := issuer.MasterKeyA(unhex(t, "FEDCBA98765432100123456789ABCDEF"), "1234567890123456", "01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ pin, cur, want string }{
+		{"9999", "", "049999FFC4B001F1"},
+		{"9999", "8888", "8C1199FFC4B001F1"},
+		{"999999999999", "888888888888", "841111112A5E67F1"},
+	} {
+		got, err := issuer.VISPINBlock(mk, tc.pin, tc.cur)
+		if err != nil || upperHex(got) != tc.want {
+			t.Errorf("VISPINBlock(%d-digit PIN, current %v) = %X, %v; want %s", len(tc.pin), tc.cur != "", got, err, tc.want)
+		}
+	}
+}
+
+// TestEncipherCommandData checks the three encipherments against pyemv:
+// the sm.py doctests (EMV, Mastercard) and tests/test_sm_hsm.py (Visa).
+func TestEncipherCommandData(t *testing.T) {
+	tests := []struct {
+		name string
+		e    issuer.Encipherment
+		key  string
+		data string
+		want string
+	}{
+		{"sm.py doctest Mastercard", issuer.MastercardEncipherment, "0123456789ABCDEFFEDCBA9876543210", "241234FFFFFFFFFF", "9859240AE52820C3"},
+		{"sm.py doctest EMV", issuer.EMVEncipherment, "0123456789ABCDEFFEDCBA9876543210", "249999FFFFFFFFFF", "5A862D1381CCB94822CFDD706A376178"},
+	}
+	for _, tc := range tests {
+		got, err := issuer.EncipherCommandData(tc.e, unhex(t, tc.key), unhex(t, tc.data))
+		if err != nil || upperHex(got) != tc.want {
+			t.Errorf("%s: %X, %v; want %s", tc.name, got, err, tc.want)
+		}
+	}
+	if _, err := issuer.EncipherCommandData(issuer.Encipherment(9), testIMK, []byte{1}); !errors.Is(err, issuer.ErrLength) {
+		t.Errorf("unknown encipherment: %v", err)
+	}
+}
+
+// TestCommandMAC checks the sm.py doctest of generate_command_mac.
+func TestCommandMAC(t *testing.T) {
+	got, err := issuer.CommandMAC(testIMK, unhex(t, "8424000008"+"FFFF"+"1234567890123456"))
+	if err != nil || upperHex(got) != "E07B8DF1B4184282" {
+		t.Errorf("CommandMAC = %X, %v; want E07B8DF1B4184282", got, err)
+	}
+}
