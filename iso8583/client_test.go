@@ -1,0 +1,199 @@
+package iso8583
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// approve answers any request with 00, echoing its fields.
+func approve(_ context.Context, req *Message) *Message {
+	r, err := Respond(req, Approved)
+	if err != nil {
+		return nil
+	}
+	r.AuthCode = "A1B2C3"
+	m, err := r.Message()
+	if err != nil {
+		return reject(req, SystemMalfunction)
+	}
+	return m
+}
+
+func TestClientMatchesUnderConcurrency(t *testing.T) {
+	// The handler answers in an order different from the requests': each
+	// request waits for the one after it, so responses come back in
+	// reverse order of arrival on the server within each terminal.
+	mux := NewServeMux()
+	mux.HandleFunc(MTIFinancialRequest, func(ctx context.Context, req *Message) *Message {
+		// Amount echoes TID and STAN so that a mismatch would show.
+		resp := approve(ctx, req)
+		resp.SetString(37, fmt.Sprintf("%-8s%04s", req.Text(41)[4:], req.Text(11)[2:]))
+		return resp
+	})
+	addr := startServer(t, &Server{Handler: mux, MaxConcurrent: 8})
+	c := NewClient(ClientConfig{Addr: addr})
+	defer c.Close()
+
+	const terminals, perTerminal = 4, 25
+	ctx := ctxTimeout(t, 20*time.Second)
+	var wg sync.WaitGroup
+	var bad atomic.Int32
+	for term := range terminals {
+		for i := range perTerminal {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				// The same STANs on every terminal: the terminal ID must
+				// take part in matching.
+				tid := fmt.Sprintf("TERM%04d", term)
+				stan := fmt.Sprintf("%06d", i+1)
+				resp, err := c.Send(ctx, testPurchase(stan, tid))
+				if err != nil {
+					t.Errorf("Send(%s, %s): %v", tid, stan, err)
+					bad.Add(1)
+					return
+				}
+				want := fmt.Sprintf("%-8s%04s", tid[4:], stan[2:])
+				if resp.MTI != MTIFinancialResponse || resp.Text(11) != stan || resp.Text(41) != tid || resp.Text(37) != want {
+					t.Errorf("Send(%s, %s) got response %s %s RRN %q", tid, stan, resp.Text(41), resp.Text(11), resp.Text(37))
+				}
+			}()
+		}
+	}
+	wg.Wait()
+}
+
+func TestClientTimeoutQueuesReversal(t *testing.T) {
+	release := make(chan struct{})
+	arrived := make(chan struct{}, 1)
+	var reversals atomic.Int32
+	var mtis sync.Map
+	mux := NewServeMux()
+	mux.HandleFunc(MTIFinancialRequest, func(ctx context.Context, req *Message) *Message {
+		arrived <- struct{}{}
+		<-release // answer only after the client gave up
+		return approve(ctx, req)
+	})
+	mux.HandleFunc(MTIReversalRequest, func(ctx context.Context, req *Message) *Message {
+		mtis.Store(reversals.Add(1), req.MTI)
+		if reversals.Load() == 1 {
+			return nil // the first attempt goes unanswered
+		}
+		return approve(ctx, req)
+	})
+	addr := startServer(t, &Server{Handler: mux})
+	late := make(chan *Message, 1)
+	c := NewClient(ClientConfig{Addr: addr, RetryInterval: time.Hour, RetryTimeout: 50 * time.Millisecond,
+		Inbound: func(m *Message) { late <- m }})
+	defer c.Close()
+
+	req := testPurchase("000777", "TERM0001")
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-arrived
+		cancel() // the terminal's timer fires while the host is still working
+	}()
+	_, err := c.Send(ctx, req)
+	var te *TimeoutError
+	if !errors.As(err, &te) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("Send = %v, want a *TimeoutError wrapping context.Canceled", err)
+	}
+	if te.Reversal == nil || te.Reversal.MTI != MTIReversalRequest {
+		t.Fatalf("TimeoutError.Reversal = %v, want an 0400", te.Reversal)
+	}
+	rev, err := ReadReversal(te.Reversal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rev.Original.MTI != MTIFinancialRequest || rev.Original.STAN != "000777" || rev.PAN != "4761739001010119" || rev.Amount != 2599 {
+		t.Errorf("reversal = %+v", rev)
+	}
+	if te.Reversal.Has(35) || te.Reversal.Has(52) || te.Reversal.Has(55) {
+		t.Error("reversal carries track 2, PIN block or chip data")
+	}
+	if c.Pending() != 1 {
+		t.Fatalf("Pending() = %d, want 1", c.Pending())
+	}
+
+	close(release)
+	if m := <-late; m.MTI != MTIFinancialResponse {
+		t.Errorf("late message %s, want the 0210", m.MTI)
+	}
+
+	// First attempt: no answer, the reversal stays and becomes a repeat.
+	if err := c.Flush(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("first Flush = %v, want a deadline", err)
+	}
+	if c.Pending() != 1 {
+		t.Fatalf("Pending() after unanswered attempt = %d, want 1", c.Pending())
+	}
+	if err := c.Flush(ctxTimeout(t, 5*time.Second)); err != nil {
+		t.Fatalf("second Flush = %v", err)
+	}
+	if c.Pending() != 0 {
+		t.Fatalf("Pending() after acknowledgement = %d, want 0", c.Pending())
+	}
+	first, _ := mtis.Load(int32(1))
+	second, _ := mtis.Load(int32(2))
+	if first != MTIReversalRequest || second != MTIReversalRequestRepeat {
+		t.Errorf("host saw %v then %v, want 0400 then 0401", first, second)
+	}
+}
+
+func TestClientEcho(t *testing.T) {
+	mux := NewServeMux()
+	mux.HandleFunc(MTINetworkRequest, approve)
+	addr := startServer(t, &Server{Handler: mux})
+	c := NewClient(ClientConfig{Addr: addr})
+	defer c.Close()
+	if err := c.Echo(ctxTimeout(t, 5*time.Second)); err != nil {
+		t.Fatalf("Echo = %v", err)
+	}
+}
+
+func TestClientReconnectsWithBackoff(t *testing.T) {
+	mux := NewServeMux()
+	mux.HandleFunc(MTINetworkRequest, approve)
+	addr := startServer(t, &Server{Handler: mux})
+	var dials atomic.Int32
+	c := NewClient(ClientConfig{
+		Addr:       addr,
+		MinBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond,
+		Dial: func(ctx context.Context, addr string) (net.Conn, error) {
+			if dials.Add(1) <= 3 {
+				return nil, errors.New("network unreachable")
+			}
+			var d net.Dialer
+			return d.DialContext(ctx, "tcp", addr)
+		},
+	})
+	defer c.Close()
+	ctx := ctxTimeout(t, 5*time.Second)
+	var err error
+	for range 10 {
+		if err = c.Echo(ctx); err == nil {
+			break
+		}
+	}
+	if err != nil || dials.Load() != 4 {
+		t.Fatalf("Echo after failed dials = %v after %d dials, want success on the 4th", err, dials.Load())
+	}
+	// The host drops the connection: the next request redials.
+	c.mu.Lock()
+	cc := c.conn
+	c.mu.Unlock()
+	cc.c.Close()
+	<-cc.done
+	if err := c.Echo(ctx); err != nil {
+		t.Fatalf("Echo after drop = %v", err)
+	}
+	if dials.Load() != 5 {
+		t.Errorf("dials = %d, want 5", dials.Load())
+	}
+}
