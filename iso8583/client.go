@@ -544,5 +544,5 @@ func (cc *clientConn) close(err error) {
 // connError is a connection failure; it matches ErrClosed and the cause.
 type connError struct{ err error }
 
-func (e *connError) Error() string { return "iso8583: connection failed: " + e.err.Error() }
+func (e *connError) Error() string   { return "iso8583: connection failed: " + e.err.Error() }
 func (e *connError) Unwrap() []error { return []error{ErrClosed, e.err} }
