@@ -283,3 +283,5 @@ func TestMastercardF1(t *testing.T) {
 		}
 	}
 }
+
+func asError(err error, target **Error) bool { return errors.As(err, target) }
