@@ -6,8 +6,12 @@ import (
 	"strconv"
 )
 
-// Sentinel errors. Every error returned by this package wraps one of them,
-// so callers branch with [errors.Is].
+// Sentinel errors. Every error that originates in this package wraps one
+// of them, so callers branch with [errors.Is]. The PIN block, MAC and data
+// methods pass on the errors of packages pinblock, mac and keys, which
+// match those packages' own sentinels (pinblock.ErrPINLength, for
+// example); a failed MAC verification matches both [ErrMAC] and
+// mac.ErrMismatch.
 var (
 	// ErrKeyLength reports a key (BDK, initial key, transaction key) of a
 	// length the variant does not use. The concrete error is a
