@@ -58,7 +58,7 @@ const maxIAD = 32
 // Every element must be present with the length of EMV 4.4 Book 3 Annex
 // A; a missing or mis-sized one is a [*DataError] naming the tag.
 func CryptogramData(cvn CVN, data map[tlv.Tag][]byte) ([]byte, error) {
-	return AppendCryptogramData(make([]byte, 0, 37+maxIAD), cvn, data)
+	return AppendCryptogramData(make([]byte, 0, 33+maxIAD), cvn, data)
 }
 
 // AppendCryptogramData is like [CryptogramData] but appends to dst.
@@ -148,15 +148,23 @@ func ApplicationCryptogram(key, data []byte, p mac.Padding) ([]byte, error) {
 // [CryptogramData] and MACs it with the version's padding.
 func Cryptogram(cvn CVN, imk []byte, pan, psn string, data map[tlv.Tag][]byte) ([]byte, error) {
 	var t Trace
-	ac, err := cryptogram(&t, cvn, imk, pan, psn, data)
+	var k derivedKeys
+	ac, err := cryptogram(&t, &k, cvn, imk, pan, psn, data)
 	if err != nil {
 		return nil, err
 	}
 	return ac[:], nil
 }
 
-// cryptogram computes the cryptogram and records every step in t.
-func cryptogram(t *Trace, cvn CVN, imk []byte, pan, psn string, data map[tlv.Tag][]byte) (ac [8]byte, err error) {
+// derivedKeys holds the keys of one computation on the caller's stack, so
+// that check values are computed only when a trace needs them.
+type derivedKeys struct {
+	mk, sk [16]byte
+}
+
+// cryptogram computes the cryptogram and records every step in t, except
+// the key check values: see Trace.setKCVs.
+func cryptogram(t *Trace, k *derivedKeys, cvn CVN, imk []byte, pan, psn string, data map[tlv.Tag][]byte) (ac [8]byte, err error) {
 	p, err := cvn.mustProfile()
 	if err != nil {
 		t.Step = StepCVN
@@ -168,19 +176,14 @@ func cryptogram(t *Trace, cvn CVN, imk []byte, pan, psn string, data map[tlv.Tag
 	t.Padding = p.padding
 
 	t.Step = StepMasterKey
-	var mkBuf, skBuf [16]byte
-	mk, err := appendMasterKey(mkBuf[:0], imk, pan, psn, p.option)
-	if err != nil {
+	if _, err = appendMasterKey(k.mk[:0], imk, pan, psn, p.option); err != nil {
 		return ac, err
 	}
-	t.MasterKeyKCV = kcv(mk)
 
 	t.Step = StepSessionKey
-	sk, err := sessionKey(skBuf[:0], mk, p.acKey, data[TagATC], data[TagUnpredictableNumber], nil)
-	if err != nil {
+	if _, err = sessionKey(k.sk[:0], k.mk[:], p.acKey, data[TagATC], data[TagUnpredictableNumber], nil); err != nil {
 		return ac, sessionKeyDataError(cvn, err, data)
 	}
-	t.SessionKeyKCV = kcv(sk)
 
 	t.Step = StepData
 	t.Data, err = p.appendData(t.Data[:0], cvn, data)
@@ -189,10 +192,22 @@ func cryptogram(t *Trace, cvn CVN, imk []byte, pan, psn string, data map[tlv.Tag
 	}
 
 	t.Step = StepMAC
-	if _, err := mac.AppendAlg3(ac[:0], sk, t.Data, p.padding); err != nil {
+	if _, err := mac.AppendAlg3(ac[:0], k.sk[:], t.Data, p.padding); err != nil {
 		return ac, err
 	}
 	return ac, nil
+}
+
+// setKCVs fills the key check values of the keys derived before the step
+// the computation stopped at.
+func (t *Trace) setKCVs(k *derivedKeys) {
+	t.MasterKeyKCV, t.SessionKeyKCV = [3]byte{}, [3]byte{}
+	if t.Step > StepMasterKey {
+		t.MasterKeyKCV = kcv(k.mk[:])
+	}
+	if t.Step > StepSessionKey {
+		t.SessionKeyKCV = kcv(k.sk[:])
+	}
 }
 
 // sessionKeyDataError turns a length error on the ATC or unpredictable

@@ -157,9 +157,15 @@ func TestCVNVectors(t *testing.T) {
 			if got := strings.ToUpper(hex.EncodeToString(arqc)); got != v.ARQC {
 				t.Errorf("Cryptogram = %s, want %s", got, v.ARQC)
 			}
-			var tr issuer.Trace
-			if err := issuer.VerifyCryptogramTrace(&tr, cvn, imkAC, k.PAN, k.PSN, data, unhex(t, v.ARQC)); err != nil {
+			if err := issuer.VerifyCryptogram(cvn, imkAC, k.PAN, k.PSN, data, unhex(t, v.ARQC)); err != nil {
 				t.Errorf("VerifyCryptogram: %v", err)
+			}
+			_, tr, err := issuer.TraceCryptogram(cvn, imkAC, k.PAN, k.PSN, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !kcvPrefix(t, mustMK(t, cvn, imkAC, k.PAN, k.PSN), k.MKKCVAC) || upperHex(tr.MasterKeyKCV[:2]) != k.MKKCVAC {
+				t.Errorf("trace master key KCV = %X, want %s", tr.MasterKeyKCV, k.MKKCVAC)
 			}
 			if got := strings.ToUpper(hex.EncodeToString(tr.SessionKeyKCV[:])); !strings.HasPrefix(got, v.SKKCV) {
 				t.Errorf("session key KCV = %s, want %s", got, v.SKKCV)
@@ -395,4 +401,13 @@ func TestKeyVectors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustMK(t testing.TB, cvn issuer.CVN, imk []byte, pan, psn string) []byte {
+	t.Helper()
+	mk, err := issuer.AppendMasterKey(nil, imk, pan, psn, cvn.Option())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mk
 }

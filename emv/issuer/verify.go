@@ -101,9 +101,12 @@ func VerifyCryptogram(cvn CVN, imk []byte, pan, psn string, data map[tlv.Tag][]b
 	return verifyCryptogram(&t, cvn, imk, pan, psn, data, ac)
 }
 
-// VerifyCryptogramTrace is like [VerifyCryptogram] and also fills t, on
-// success as on failure. Passing a Trace whose Data has capacity for the
-// cryptogram data (69 bytes) avoids an allocation per call.
+// VerifyCryptogramTrace is like [VerifyCryptogram] and also fills t. On
+// failure t holds what the error's trace holds; on success it holds
+// everything but the key check values, which cost two TDES key schedules
+// and are left zero on the fast path (use [TraceCryptogram] to get them for
+// a cryptogram that verifies). Passing a Trace whose Data has capacity for
+// the cryptogram data (at most 65 bytes) avoids an allocation per call.
 func VerifyCryptogramTrace(t *Trace, cvn CVN, imk []byte, pan, psn string, data map[tlv.Tag][]byte, ac []byte) error {
 	return verifyCryptogram(t, cvn, imk, pan, psn, data, ac)
 }
@@ -113,14 +116,34 @@ func verifyCryptogram(t *Trace, cvn CVN, imk []byte, pan, psn string, data map[t
 		t.Step = StepCVN
 		return &VerifyError{Trace: *t, Err: errLen("application cryptogram", len(ac), "8")}
 	}
-	want, err := cryptogram(t, cvn, imk, pan, psn, data)
+	var k derivedKeys
+	want, err := cryptogram(t, &k, cvn, imk, pan, psn, data)
 	if err != nil {
+		t.setKCVs(&k)
 		return &VerifyError{Trace: *t, Err: err}
 	}
 	if subtle.ConstantTimeCompare(want[:], ac) != 1 {
+		t.setKCVs(&k)
 		return &VerifyError{Trace: *t, Err: ErrMismatch}
 	}
+	t.MasterKeyKCV, t.SessionKeyKCV = [3]byte{}, [3]byte{}
 	return nil
+}
+
+// TraceCryptogram computes the cryptogram of version cvn like [Cryptogram]
+// and returns the full trace of the computation, key check values
+// included, for comparison with an HSM log. It returns the cryptogram too:
+// use it to debug a host or a test card, not on a path an outsider can
+// drive, where it would be an oracle for valid cryptograms.
+func TraceCryptogram(cvn CVN, imk []byte, pan, psn string, data map[tlv.Tag][]byte) ([]byte, Trace, error) {
+	var t Trace
+	var k derivedKeys
+	ac, err := cryptogram(&t, &k, cvn, imk, pan, psn, data)
+	t.setKCVs(&k)
+	if err != nil {
+		return nil, t, err
+	}
+	return ac[:], t, nil
 }
 
 // VerifyARPC checks an ARPC in constant time against the one [ARPC]
