@@ -24,9 +24,9 @@ const (
 	TagIssuerAuthData        tlv.Tag = 0x91
 )
 
-// cdol is the data list every version starts with (EMV 4.4 Book 2 section
-// 8.1.1, the minimum set of data elements of table 26), with the length
-// each element has there.
+// cdol is the data list every version starts with (the minimum set of
+// data elements EMV 4.4 Book 2 section 8.1.1 recommends), with the length
+// each element has in EMV 4.4 Book 3 Annex A.
 var cdol = [...]struct {
 	tag tlv.Tag
 	n   int
