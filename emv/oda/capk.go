@@ -24,7 +24,14 @@ func ParseRID(s string) (RID, error) {
 	return r, nil
 }
 
-func (r RID) String() string { return hex.EncodeToString(r[:]) }
+// String returns the RID in upper-case hexadecimal, as EMV writes it.
+func (r RID) String() string {
+	var b [10]byte
+	for i, c := range r {
+		b[2*i], b[2*i+1] = hexDigits[c>>4], hexDigits[c&15]
+	}
+	return string(b[:])
+}
 
 // A CAPK is a certification authority public key as a terminal holds it
 // (EMV 4.4 Book 2 5.1 and 11.2.2): the scheme's RID, the key index the

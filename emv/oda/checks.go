@@ -61,7 +61,7 @@ func checkExpiry(item Item, mmyy [2]byte, date time.Time) error {
 	}
 	ty, tm, _ := date.Date()
 	if ty > y || (ty == y && tm > m) {
-		return fail(item, ErrExpired, "expired at the end of "+hexByte(mmyy[0])+"/"+hexByte(mmyy[1]))
+		return fail(item, ErrExpired, "expiry MMYY "+hexByte(mmyy[0])+hexByte(mmyy[1]))
 	}
 	return nil
 }

@@ -222,7 +222,7 @@ func TestTestPKIDeterministic(t *testing.T) {
 	if ic.Expiry != [2]byte{0x11, 0x31} || ic.IssuerID != [4]byte{0x54, 0x13, 0x33, 0xFF} {
 		t.Errorf("issuer certificate expiry %X, issuer identifier %X; want 1131, 541333FF", ic.Expiry, ic.IssuerID)
 	}
-	if a.CAPK.RID.String() != "f000000001" || a.CAPK.Index != 1 {
+	if a.CAPK.RID.String() != "F000000001" || a.CAPK.Index != 1 {
 		t.Errorf("CA key %v/%02X, want the default private RID F000000001/01", a.CAPK.RID, a.CAPK.Index)
 	}
 }
