@@ -14,9 +14,11 @@ const (
 )
 
 // A NetworkRequest is an 0800 (0801 when Repeat): sign-on, sign-off, key
-// exchange or echo test. It requires fields 7, 11 and 70.
+// exchange or echo test. It requires field 11 and the function: field 70,
+// or, as some terminal protocols send it, a processing code in field 3.
 type NetworkRequest struct {
 	Code            NetworkCode // 70
+	ProcessingCode  string      // 3, optional
 	Transmitted     string      // 7
 	STAN            string      // 11
 	TerminalID      string      // 41, optional
@@ -32,6 +34,7 @@ func (r *NetworkRequest) Message() (*Message, error) {
 		mti = MTINetworkRequestRepeat
 	}
 	m := NewMessage(mti)
+	setS(m, 3, r.ProcessingCode)
 	setS(m, 7, r.Transmitted)
 	setS(m, 11, r.STAN)
 	setS(m, 41, r.TerminalID)
@@ -53,12 +56,13 @@ func ReadNetworkRequest(m *Message) (*NetworkRequest, error) {
 		return nil, err
 	}
 	r := &NetworkRequest{
-		Code:        NetworkCode(m.Text(70)),
-		Transmitted: m.Text(7),
-		STAN:        m.Text(11),
-		TerminalID:  m.Text(41),
-		MerchantID:  m.Text(42),
-		Repeat:      m.MTI.IsRepeat(),
+		Code:           NetworkCode(m.Text(70)),
+		ProcessingCode: m.Text(3),
+		Transmitted:    m.Text(7),
+		STAN:           m.Text(11),
+		TerminalID:     m.Text(41),
+		MerchantID:     m.Text(42),
+		Repeat:         m.MTI.IsRepeat(),
 	}
 	r.SecurityControl, _ = m.Field(53)
 	return r, nil

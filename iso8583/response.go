@@ -15,10 +15,10 @@ type Response struct {
 
 // echoed lists the request fields a response repeats so the originator can
 // match and check it. Card data other than the PAN is never echoed.
-var echoed = [...]int{2, 3, 4, 7, 11, 12, 13, 32, 37, 41, 42, 49, 70, 90}
+var echoed = [...]int{2, 3, 4, 7, 11, 12, 13, 24, 32, 37, 41, 42, 49, 70, 90}
 
 // Respond starts the response to request req with code: the response MTI
-// and the echoed fields 2, 3, 4, 7, 11, 12, 13, 32, 37, 41, 42, 49, 70 and
+// and the echoed fields 2, 3, 4, 7, 11, 12, 13, 24, 32, 37, 41, 42, 49, 70 and
 // 90 as present in req. The caller adds the authorization code, chip data
 // and the rest.
 func Respond(req *Message, code ResponseCode) (*Response, error) {

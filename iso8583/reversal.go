@@ -45,12 +45,14 @@ func trimZeros(s string) string {
 
 // A Reversal is an 0400 (reversal request) or an 0420 (reversal advice),
 // with the repeats 0401 and 0421. It cancels an earlier authorization or
-// financial transaction, named by Original (field 90). It requires fields
-// 2, 3, 4, 7, 11, 41, 49 and 90 and may not carry track 2 or a PIN block,
-// since it is stored and forwarded until the host acknowledges it.
+// financial transaction. Host interfaces name the original in field 90
+// (Original); terminal protocols often match by STAN and terminal alone, so
+// Original may be nil. It requires fields 2, 3, 4, 11 and 41 and may not
+// carry track 2 or a PIN block, since it is stored and forwarded until the
+// host acknowledges it.
 type Reversal struct {
 	Transaction
-	Original OriginalData
+	Original *OriginalData
 	Advice   bool // 0420 rather than 0400
 	Repeat   bool // 0401 or 0421
 }
@@ -73,11 +75,13 @@ func (r *Reversal) Message() (*Message, error) {
 	if err := r.fill(m, true); err != nil {
 		return nil, err
 	}
-	v, err := r.Original.field()
-	if err != nil {
-		return nil, err
+	if r.Original != nil {
+		v, err := r.Original.field()
+		if err != nil {
+			return nil, err
+		}
+		m.SetString(90, v)
 	}
-	m.SetString(90, v)
 	if err := Validate(m); err != nil {
 		return nil, err
 	}
@@ -90,12 +94,13 @@ func ReadReversal(m *Message) (*Reversal, error) {
 	if err := readAs(m, &r.Transaction, MTIReversalRequest, MTIReversalRequestRepeat, MTIReversalAdvice, MTIReversalAdviceRepeat); err != nil {
 		return nil, err
 	}
-	v, _ := m.Field(90)
-	o, err := parseOriginal(v)
-	if err != nil {
-		return nil, err
+	if v, ok := m.Field(90); ok {
+		o, err := parseOriginal(v)
+		if err != nil {
+			return nil, err
+		}
+		r.Original = &o
 	}
-	r.Original = o
 	return r, nil
 }
 
@@ -122,15 +127,17 @@ func NewReversal(orig *Message, advice bool) (*Reversal, error) {
 	r := &Reversal{
 		Transaction: t,
 		Advice:      advice,
-		Original: OriginalData{
+		Original: &OriginalData{
 			MTI:         orig.MTI.Original(),
 			STAN:        t.STAN,
 			Transmitted: t.Transmitted,
 			Acquirer:    t.Acquirer,
 		},
 	}
-	if _, err := r.Original.field(); err != nil {
-		return nil, err
+	if len(r.Original.Transmitted) != 10 || len(r.Original.STAN) != 6 {
+		// Without field 7 (as terminals send) field 90 cannot be built;
+		// the reversal is matched by STAN and terminal instead.
+		r.Original = nil
 	}
 	return r, nil
 }

@@ -163,6 +163,7 @@ var fields1987 = []fieldDef{
 	{18, classN, 4, 0, "Merchant type"},
 	{22, classN, 3, 0, "Point of service entry mode"},
 	{23, classN, 3, 0, "Card sequence number"},
+	{24, classN, 3, 0, "Network international identifier"},
 	{25, classN, 2, 0, "Point of service condition code"},
 	{32, classN, 11, 2, "Acquiring institution identification code"},
 	{35, classZ, 37, 2, "Track 2 data"},
@@ -178,10 +179,10 @@ var fields1987 = []fieldDef{
 	{53, classB, 48, 2, "Security related control information"}, // b..48 as in ISO 8583:1993, to carry a KSN
 	{54, classAN, 120, 3, "Additional amounts"},
 	{55, classB, 255, 3, "ICC system related data"}, // b...255 as in ISO 8583:1993
-	{60, classANS, 999, 3, "Reserved private"},
-	{61, classANS, 999, 3, "Reserved private"},
-	{62, classANS, 999, 3, "Reserved private"},
-	{63, classANS, 999, 3, "Reserved private"},
+	{60, classB, 999, 3, "Reserved private"},        // network-defined content, carried as bytes
+	{61, classB, 999, 3, "Reserved private"},        // network-defined content, carried as bytes
+	{62, classB, 999, 3, "Reserved private"},        // network-defined content, carried as bytes
+	{63, classB, 999, 3, "Reserved private"},        // network-defined content, carried as bytes
 	{64, classB, 8, 0, "Message authentication code"},
 	{66, classN, 1, 0, "Settlement code"},
 	{70, classN, 3, 0, "Network management information code"},

@@ -15,7 +15,9 @@ import (
 // 64, 128) and field 53 travel as upper-case hexadecimal characters, two per
 // byte, with any length prefix counting bytes; field 55 travels as raw bytes
 // behind an ASCII LLL prefix counting bytes, so that the chip data reaches the
-// issuer exactly as the card produced it.
+// issuer exactly as the card produced it. The private fields 60 to 63, whose
+// content each network defines, travel as raw bytes behind an ASCII LLL
+// prefix too.
 var SpecASCII = newSpec("ISO 8583:1987 ASCII",
 	codec{id: 0, desc: "Message type indicator", class: classN, wire: wireASCII, max: 4,
 		enc: encoding.ASCII, pref: prefix.ASCII.Fixed,
@@ -23,7 +25,7 @@ var SpecASCII = newSpec("ISO 8583:1987 ASCII",
 	func(d fieldDef) (wire, bool, encoding.Encoder, prefix.Prefixer) {
 		pref := asciiPrefix(d.digits)
 		switch {
-		case d.id == 55:
+		case d.id == 55 || d.id >= 60 && d.id <= 63:
 			return wireBinary, false, encoding.Binary, pref
 		case d.class == classB:
 			return wireHex, false, encoding.BytesToASCIIHex, pref

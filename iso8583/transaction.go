@@ -25,6 +25,7 @@ type Transaction struct {
 	MerchantType    string // 18, n4 ISO 18245 merchant category code
 	EntryMode       string // 22, n3 POS entry mode
 	CardSequence    string // 23, n3 PAN sequence number
+	NII             string // 24, n3 network international identifier (POS networks)
 	Condition       string // 25, n2 POS condition code
 	Acquirer        string // 32, n..11 acquiring institution
 	Track2          string // 35, z..37
@@ -96,6 +97,7 @@ func (t *Transaction) fill(m *Message, withAmount bool) error {
 	setS(m, 18, t.MerchantType)
 	setS(m, 22, t.EntryMode)
 	setS(m, 23, t.CardSequence)
+	setS(m, 24, t.NII)
 	setS(m, 25, t.Condition)
 	setS(m, 32, t.Acquirer)
 	setS(m, 35, t.Track2)
@@ -133,6 +135,7 @@ func (t *Transaction) read(m *Message) error {
 	t.MerchantType = m.Text(18)
 	t.EntryMode = m.Text(22)
 	t.CardSequence = m.Text(23)
+	t.NII = m.Text(24)
 	t.Condition = m.Text(25)
 	t.Acquirer = m.Text(32)
 	t.Track2 = m.Text(35)

@@ -10,46 +10,49 @@ type rule struct {
 	forbidden []int
 }
 
+// The rules require what both terminal-to-host protocols and
+// host-to-host interfaces send; fields that only one of them uses (7, 49,
+// 90) are left to the network's own profile.
 var (
 	cardRequest = rule{
-		required: []int{3, 4, 7, 11, 22, 41, 42, 49},
+		required: []int{3, 4, 11, 22, 41},
 		anyOf:    [][]int{{2, 35}},
 	}
-	// Advices, batch uploads and reversal advices may be stored and
-	// forwarded later, so they may not carry track data or a PIN block
-	// (PCI DSS requirement 3.3.1).
-	storedRequest = rule{
-		required:  []int{2, 3, 4, 7, 11, 22, 41, 42, 49},
-		forbidden: []int{35, 52},
-	}
-	reversalRequest = rule{
-		required:  []int{2, 3, 4, 7, 11, 41, 49, 90},
-		forbidden: []int{35, 52},
-	}
-	cardResponse = rule{required: []int{3, 4, 7, 11, 39, 41}}
-	rules        = map[MTI]rule{
+	// Advices, batch uploads and reversals may be stored and forwarded
+	// later, so they may not carry track data or a PIN block (PCI DSS
+	// requirement 3.3.1).
+	storedRequest   = rule{required: []int{2, 3, 4, 11, 22, 41}, forbidden: []int{35, 52}}
+	batchUpload     = rule{required: []int{2, 3, 4, 11, 41}, forbidden: []int{35, 52}}
+	reversalRequest = rule{required: []int{2, 3, 4, 11, 41}, forbidden: []int{35, 52}}
+	reconciliation  = rule{required: []int{11, 41}}
+	// Some terminal protocols give the network management function as a
+	// processing code (field 3) rather than in field 70.
+	network         = rule{required: []int{11}, anyOf: [][]int{{70, 3}}}
+	response        = rule{required: []int{11, 39, 41}}
+	networkResponse = rule{required: []int{11, 39, 70}}
+	rules           = map[MTI]rule{
 		MTIAuthorizationRequest:        cardRequest,
 		MTIFinancialRequest:            cardRequest,
 		MTIFinancialAdvice:             storedRequest,
 		MTIFinancialAdviceRepeat:       storedRequest,
-		MTIBatchUpload:                 {required: []int{2, 3, 4, 11, 37, 41, 42}, forbidden: []int{35, 52}},
-		MTIBatchUploadRepeat:           {required: []int{2, 3, 4, 11, 37, 41, 42}, forbidden: []int{35, 52}},
+		MTIBatchUpload:                 batchUpload,
+		MTIBatchUploadRepeat:           batchUpload,
 		MTIReversalRequest:             reversalRequest,
 		MTIReversalRequestRepeat:       reversalRequest,
 		MTIReversalAdvice:              reversalRequest,
 		MTIReversalAdviceRepeat:        reversalRequest,
-		MTIReconciliationRequest:       {required: []int{7, 11, 41, 74, 76, 86, 88}},
-		MTIReconciliationRequestRepeat: {required: []int{7, 11, 41, 74, 76, 86, 88}},
-		MTINetworkRequest:              {required: []int{7, 11, 70}},
-		MTINetworkRequestRepeat:        {required: []int{7, 11, 70}},
-		MTIAuthorizationResponse:       cardResponse,
-		MTIFinancialResponse:           cardResponse,
-		MTIFinancialAdviceResponse:     cardResponse,
-		MTIReversalResponse:            {required: []int{4, 7, 11, 39, 41}},
-		MTIReversalAdviceResponse:      {required: []int{4, 7, 11, 39, 41}},
-		MTIBatchUploadResponse:         {required: []int{11, 39, 41}},
-		MTIReconciliationResponse:      {required: []int{7, 11, 39, 41}},
-		MTINetworkResponse:             {required: []int{7, 11, 39, 70}},
+		MTIReconciliationRequest:       reconciliation,
+		MTIReconciliationRequestRepeat: reconciliation,
+		MTINetworkRequest:              network,
+		MTINetworkRequestRepeat:        network,
+		MTIAuthorizationResponse:       response,
+		MTIFinancialResponse:           response,
+		MTIFinancialAdviceResponse:     response,
+		MTIReversalResponse:            response,
+		MTIReversalAdviceResponse:      response,
+		MTIBatchUploadResponse:         response,
+		MTIReconciliationResponse:      response,
+		MTINetworkResponse:             networkResponse,
 	}
 )
 
