@@ -119,3 +119,16 @@ func TestCVNMethods(t *testing.T) {
 		}
 	}
 }
+
+// TestParseIADAllocs pins the read path: parsing a recognised 9F10 does
+// not allocate.
+func TestParseIADAllocs(t *testing.T) {
+	aid, iad := unhex(t, aidMastercard), unhex(t, "0115A00003220000000000000000000322FF")
+	if n := testing.AllocsPerRun(100, func() {
+		if _, err := issuer.ParseIAD(aid, iad); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("ParseIAD allocates %v times", n)
+	}
+}

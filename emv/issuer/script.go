@@ -6,6 +6,7 @@ import (
 
 	"github.com/posflow/posflow/keys"
 	"github.com/posflow/posflow/mac"
+	"github.com/posflow/posflow/tlv"
 )
 
 // CommandMACSize is the length of the MAC this package appends to a
@@ -226,6 +227,25 @@ func (s *Script) CardBlock() ([]byte, error) { return s.Command(0x84, 0x16, 0, 0
 // PINUnblock returns the PIN CHANGE/UNBLOCK command that only resets the
 // PIN try counter (84 24 00 00, no data).
 func (s *Script) PINUnblock() ([]byte, error) { return s.Command(0x84, 0x24, 0, 0, nil, false) }
+
+// PutData returns the PUT DATA command (04 DA) that sets the data object
+// tag, of one or two bytes, to value, enciphered when encipher is set.
+func (s *Script) PutData(tag tlv.Tag, value []byte, encipher bool) ([]byte, error) {
+	if tag > 0xFFFF || tag == 0 {
+		return nil, ErrCardData
+	}
+	return s.Command(0x04, 0xDA, byte(tag>>8), byte(tag), value, encipher)
+}
+
+// UpdateRecord returns the UPDATE RECORD command (04 DC) that replaces
+// record number record (1 to 254) of the file with short identifier sfi (1
+// to 30) with data, enciphered when encipher is set.
+func (s *Script) UpdateRecord(sfi, record byte, data []byte, encipher bool) ([]byte, error) {
+	if sfi < 1 || sfi > 30 || record < 1 || record == 0xFF {
+		return nil, ErrCardData
+	}
+	return s.Command(0x04, 0xDC, record, sfi<<3|0x04, data, encipher)
+}
 
 // PINChange returns the PIN CHANGE/UNBLOCK command that sets the offline
 // PIN to pin, its PIN block enciphered under the confidentiality key.

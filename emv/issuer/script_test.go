@@ -148,3 +148,28 @@ func TestCommandMAC(t *testing.T) {
 		t.Errorf("CommandMAC = %X, %v; want E07B8DF1B4184282", got, err)
 	}
 }
+
+func TestScriptDataCommands(t *testing.T) {
+	s, err := issuer.NewScript(issuer.MastercardCVN21, issuer.ScriptKeys{SMI: testIMK, SMC: testIMK}, testPAN, "00", []byte{0, 1}, make([]byte, 8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.PutData(0x9F58, []byte{0x03}, false)
+	if err != nil || !bytes.Equal(c[:6], []byte{0x04, 0xDA, 0x9F, 0x58, 0x09, 0x03}) || len(c) != 14 {
+		t.Errorf("PUT DATA = %X, %v", c, err)
+	}
+	c, err = s.UpdateRecord(1, 2, make([]byte, 5), true)
+	if err != nil || !bytes.Equal(c[:5], []byte{0x04, 0xDC, 0x02, 0x0C, 0x10}) || len(c) != 5+8+8 {
+		t.Errorf("UPDATE RECORD = %X, %v", c, err)
+	}
+	for _, bad := range []func() ([]byte, error){
+		func() ([]byte, error) { return s.PutData(0x9F5801, nil, false) },
+		func() ([]byte, error) { return s.PutData(0, nil, false) },
+		func() ([]byte, error) { return s.UpdateRecord(31, 1, nil, false) },
+		func() ([]byte, error) { return s.UpdateRecord(1, 0, nil, false) },
+	} {
+		if _, err := bad(); !errors.Is(err, issuer.ErrCardData) {
+			t.Errorf("bad data command: %v", err)
+		}
+	}
+}
