@@ -73,6 +73,11 @@ var (
 	// number, amount, currency code) or an fDDA version this package does
 	// not know.
 	ErrTerminalData = errors.New("oda: terminal data malformed")
+	// ErrStaticData: a record that cannot be part of the static data to be
+	// authenticated (not a template 70 for SFI 1 to 10), or a static data
+	// authentication tag list (9F4A) naming anything but the AIP (EMV 4.4
+	// Book 3 10.3).
+	ErrStaticData = errors.New("oda: static data to be authenticated unusable")
 	// ErrModulus: a modulus that is not an odd number of MinModulusLen to
 	// MaxModulusLen bytes without leading zero bytes.
 	ErrModulus = errors.New("oda: modulus out of range")
@@ -111,6 +116,7 @@ const (
 	ItemSSAD                              // signed static application data (93)
 	ItemSDAD                              // signed dynamic application data (9F4B)
 	ItemResponse                          // GENERATE AC response checked by CDA
+	ItemStaticData                        // static data to be authenticated
 )
 
 var itemNames = [...]string{
@@ -121,6 +127,7 @@ var itemNames = [...]string{
 	ItemSSAD:              "signed static application data",
 	ItemSDAD:              "signed dynamic application data",
 	ItemResponse:          "GENERATE AC response",
+	ItemStaticData:        "static data to be authenticated",
 }
 
 func (i Item) String() string {

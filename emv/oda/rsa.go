@@ -2,6 +2,7 @@ package oda
 
 import (
 	"math/big"
+	"sync"
 )
 
 // Modulus limits. EMV 4.4 Book 2 Annex A2.1 caps every modulus (CA,
@@ -90,22 +91,32 @@ func (k *PublicKey) Recover(x []byte) ([]byte, error) {
 	return k.recoverInto(out, x)
 }
 
+// scratch holds the math/big values of one recovery, pooled so that
+// recovery allocates only its result.
+type scratch struct{ s, r, t, q big.Int }
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+var bigF4 = big.NewInt(65537)
+
 func (k *PublicKey) recoverInto(out, x []byte) ([]byte, error) {
 	if len(x) != len(k.Modulus) {
 		return nil, ErrLength
 	}
-	var s, r big.Int
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	s, r, t, q := &sc.s, &sc.r, &sc.t, &sc.q
 	s.SetBytes(x)
 	if s.Cmp(k.n) >= 0 {
 		return nil, ErrRange
 	}
 	if k.e == 3 {
-		r.Mul(&s, &s)
-		r.Mod(&r, k.n)
-		r.Mul(&r, &s)
-		r.Mod(&r, k.n)
+		t.Mul(s, s)
+		q.QuoRem(t, k.n, r)
+		t.Mul(r, s)
+		q.QuoRem(t, k.n, r)
 	} else {
-		r.Exp(&s, big.NewInt(int64(k.e)), k.n)
+		r.Exp(s, bigF4, k.n)
 	}
 	r.FillBytes(out)
 	return out, nil

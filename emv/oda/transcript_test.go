@@ -97,18 +97,15 @@ func loadTranscript(t *testing.T, name string) *card {
 			if !ok {
 				t.Fatalf("signed record SFI %d record %d not read", sfi, r)
 			}
-			o, err := lenient.Find(rec, 0x70)
+			c.static, err = AppendStaticData(c.static, int(sfi), rec)
 			if err != nil {
 				t.Fatal(err)
 			}
-			c.static = append(c.static, o.Value...)
 		}
 	}
-	if sdaTags := c.tag(t, 0x9F4A); sdaTags != nil {
-		if !bytes.Equal(sdaTags, []byte{0x82}) {
-			t.Fatalf("9F4A = %X", sdaTags)
-		}
-		c.static = append(c.static, find(t, c.gpo, 0x82)...)
+	c.static, err = AppendSDATagList(c.static, c.tag(t, 0x9F4A), find(t, c.gpo, 0x82))
+	if err != nil {
+		t.Fatal(err)
 	}
 	return c
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package oda
+
+const raceEnabled = false
