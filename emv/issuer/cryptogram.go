@@ -135,7 +135,7 @@ func ApplicationCryptogram(key, data []byte, p mac.Padding) ([]byte, error) {
 		return nil, errKey("session key", len(key))
 	}
 	if p != mac.Method1 && p != mac.Method2 {
-		return nil, &LengthError{What: "padding " + p.String(), Len: 0, Want: "method 1 or 2"}
+		return nil, &unsupportedError{"cryptogram padding " + p.String()}
 	}
 	return mac.Alg3(key, data, p)
 }

@@ -231,10 +231,5 @@ func (e *cvnError) Error() string { return "issuer: unsupported cryptogram versi
 func (e *cvnError) Unwrap() error { return ErrCVN }
 
 func errOption(o Option) error {
-	return &optionError{o}
+	return &unsupportedError{"master key derivation " + o.String()}
 }
-
-type optionError struct{ o Option }
-
-func (e *optionError) Error() string { return "issuer: unknown master key derivation " + e.o.String() }
-func (e *optionError) Unwrap() error { return ErrCVN }

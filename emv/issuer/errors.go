@@ -33,6 +33,12 @@ var (
 	// or an operation the version does not define.
 	ErrCVN = errors.New("issuer: unsupported cryptogram version")
 
+	// ErrUnsupported reports a method value (padding, encipherment,
+	// derivation option) this package does not define, or an operation a
+	// cryptogram version does not define, such as a Mastercard PIN change
+	// that binds the current PIN.
+	ErrUnsupported = errors.New("issuer: unsupported method")
+
 	// ErrMissingData reports a data object a cryptogram version needs
 	// that is absent from the transaction data. The concrete error is a
 	// [*DataError].
@@ -72,6 +78,9 @@ type KeySizeError struct {
 }
 
 func (e *KeySizeError) Error() string {
+	if e.Len == 0 {
+		return "issuer: " + e.Key + " missing"
+	}
 	return "issuer: " + e.Key + " of " + strconv.Itoa(e.Len) + " bytes, want 16"
 }
 
@@ -167,3 +176,8 @@ func errKey(role string, n int) error { return &KeySizeError{Key: role, Len: n} 
 func errLen(what string, n int, want string) error {
 	return &LengthError{What: what, Len: n, Want: want}
 }
+
+type unsupportedError struct{ what string }
+
+func (e *unsupportedError) Error() string { return "issuer: unsupported " + e.what }
+func (e *unsupportedError) Unwrap() error { return ErrUnsupported }

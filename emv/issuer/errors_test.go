@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/posflow/posflow/emv/issuer"
+	"github.com/posflow/posflow/mac"
 	"github.com/posflow/posflow/tlv"
 )
 
@@ -159,6 +160,15 @@ func TestARPCErrors(t *testing.T) {
 				t.Errorf("= %X, %v; want %v", got, err, tc.want)
 			}
 		})
+	}
+}
+
+func TestUnsupported(t *testing.T) {
+	if _, err := issuer.ApplicationCryptogram(testIMK, []byte{1}, mac.Method3); !errors.Is(err, issuer.ErrUnsupported) {
+		t.Errorf("padding method 3: %v", err)
+	}
+	if _, err := issuer.AppendMasterKey(nil, testIMK, testPAN, "", issuer.Option(3)); !errors.Is(err, issuer.ErrUnsupported) {
+		t.Errorf("option 3: %v", err)
 	}
 }
 

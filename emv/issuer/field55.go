@@ -20,14 +20,11 @@ type Field55Error struct {
 }
 
 func (e *Field55Error) Error() string {
-	s := "issuer: field 55 at byte " + itoa(e.Offset)
-	if e.Tag != 0 {
-		s += ": tag " + tagString(e.Tag)
+	if e.Err != nil {
+		// The tlv error names the offset and the tag itself.
+		return "issuer: field 55: " + e.Err.Error()
 	}
-	if e.Err == nil {
-		return s + ": repeated"
-	}
-	return s + ": " + e.Err.Error()
+	return "issuer: field 55 at byte " + itoa(e.Offset) + ": tag " + tagString(e.Tag) + " repeated"
 }
 
 // Unwrap returns [ErrField55] and the tlv error.

@@ -57,7 +57,7 @@ func EncipherCommandData(e Encipherment, sk, data []byte) ([]byte, error) {
 	case EMVEncipherment:
 		plain = mac.AppendPad(nil, data, mac.Method2, 8)
 	default:
-		return nil, &LengthError{What: e.String(), Want: "a known encipherment"}
+		return nil, &unsupportedError{e.String()}
 	}
 	var iv [8]byte
 	cipher.NewCBCEncrypter(c, iv[:]).CryptBlocks(plain, plain)
@@ -261,7 +261,7 @@ func (s *Script) PINChange(pin, currentPIN string) ([]byte, error) {
 	switch {
 	case currentPIN != "":
 		if s.p.scheme != visa {
-			return nil, &cvnError{s.cvn}
+			return nil, &unsupportedError{"PIN change with the current PIN for " + s.cvn.String()}
 		}
 		p2 = 0x01
 		block, err = s.visBlock(pin, currentPIN)

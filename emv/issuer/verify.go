@@ -3,6 +3,7 @@ package issuer
 import (
 	"crypto/subtle"
 	"encoding/hex"
+	"strings"
 
 	"github.com/posflow/posflow/keys"
 	"github.com/posflow/posflow/mac"
@@ -15,7 +16,7 @@ type Step uint8
 
 // The steps, in order.
 const (
-	StepCVN        Step = iota + 1 // choosing the cryptogram version
+	StepCVN        Step = iota + 1 // checking the cryptogram version and the cryptogram's length
 	StepMasterKey                  // deriving the ICC master key from the issuer master key
 	StepSessionKey                 // deriving the session key from the ICC master key
 	StepData                       // building the data to MAC from the transaction data
@@ -26,7 +27,7 @@ const (
 func (s Step) String() string {
 	switch s {
 	case StepCVN:
-		return "cryptogram version"
+		return "input check"
 	case StepMasterKey:
 		return "ICC master key derivation"
 	case StepSessionKey:
@@ -84,7 +85,7 @@ func (e *VerifyError) Error() string {
 	if e.Trace.Step == StepMAC && e.Err == ErrMismatch {
 		return "issuer: cryptogram does not verify: " + e.Trace.String()
 	}
-	return "issuer: cryptogram not verified at " + e.Trace.Step.String() + ": " + e.Err.Error()
+	return "issuer: cryptogram not verified at " + e.Trace.Step.String() + ": " + strings.TrimPrefix(e.Err.Error(), "issuer: ")
 }
 
 // Unwrap returns the cause.
