@@ -27,6 +27,9 @@
 //   - [RecoverICCPINCertificate]: the ICC PIN encipherment public key
 //     certificate (9F2D), whose hash does not (section 7.1).
 //
+// [AppendStaticData] and [AppendSDATagList] build the static data to be
+// authenticated from the records as received (EMV 4.4 Book 3 10.3).
+//
 // Signatures are then checked with the certified keys:
 //
 //   - [VerifySSAD]: static data authentication, signed static
@@ -60,7 +63,8 @@
 // [SignIssuerCertificate], [SignICCCertificate], [SignICCPINCertificate],
 // [SignSSAD], [SignDDA], [SignFDDA], [SignCDA] and [SignDynamicData]
 // produce the data objects a card is personalised with or returns, for a
-// private test RID. The private operation is not hardened against side
+// private test RID. [NewTestPKI] does it all at once from a
+// [TestPKIConfig] with an injected random source and clock. The private operation is not hardened against side
 // channels: it is meant for test cards and simulators only.
 //
 // # Decisions where Book 2 is silent
