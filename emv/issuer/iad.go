@@ -39,7 +39,8 @@ type IssuerApplicationData struct {
 //     CVN, byte 4 = 03 the CVR length, at least 7 bytes; CVN 0A is Visa
 //     CVN 10 and CVN 12 is Visa CVN 18.
 //   - Visa format 2: exactly 32 bytes, byte 1 = 1F, byte 2 the CVN, byte 3
-//     the DKI; CVN 22 is Visa CVN 22.
+//     the DKI, bytes 4–8 the CVR, the high nibble of byte 9 (issuer
+//     discretionary data option ID) zero; CVN 22 is Visa CVN 22.
 //   - Mastercard (RID A000000004), M/Chip 4 and M/Chip Advance: 18, 20, 26
 //     or 28 bytes, byte 1 the DKI, byte 2 the CVN 10, 11, 14 or 15
 //     (Mastercard CVN 16, 17, 20, 21), bytes 3–8 the CVR, bytes 11–18 the
@@ -81,6 +82,9 @@ func ParseIAD(aid, iad []byte) (IssuerApplicationData, error) {
 				return fail("format " + itoa(int(iad[2]>>4)) + " cryptogram version " + hexByte(iad[2]) + " not supported")
 			}
 		case len(iad) == 32 && iad[0] == 0x1F:
+			if iad[8]&0xF0 != 0 {
+				return fail("format 2/4 issuer discretionary data option ID " + hexByte(iad[8]) + " has its unused nibble set")
+			}
 			d.DKI = iad[2]
 			if iad[1] != 0x22 {
 				return fail("format " + itoa(int(iad[1]>>4)) + " cryptogram version " + hexByte(iad[1]) + " not supported")

@@ -30,6 +30,7 @@ func TestDetectCVN(t *testing.T) {
 		{"Visa format 1 CVN 18 (Daniel-Hu qVSDC mock: 9F10 06011103900000 is CVN 17)", aidVisa, "06011103900000", 0, issuer.ErrIAD},
 		{"Visa format 2 CVN 22", aidVisa, visa2, issuer.VisaCVN22, nil},
 		{"Visa format 2 of 31 bytes", aidVisa, visa2[:62], 0, issuer.ErrIAD},
+		{"Visa format 2 with option ID 10", aidVisa, "1F2201" + "0000000000" + "10" + strings.Repeat("00", 23), 0, issuer.ErrIAD},
 		{"Visa format 4 CVN 44", aidVisa, "1F44" + strings.Repeat("00", 30), 0, issuer.ErrIAD},
 		{"Visa format 0 with CVR length 4", aidVisa, "06010A04A0601000", 0, issuer.ErrIAD},
 		{"Visa format 0 of 6 bytes", aidVisa, "06010A03A060", 0, issuer.ErrIAD},

@@ -68,7 +68,7 @@ for name, cls in CLASSES.items():
         elif name == "VisaCVN18":
             iad = bytes([6, rnd.getrandbits(8), 0x12, 3]) + rb(rnd.choice([3, 12]))
         elif name == "VisaCVN22":
-            iad = bytes([0x1F, 0x22, rnd.getrandbits(8)]) + rb(29)
+            iad = bytes([0x1F, 0x22, rnd.getrandbits(8)]) + rb(5) + bytes([rnd.getrandbits(4)]) + rb(23)
         elif name == "InteracCVN133":
             n = rnd.randint(4, 32)
             iad = bytes([n - 1, rnd.getrandbits(8), 0x85]) + rb(n - 3)
