@@ -34,7 +34,7 @@ func (r RID) String() string {
 }
 
 // A CAPK is a certification authority public key as a terminal holds it
-// (EMV 4.4 Book 2 5.1 and 11.2.2): the scheme's RID, the key index the
+// (EMV 4.4 Book 2 5.1): the scheme's RID, the key index the
 // card names in tag 8F, the key itself, the algorithm indicators, the
 // SHA-1 checksum published with the key and, when known, its expiry date.
 type CAPK struct {
@@ -46,7 +46,7 @@ type CAPK struct {
 	KeyAlgorithm  byte
 	Key           *PublicKey
 	// Checksum is SHA-1(RID || index || modulus || exponent) as published
-	// (Book 2 11.2.2).
+	// with the key.
 	Checksum [20]byte
 	// Expiry is the last day on which the key may be used; the zero value
 	// means that no expiry date is recorded. The scheme test keys are

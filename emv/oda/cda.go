@@ -94,14 +94,14 @@ func responseTemplate(response []byte) (tlv.Object, error) {
 // appears twice) and checks, in order:
 //
 //   - length, trailer BC, header 6A, format 05, hash algorithm indicator
-//     01 and the ICC dynamic data lengths (steps 1 to 4: ErrLength,
+//     01 and the ICC dynamic data lengths (ErrLength,
 //     ErrTrailer, ErrHeader, ErrFormat, ErrHashAlgorithm,
 //     ErrDynamicData);
-//   - the CID inside the signature equal to 9F27 (ErrCID, step 5);
+//   - the CID inside the signature equal to 9F27 (ErrCID);
 //   - SHA-1 over format .. pad pattern || UN equal to the recovered hash
-//     (ErrHash, steps 6 to 8);
+//     (ErrHash);
 //   - the transaction data hash code equal to TransactionDataHash over
-//     d (ErrTransactionDataHash, steps 9 to 11).
+//     d (ErrTransactionDataHash).
 //
 // The returned SDAD carries the ICC dynamic number and the application
 // cryptogram.

@@ -5,8 +5,7 @@ import (
 )
 
 // Checks holds the terminal's data that certificate validation compares
-// the recovered fields against (EMV 4.4 Book 2 5.3 steps 8 to 10, 6.4
-// steps 8 and 9, 7.1).
+// the recovered fields against (EMV 4.4 Book 2 5.3, 6.4 and 7.1).
 type Checks struct {
 	// PAN is the Application PAN (5A) as read from the card: compressed
 	// numeric, padded on the right with hexadecimal F.
@@ -36,8 +35,8 @@ func bcd2(b byte) (int, bool) {
 }
 
 // expiryYearMonth reads an MMYY certificate expiration date. Two-digit
-// years 00-49 are 2000-2049 and 50-99 are 1950-1999 (EMV 4.4 Book 4
-// 6.7.3).
+// years 00-49 are 2000-2049 and 50-99 are 1950-1999, the rule EMV
+// terminals apply to two-digit years.
 func expiryYearMonth(mmyy [2]byte) (year int, month time.Month, ok bool) {
 	m, ok1 := bcd2(mmyy[0])
 	y, ok2 := bcd2(mmyy[1])
@@ -53,7 +52,7 @@ func expiryYearMonth(mmyy [2]byte) (year int, month time.Month, ok bool) {
 }
 
 // checkExpiry reports whether the last day of the month of mmyy is on or
-// after the transaction date (Book 2 5.3 step 9, 6.4 step 9).
+// after the transaction date (Book 2 5.3, 6.4).
 func checkExpiry(item Item, mmyy [2]byte, date time.Time) error {
 	y, m, ok := expiryYearMonth(mmyy)
 	if !ok {
@@ -90,8 +89,7 @@ func panDigits(pan []byte) (int, bool) {
 }
 
 // checkIssuerID verifies that the issuer identifier is 3 to 8 digits
-// padded with F and equal to the leftmost digits of the PAN (Book 2 5.3
-// step 8).
+// padded with F and equal to the leftmost digits of the PAN (Book 2 5.3).
 func checkIssuerID(id [4]byte, pan []byte) error {
 	n, ok := panDigits(id[:])
 	if !ok || n < 3 {
@@ -110,8 +108,7 @@ func checkIssuerID(id [4]byte, pan []byte) error {
 }
 
 // checkPAN verifies that the PAN recovered from an ICC certificate equals
-// the application PAN, digit for digit, both padded with F (Book 2 6.4
-// step 8).
+// the application PAN, digit for digit, both padded with F (Book 2 6.4).
 func checkPAN(item Item, certPAN [10]byte, pan []byte) error {
 	n, ok := panDigits(certPAN[:])
 	pn, pok := panDigits(pan)

@@ -6,7 +6,7 @@
 // # Terminal side
 //
 // A terminal holds the certification authority public keys of the
-// schemes it accepts, by RID and index (section 5.1 and 11.2.2): [CAPK],
+// schemes it accepts, by RID and index (section 5.1): [CAPK],
 // checked against its SHA-1 checksum, kept in a [Store] that refuses a
 // second key with the same RID and index. [ParseCAPKs] and [LoadStore]
 // read keys from JSON; [TestKeys] returns the published test keys of
@@ -77,9 +77,9 @@
 //     length, when the key does not fit the certificate, and absent or
 //     empty when it does; a superfluous remainder is refused rather than
 //     hashed.
-//   - Dates: two-digit years 00-49 are 2000-2049 and 50-99 are 1950-1999
-//     (Book 4 6.7.3); a certificate is valid through the last day of its
-//     expiry month. A zero [Checks.Date] means today. A CA key with an
+//   - Dates: two-digit years 00-49 are 2000-2049 and 50-99 are 1950-1999,
+//     as EMV terminals read them; a certificate is valid through the last
+//     day of its expiry month. A zero [Checks.Date] means today. A CA key with an
 //     expiry date is refused after that day ([ErrCAPKExpired]); the
 //     published test keys carry none.
 //   - Order of checks: the hash algorithm indicator, key length, remainder

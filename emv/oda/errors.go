@@ -11,8 +11,8 @@ import (
 // the step that failed, so that each step is distinct.
 var (
 	// ErrLength: a certificate or signature whose length is not the length
-	// of the modulus of the key that recovers it (Book 2 5.3 step 1, 5.4
-	// step 1, 6.4 step 1, 6.5.2 step 1, 6.6.2 step 1).
+	// of the modulus of the key that recovers it (Book 2 5.3,
+	// 5.4, 6.4, 6.5.2, 6.6.2).
 	ErrLength = errors.New("oda: length differs from the modulus length")
 	// ErrRange: a certificate or signature that, read as an integer, is not
 	// smaller than the modulus, so no RSA recovery of it exists.

@@ -1,8 +1,8 @@
 package oda
 
-// ICC public key certificate layout (EMV 4.4 Book 2 6.4, table 14; 7.1,
-// table 23 for the PIN encipherment certificate), offsets into the
-// recovered data of N_I bytes.
+// ICC public key certificate layout (EMV 4.4 Book 2 6.4, and 7.1 for
+// the PIN encipherment certificate), offsets into the recovered data of
+// N_I bytes.
 const (
 	iccFixedLen = 21 // header .. exponent length
 	iccOverhead = 42 // fixed fields, hash and trailer
@@ -35,7 +35,7 @@ type ICCCertificate struct {
 }
 
 // RecoverICCCertificate recovers an ICC public key certificate with the
-// issuer public key and makes the checks of Book 2 6.4 steps 1 to 4:
+// issuer public key and makes the checks of Book 2 6.4:
 // length equal to the issuer modulus, trailer BC, header 6A, format 04.
 func RecoverICCCertificate(issuer *PublicKey, cert []byte) (*ICCCertificate, error) {
 	return recoverICC(ItemICCCertificate, issuer, cert)
@@ -43,7 +43,7 @@ func RecoverICCCertificate(issuer *PublicKey, cert []byte) (*ICCCertificate, err
 
 // RecoverICCPINCertificate recovers an ICC PIN encipherment public key
 // certificate (9F2D) with the issuer public key and makes the checks of
-// Book 2 7.1 that correspond to 6.4 steps 1 to 4.
+// Book 2 7.1 that correspond to 6.4.
 func RecoverICCPINCertificate(issuer *PublicKey, cert []byte) (*ICCCertificate, error) {
 	return recoverICC(ItemICCPINCertificate, issuer, cert)
 }
@@ -84,11 +84,10 @@ func recoverICC(item Item, issuer *PublicKey, cert []byte) (*ICCCertificate, err
 //   - remainder present exactly when the key does not fit (ErrRemainder);
 //   - exponent 3 or 2^16+1 with the length stated (ErrExponent);
 //   - SHA-1 over format .. key field || remainder || exponent ||
-//     static data equal to the recovered hash (ErrHash, steps 5 to 7);
-//   - recovered PAN equal to the application PAN (ErrPAN, step 8);
-//   - expiry not before the transaction date (ErrExpiryDate, ErrExpired,
-//     step 9);
-//   - public key algorithm indicator 01 (ErrKeyAlgorithm, step 10).
+//     static data equal to the recovered hash (ErrHash);
+//   - recovered PAN equal to the application PAN (ErrPAN);
+//   - expiry not before the transaction date (ErrExpiryDate, ErrExpired);
+//   - public key algorithm indicator 01 (ErrKeyAlgorithm).
 //
 // chk.Revoked is not consulted: Book 2 revokes issuer certificates only.
 func (c *ICCCertificate) Verify(remainder, exponent, staticData []byte, chk Checks) (*PublicKey, error) {

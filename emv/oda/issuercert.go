@@ -1,6 +1,6 @@
 package oda
 
-// Issuer public key certificate layout (EMV 4.4 Book 2 5.3, table 6),
+// Issuer public key certificate layout (EMV 4.4 Book 2 5.3),
 // offsets into the recovered data of N_CA bytes.
 const (
 	issuerFixedLen = 15 // header .. exponent length
@@ -8,8 +8,8 @@ const (
 )
 
 // An IssuerCertificate is the content of an issuer public key
-// certificate (tag 90) recovered with a CA public key (EMV 4.4 Book 2 5.3,
-// table 6). Its fields are parsed but not yet validated: call Verify.
+// certificate (tag 90) recovered with a CA public key (EMV 4.4 Book 2 5.3).
+// Its fields are parsed but not yet validated: call Verify.
 type IssuerCertificate struct {
 	// Raw is the certificate as received; Recovered is the recovered data,
 	// N_CA bytes from header 6A to trailer BC. The other slices alias
@@ -32,7 +32,7 @@ type IssuerCertificate struct {
 }
 
 // RecoverIssuerCertificate recovers an issuer public key certificate with
-// the CA public key ca and makes the checks of Book 2 5.3 steps 1 to 4:
+// the CA public key ca and makes the checks of Book 2 5.3:
 // length equal to the CA modulus, trailer BC, header 6A, format 02.
 func RecoverIssuerCertificate(ca *CAPK, cert []byte) (*IssuerCertificate, error) {
 	rec, err := ca.Key.recoverItem(ItemIssuerCertificate, cert, 0x02)
@@ -62,19 +62,17 @@ func RecoverIssuerCertificate(ca *CAPK, cert []byte) (*IssuerCertificate, error)
 // when the card has none; exponent is the issuer public key exponent
 // (9F32). In order:
 //
-//   - hash algorithm indicator 01 (ErrHashAlgorithm, step 6);
+//   - hash algorithm indicator 01 (ErrHashAlgorithm);
 //   - key length within range and not above N_CA (ErrKeyLength);
 //   - remainder present exactly when the key does not fit (ErrRemainder);
 //   - exponent 3 or 2^16+1 with the length stated (ErrExponent);
 //   - SHA-1 over format .. key field || remainder || exponent equal to the
-//     recovered hash (ErrHash, steps 5 to 7);
-//   - issuer identifier equal to the leftmost PAN digits (ErrIssuerID,
-//     step 8);
-//   - expiry not before the transaction date (ErrExpiryDate, ErrExpired,
-//     step 9), and the CA key not expired (ErrCAPKExpired);
-//   - RID, CA key index and serial number not revoked (ErrRevoked,
-//     step 10);
-//   - public key algorithm indicator 01 (ErrKeyAlgorithm, step 11).
+//     recovered hash (ErrHash);
+//   - issuer identifier equal to the leftmost PAN digits (ErrIssuerID);
+//   - expiry not before the transaction date (ErrExpiryDate, ErrExpired),
+//     and the CA key not expired (ErrCAPKExpired);
+//   - RID, CA key index and serial number not revoked (ErrRevoked);
+//   - public key algorithm indicator 01 (ErrKeyAlgorithm).
 func (c *IssuerCertificate) Verify(remainder, exponent []byte, chk Checks) (*PublicKey, error) {
 	const item = ItemIssuerCertificate
 	if c.HashAlgorithm != hashSHA1 {

@@ -2,7 +2,7 @@ package oda
 
 // A Revocation identifies one revoked issuer public key certificate: the
 // RID and index of the CA key that signed it and its certificate serial
-// number (EMV 4.4 Book 2 5.3 step 10).
+// number (EMV 4.4 Book 2 5.3).
 type Revocation struct {
 	RID    RID
 	Index  byte

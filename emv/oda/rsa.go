@@ -5,18 +5,17 @@ import (
 	"sync"
 )
 
-// Modulus limits. EMV 4.4 Book 2 Annex A2.1 caps every modulus (CA,
-// issuer, ICC) at 248 bytes (1984 bits). Book 2 sets no lower bound; this
-// package refuses moduli shorter than 64 bytes (512 bits), which is below
-// every published test key and still leaves room for the 63 bytes a CDA
-// signature needs.
+// Modulus limits. EMV 4.4 Book 2 limits every modulus (CA, issuer, ICC)
+// to 248 bytes (1984 bits). The lower bound is this package's: 64 bytes
+// (512 bits), below every published test key and still room for the 63
+// bytes a CDA signature needs.
 const (
 	MaxModulusLen = 248
 	MinModulusLen = 64
 )
 
 // A PublicKey is an EMV RSA public key: a modulus and an exponent of 3 or
-// 2^16+1 (Book 2 Annex A2.1), each kept as the bytes received.
+// 2^16+1 (Book 2 Annex B2.1), each kept as the bytes received.
 type PublicKey struct {
 	// Modulus is the big-endian modulus, N bytes, no leading zero byte.
 	Modulus []byte
@@ -82,7 +81,7 @@ func exponentValue(e []byte) (int, bool) {
 func (k *PublicKey) Len() int { return len(k.Modulus) }
 
 // Recover applies the RSA public key operation without padding (Book 2
-// Annex A2.1) to x, which must be exactly as long as the modulus and
+// Annex B2.1) to x, which must be exactly as long as the modulus and
 // smaller than it, and returns the result as a new slice of the same
 // length. It is the recovery function of every certificate and signature,
 // and the encipherment function of offline PIN encipherment.

@@ -1,7 +1,7 @@
 package oda
 
 // An SSAD is signed static application data (tag 93) recovered with the
-// issuer public key and verified (EMV 4.4 Book 2 5.4, table 7).
+// issuer public key and verified (EMV 4.4 Book 2 5.4).
 type SSAD struct {
 	// Raw is the signature as received; Recovered is the recovered data,
 	// N_I bytes from header 6A to trailer BC. Hash aliases Recovered.

@@ -1,7 +1,7 @@
 package oda
 
 // An SDAD is signed dynamic application data (tag 9F4B) recovered with
-// the ICC public key (EMV 4.4 Book 2 6.5, table 17; 6.6, table 22). It is
+// the ICC public key (EMV 4.4 Book 2 6.5 and 6.6). It is
 // produced by VerifyDDA, VerifyFDDA and VerifyCDA.
 type SDAD struct {
 	// Raw is the signature as received; Recovered is the recovered data,
@@ -19,7 +19,7 @@ type SDAD struct {
 	// CDA only: the cryptogram information data, the application
 	// cryptogram (9F26; for CDA the card may return it only here) and the
 	// transaction data hash code carried in the ICC dynamic data (Book 2
-	// table 19).
+	// 6.6).
 	CID  byte
 	AC   []byte
 	TDHC []byte
@@ -57,7 +57,7 @@ func recoverSDAD(icc *PublicKey, sdad []byte) (*SDAD, error) {
 }
 
 // checkHash verifies the SDAD hash over format .. pad pattern followed by
-// the terminal data (Book 2 6.5.2 steps 5 to 7, 6.6.2 steps 6 to 8).
+// the terminal data (Book 2 6.5.2, 6.6.2).
 func (s *SDAD) checkHash(terminalData ...[]byte) error {
 	parts := make([]([]byte), 0, 4)
 	parts = append(parts, s.Recovered[1:len(s.Recovered)-21])

@@ -5,7 +5,7 @@ import (
 )
 
 // IssuerCertTemplate holds the fields an issuer public key certificate
-// states besides the key (EMV 4.4 Book 2 table 6).
+// states besides the key (EMV 4.4 Book 2 5.3).
 type IssuerCertTemplate struct {
 	// IssuerID is the leftmost 3 to 8 digits of the PANs the issuer key
 	// serves, compressed numeric, padded on the right with F: see
@@ -16,7 +16,7 @@ type IssuerCertTemplate struct {
 }
 
 // ICCCertTemplate holds the fields an ICC (or ICC PIN encipherment)
-// public key certificate states besides the key (Book 2 tables 14, 23).
+// public key certificate states besides the key (Book 2 6.4 and 7.1).
 type ICCCertTemplate struct {
 	// PAN is the application PAN (5A) as personalised, compressed numeric
 	// padded with F, at most 10 bytes; the certificate pads it to 10
@@ -148,7 +148,7 @@ func iccBlock(n int, icc *PublicKey, t ICCCertTemplate) (block, remainder []byte
 }
 
 // SignSSAD produces signed static application data (93) with the data
-// authentication code dac over staticData (Book 2 table 7).
+// authentication code dac over staticData (Book 2 5.4).
 func SignSSAD(issuer *PrivateKey, dac [2]byte, staticData []byte) ([]byte, error) {
 	block := ssadBlock(issuer.Len(), dac)
 	return issuer.finishBlock(block, block[1:], staticData)
@@ -167,7 +167,7 @@ func ssadBlock(n int, dac [2]byte) []byte {
 
 // SignDynamicData produces signed dynamic application data (9F4B) with
 // the given ICC dynamic data over the terminal data that follows it in
-// the hash (Book 2 table 17): the DDOL data for DDA, the terminal data of
+// the hash (Book 2 6.5): the DDOL data for DDA, the terminal data of
 // the fDDA version, the unpredictable number for CDA.
 func SignDynamicData(icc *PrivateKey, dynamicData []byte, terminalData ...[]byte) ([]byte, error) {
 	block, err := sdadBlock(icc.Len(), dynamicData)
@@ -228,7 +228,7 @@ func SignFDDA(icc *PrivateKey, idn []byte, d FDDA) ([]byte, error) {
 }
 
 // SignCDA produces the signed dynamic application data of CDA (Book 2
-// table 19): ICC dynamic number idn, cryptogram information data cid,
+// 6.6): ICC dynamic number idn, cryptogram information data cid,
 // application cryptogram ac (8 bytes) and the transaction data hash code
 // over d, signed with d.UN. d.Response is the format 2 response the card
 // will send, with or without 9F4B: the hash leaves 9F4B out.
