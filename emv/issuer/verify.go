@@ -169,3 +169,36 @@ func kcv(key []byte) (v [3]byte) {
 	copy(v[:], keys.KCV(c))
 	return v
 }
+
+// Verify verifies the application cryptogram (9F26) of a transaction
+// whose data objects, as [ParseField55] returns them, include the AID (4F,
+// or 9F06 when 4F is absent, or 84) and the issuer application data
+// (9F10). It detects the cryptogram version with [DetectCVN], then checks
+// the cryptogram with [VerifyCryptogram] under the issuer master key for
+// AC imk. It returns the version it used, also when the cryptogram does not
+// verify; the error then says which step failed, as a [*VerifyError].
+func Verify(imk []byte, pan, psn string, data map[tlv.Tag][]byte) (CVN, error) {
+	var aid []byte
+	for _, t := range [...]tlv.Tag{TagAID, TagTerminalAID, 0x84} {
+		if v, ok := data[t]; ok {
+			aid = v
+			break
+		}
+	}
+	if aid == nil {
+		return 0, &DataError{Tag: TagAID, Len: -1}
+	}
+	iad, ok := data[TagIssuerAppData]
+	if !ok {
+		return 0, &DataError{Tag: TagIssuerAppData, Len: -1}
+	}
+	cvn, err := DetectCVN(aid, iad)
+	if err != nil {
+		return 0, err
+	}
+	ac, ok := data[TagApplicationCryptogram]
+	if !ok {
+		return cvn, &DataError{CVN: cvn, Tag: TagApplicationCryptogram, Len: -1, Want: 8}
+	}
+	return cvn, VerifyCryptogram(cvn, imk, pan, psn, data, ac)
+}
