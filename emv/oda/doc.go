@@ -25,7 +25,8 @@
 //     key certificate (9F46), whose hash covers the static data to be
 //     authenticated (section 6.4);
 //   - [RecoverICCPINCertificate]: the ICC PIN encipherment public key
-//     certificate (9F2D), whose hash does not (section 7.1).
+//     certificate (9F2D), whose hash does not (section 7.1); its Verify
+//     takes nil static data.
 //
 // [AppendStaticData] and [AppendSDATagList] build the static data to be
 // authenticated from the records as received (EMV 4.4 Book 3 10.3).
@@ -54,6 +55,32 @@
 // every hash is computed over exactly the bytes given: the static data,
 // DDOL data and GENERATE AC response as received, padding and non-minimal
 // lengths included.
+//
+// # Worked example
+//
+// A kernel doing CDA on the first GENERATE AC, with the data objects read
+// from the card in tags (a map from tag to value here) and the records
+// signed for ODA in signed:
+//
+//	ca, err := store.Lookup(rid, tags[0x8F][0])
+//	ic, err := oda.RecoverIssuerCertificate(ca, tags[0x90])
+//	chk := oda.Checks{PAN: tags[0x5A], Date: txnDate, Revoked: revoked}
+//	issuer, err := ic.Verify(tags[0x92], tags[0x9F32], chk)
+//	var static []byte
+//	for _, r := range signed {
+//		static, err = oda.AppendStaticData(static, r.SFI, r.Data)
+//	}
+//	static, err = oda.AppendSDATagList(static, tags[0x9F4A], tags[0x82])
+//	cc, err := oda.RecoverICCCertificate(issuer, tags[0x9F46])
+//	icc, err := cc.Verify(tags[0x9F48], tags[0x9F47], static, chk)
+//	sdad, err := oda.VerifyCDA(icc, oda.CDA{
+//		UN: un, PDOLData: pdolData, CDOL1Data: cdol1Data, Response: genacResponse,
+//	})
+//	// sdad.AC is the application cryptogram (9F26), sdad.IDN the ICC
+//	// dynamic number (9F4C).
+//
+// Each err is checked in real code; errors.Is(err, oda.ErrExpired) and
+// the like tell which step failed.
 //
 // # Signing side
 //
