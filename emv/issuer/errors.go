@@ -65,6 +65,12 @@ var (
 	// ErrPIN reports a PIN that is not 4 to 12 decimal digits.
 	ErrPIN = errors.New("issuer: invalid PIN")
 
+	// ErrField55 reports ICC system related data (ISO 8583 field 55) that
+	// is not a well-formed list of BER-TLV data objects, or that repeats a
+	// tag. The concrete error is a [*Field55Error], which also wraps the
+	// tlv package's error when there is one.
+	ErrField55 = errors.New("issuer: malformed field 55")
+
 	// ErrCardData reports an expiry date, service code, track or command
 	// header that does not have the form the algorithm needs.
 	ErrCardData = errors.New("issuer: invalid card data")

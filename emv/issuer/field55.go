@@ -6,12 +6,6 @@ import (
 	"github.com/posflow/posflow/tlv"
 )
 
-// ErrField55 reports ICC system related data (ISO 8583 field 55) that is
-// not a well-formed list of BER-TLV data objects, or that repeats a tag.
-// The concrete error is a [*Field55Error], which also wraps the tlv
-// package's error when there is one.
-var ErrField55 = errors.New("issuer: malformed field 55")
-
 // Field55Error reports where field 55 is malformed.
 type Field55Error struct {
 	Offset int     // byte offset of the data object

@@ -1,7 +1,6 @@
 package issuer
 
 import (
-	"bytes"
 	"encoding/hex"
 )
 
@@ -9,9 +8,9 @@ import (
 // AID, ISO/IEC 7816-5) of the schemes whose cryptogram versions this
 // package implements.
 var (
-	RIDVisa       = []byte{0xA0, 0x00, 0x00, 0x00, 0x03}
-	RIDMastercard = []byte{0xA0, 0x00, 0x00, 0x00, 0x04}
-	RIDInterac    = []byte{0xA0, 0x00, 0x00, 0x02, 0x77}
+	ridVisa       = [5]byte{0xA0, 0x00, 0x00, 0x00, 0x03}
+	ridMastercard = [5]byte{0xA0, 0x00, 0x00, 0x00, 0x04}
+	ridInterac    = [5]byte{0xA0, 0x00, 0x00, 0x02, 0x77}
 )
 
 // IssuerApplicationData is the issuer application data (tag 9F10) of an
@@ -142,12 +141,12 @@ func schemeOf(aid []byte) (scheme, error) {
 	if len(aid) < 5 || len(aid) > 16 {
 		return 0, &schemeError{n: len(aid)}
 	}
-	switch rid := aid[:5]; {
-	case bytes.Equal(rid, RIDVisa):
+	switch [5]byte(aid[:5]) {
+	case ridVisa:
 		return visa, nil
-	case bytes.Equal(rid, RIDMastercard):
+	case ridMastercard:
 		return mastercard, nil
-	case bytes.Equal(rid, RIDInterac):
+	case ridInterac:
 		return interac, nil
 	}
 	return 0, &schemeError{rid: upper(hex.EncodeToString(aid[:5])), n: len(aid)}
