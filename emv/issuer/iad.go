@@ -17,9 +17,12 @@ var (
 // application cryptogram, parsed with the format of the application's
 // scheme. Its slices alias the input.
 type IssuerApplicationData struct {
-	CVN CVN    // cryptogram version the card used
-	DKI byte   // derivation key index: which issuer master key
-	CVR []byte // card verification results as the version MACs them
+	CVN CVN  // cryptogram version the card used
+	DKI byte // derivation key index: which issuer master key
+	// CVR is the card verification results: for Visa formats 0, 1 and 3
+	// and for Interac with their length byte (as Visa CVN 10 MACs them),
+	// for Visa format 2 the 5 CVR bytes, for Mastercard the 6 CVR bytes.
+	CVR []byte
 	// Counters are the 8 counter bytes of Mastercard CVN 17 and 21
 	// (M/Chip 4 and M/Chip Advance issuer application data bytes 11–18);
 	// nil for other versions.
@@ -45,7 +48,8 @@ type IssuerApplicationData struct {
 //     (Mastercard CVN 16, 17, 20, 21), bytes 3–8 the CVR, bytes 11–18 the
 //     counters.
 //   - Interac (RID A000000277): byte 1 the length of the rest, byte 2 the
-//     DKI, byte 3 = 85 (Interac CVN 133), at least 4 bytes.
+//     DKI, byte 3 = 85 (Interac CVN 133), byte 4 the length of the CVR that
+//     follows.
 //
 // Anything else is an error: an AID of another scheme is [ErrScheme], data
 // of an unknown format or version is an [*IADError] (matching [ErrIAD])
@@ -123,9 +127,12 @@ func ParseIAD(aid, iad []byte) (IssuerApplicationData, error) {
 		if iad[2] != 0x85 {
 			return fail("cryptogram version " + hexByte(iad[2]) + " not supported")
 		}
+		if 4+int(iad[3]) > len(iad) {
+			return fail("card verification results length byte " + hexByte(iad[3]) + " runs past the data")
+		}
 		d.DKI = iad[1]
 		d.CVN = InteracCVN133
-		d.CVR = iad[3:]
+		d.CVR = iad[3 : 4+int(iad[3])]
 	}
 	return d, nil
 }

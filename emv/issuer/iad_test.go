@@ -47,6 +47,7 @@ func TestDetectCVN(t *testing.T) {
 		{"Mastercard with a Visa IAD", aidMastercard, "06011203A0B800", 0, issuer.ErrIAD},
 		{"Interac CVN 133 (pyemv)", aidInterac, "1501850440B100000000B00000000000000000000000", issuer.InteracCVN133, nil},
 		{"Interac with a wrong length byte", aidInterac, "1601850440B100000000B00000000000000000000000", 0, issuer.ErrIAD},
+		{"Interac CVR length past the end", aidInterac, "040185050000", 0, issuer.ErrIAD},
 		{"Interac CVN 134", aidInterac, "1501860440B100000000B00000000000000000000000", 0, issuer.ErrIAD},
 		{"Amex AID: no version known", "A00000002501", "06011203A0B800", 0, issuer.ErrScheme},
 		{"AID of 4 bytes", "A0000000", "06011203A0B800", 0, issuer.ErrScheme},

@@ -70,8 +70,8 @@ for name, cls in CLASSES.items():
         elif name == "VisaCVN22":
             iad = bytes([0x1F, 0x22, rnd.getrandbits(8)]) + rb(5) + bytes([rnd.getrandbits(4)]) + rb(23)
         elif name == "InteracCVN133":
-            n = rnd.randint(4, 32)
-            iad = bytes([n - 1, rnd.getrandbits(8), 0x85]) + rb(n - 3)
+            n = rnd.randint(8, 32)
+            iad = bytes([n - 1, rnd.getrandbits(8), 0x85, 4]) + rb(n - 4)
         else:
             iad = bytes([rnd.getrandbits(8), MC_CODE[name]]) + rb(rnd.choice([16, 18, 24, 26]))
         d["9F10"] = iad
