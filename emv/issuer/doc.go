@@ -87,6 +87,15 @@
 // (length byte, DKI, 85, CVR length, CVR…) is the one of the public test
 // vector; Interac's specification is not public.
 //
+// M/Chip counters. Mastercard CVN 17 and 21 MAC the 8 counter bytes of
+// the M/Chip 4 layout (issuer application data bytes 11–18). M/Chip
+// Advance cards may carry longer counters (pyemv notes 8 or 16 bytes, with
+// or without the last online ATC) in 20- to 28-byte issuer application
+// data; which of those bytes enter the cryptogram is an issuer
+// personalisation choice no public source pins down, so this package MACs
+// bytes 11–18 for every length and a host with another profile builds the
+// data with [ApplicationCryptogram].
+//
 // ARPC. [ARPC] follows the signature of the issue: code is the ARC for
 // method 1 and the CSU for method 2, without proprietary authentication
 // data. [ARPCKey] and [ARPCMethod2] compute method 2 with it.
