@@ -138,3 +138,24 @@ func ExampleCVV() {
 	// Output:
 	// 170 422
 }
+
+// An issuer host's path: field 55 in, version detected from 9F10 and the
+// AID, cryptogram verified (pyemv's Visa CVN 18 transaction).
+func ExampleVerify() {
+	var de55 []byte
+	for tag, v := range visaCVN18Data() {
+		de55, _ = tlv.AppendTLV(de55, tag, v)
+	}
+	de55, _ = tlv.AppendTLV(de55, 0x9F26, mustHex("7A788EA6B8A3E733"))
+	de55, _ = tlv.AppendTLV(de55, 0x4F, mustHex("A0000000031010"))
+
+	data, err := issuer.ParseField55(de55)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cvn, err := issuer.Verify(mustHex("0123456789ABCDEFFEDCBA9876543210"), "1234567890123456", "00", data)
+	fmt.Println(cvn, err)
+	// Output:
+	// Visa CVN 18 <nil>
+}
