@@ -57,7 +57,7 @@ var (
 	ErrRevoked = errors.New("oda: certificate revoked")
 	// ErrDynamicData: signed dynamic application data whose ICC dynamic
 	// data length or ICC dynamic number length is out of range.
-	ErrDynamicData = errors.New("oda: ICC dynamic data malformed")
+	ErrDynamicData = errors.New("oda: malformed ICC dynamic data")
 	// ErrCID: the cryptogram information data in the signed dynamic
 	// application data differs from the one in the GENERATE AC response.
 	ErrCID = errors.New("oda: cryptogram information data does not match")
@@ -68,7 +68,7 @@ var (
 	// ErrResponse: a GENERATE AC response that is not format 2, that is
 	// malformed, or that lacks the cryptogram information data or the
 	// signed dynamic application data.
-	ErrResponse = errors.New("oda: GENERATE AC response unusable for CDA")
+	ErrResponse = errors.New("oda: response to GENERATE AC unusable for CDA")
 	// ErrTerminalData: terminal data of the wrong length (unpredictable
 	// number, amount, currency code) or an fDDA version this package does
 	// not know.
@@ -83,7 +83,7 @@ var (
 	ErrModulus = errors.New("oda: modulus out of range")
 	// ErrChecksum: a certification authority public key whose SHA-1
 	// checksum does not match its RID, index, modulus and exponent.
-	ErrChecksum = errors.New("oda: CA public key checksum does not match")
+	ErrChecksum = errors.New("oda: checksum of the CA public key does not match")
 	// ErrDuplicateCAPK: a second certification authority public key with
 	// the same RID and index.
 	ErrDuplicateCAPK = errors.New("oda: duplicate CA public key")
@@ -92,7 +92,7 @@ var (
 	ErrUnknownCAPK = errors.New("oda: unknown CA public key")
 	// ErrCAPKExpired: a certification authority public key used after its
 	// expiry date.
-	ErrCAPKExpired = errors.New("oda: CA public key expired")
+	ErrCAPKExpired = errors.New("oda: expired CA public key")
 	// ErrCAPKData: certification authority public key data that cannot be
 	// read (bad JSON, bad hex, bad RID or index).
 	ErrCAPKData = errors.New("oda: malformed CA public key data")
