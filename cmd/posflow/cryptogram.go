@@ -214,10 +214,13 @@ or fewer) and prints its check value; the key itself only with -reveal.`,
 
 var emvSKCmd = &command{
 	group: "emv", name: "sk",
-	args:    "-mk KEY (-atc ATC [-un UN] [-method common|mastercard|visa-sm] | -r R) [-reveal] [-json]",
+	args:    "(-mk KEY (-atc ATC [-un UN] [-method common|mastercard|visa-sm] | -r R) | -imk KEY -pan PAN [-psn NN] [-cvn CVN] FIELD55) [-reveal] [-json]",
 	summary: "session key from an ICC master key (common, Mastercard SKD, Visa SM)",
 	doc: `
-Derives a session key from the ICC master key -mk (see posflow emv mk):
+Derives a session key. With -imk and FIELD55 it derives the ICC master key
+and the application cryptogram key the way the transaction's cryptogram
+version does (option, method, ATC and UN from field 55). Otherwise it
+derives from the ICC master key -mk (see posflow emv mk):
 
   -method common      EMV 4.4 Book 2 A1.3 common session key, R = ATC || 00..00
   -method mastercard  M/Chip session key derivation, R = ATC || 0000 || UN
@@ -225,17 +228,35 @@ Derives a session key from the ICC master key -mk (see posflow emv mk):
   -r R                the common session key function with R given (8 bytes),
                       e.g. the ARQC for secure messaging
 
-and prints its check value; the key itself only with -reveal.`,
+and prints its check value; the key itself only with -reveal.` + field55Doc,
 	example: []string{"emv", "sk", "-mk", "946DC1A8C78A624519BC4645CB073737", "-r", "1234567890123456", "-reveal"},
 	source:  "the ICC master key of pyemv test_derive_common_sk (IMK 0123456789ABCDEFFEDCBA9876543210, PAN 12345678901234567, PSN 45, option A; its KCV FF08 and the session key's DF82 are pyemv's), see emv/issuer/testdata/pyemv_keys.json",
 	reveal:  true,
 	setup: func(fs *flag.FlagSet) func(*env) (any, error) {
-		mkFlag := fs.String("mk", "", "ICC master key, 16 bytes hexadecimal (required)")
+		mkFlag := fs.String("mk", "", "ICC master key, 16 bytes hexadecimal")
 		atcFlag := fs.String("atc", "", "application transaction counter (9F36), 2 bytes hexadecimal")
 		unFlag := fs.String("un", "", "unpredictable number (9F37), 4 bytes hexadecimal, for -method mastercard")
 		rFlag := fs.String("r", "", "diversification value R, 8 bytes hexadecimal, instead of -atc")
 		method := fs.String("method", "common", "derivation: common, mastercard or visa-sm")
+		cf := defineCardFlags(fs)
 		return func(e *env) (any, error) {
+			if *cf.imk != "" {
+				if *mkFlag != "" || *atcFlag != "" || *rFlag != "" || *unFlag != "" {
+					return nil, usageError("-imk takes the ATC and UN from field 55: give either -imk or -mk")
+				}
+				tx, err := cf.load(e)
+				if err != nil {
+					return nil, err
+				}
+				mk, sk, err := tx.keys()
+				if err != nil {
+					return nil, err
+				}
+				return tx.header(e.reveal).add("master key option", tx.cvn.Option().String()).
+					add("ICC master key", secret(e.reveal, "key", mk)).add("ICC master key KCV", tdesKCV(mk)).
+					add("session key method", tx.cvn.SessionKeyMethod().String()).
+					add("session key", secret(e.reveal, "key", sk)).add("session key KCV", tdesKCV(sk)), nil
+			}
 			if err := e.noOperands(); err != nil {
 				return nil, err
 			}
@@ -256,7 +277,7 @@ and prints its check value; the key itself only with -reveal.`,
 				if sk, err = issuer.SessionKey(mk, r); err != nil {
 					return nil, err
 				}
-				o = o.add("method", issuer.CommonSessionKey.String()).add("R", upperHex(r))
+				o = o.add("method", "EMV common session key function (Book 2 A1.3.1) with R given").add("R", upperHex(r))
 			} else {
 				atc, err := hexFlagLen("atc", *atcFlag, true, 2)
 				if err != nil {

@@ -114,6 +114,7 @@ func goldenCases() []goldenCase {
 		// emv cryptograms
 		{name: "emv-mk-option-a", args: []string{"emv", "mk", "-imk", pyemvIMK, "-pan", "12345678901234567", "-psn", "45"}},
 		{name: "emv-sk-mastercard", args: []string{"emv", "sk", "-mk", "946DC1A8C78A624519BC4645CB073737", "-atc", "001C", "-un", "ABCDEF12", "-method", "mastercard"}},
+		{name: "emv-sk-field55-mastercard16", args: []string{"emv", "sk", "-imk", pyemvIMK, "-pan", pyemvPAN, pyemvMC16}},
 		{name: "emv-arqc-mastercard16", args: []string{"emv", "arqc", "-imk", pyemvIMK, "-pan", pyemvPAN, pyemvMC16}},
 		{name: "emv-arqc-visa18-json", args: []string{"emv", "arqc", "-imk", pyemvIMK, "-pan", pyemvPAN, "-json", pyemvVisa18}},
 		{name: "emv-arpc-visa18", args: []string{"emv", "arpc", "-imk", pyemvIMK, "-pan", pyemvPAN, "-csu", "00000000", pyemvVisa18}},
