@@ -35,6 +35,9 @@ type IssuerCertificate struct {
 // the CA public key ca and makes the checks of Book 2 5.3:
 // length equal to the CA modulus, trailer BC, header 6A, format 02.
 func RecoverIssuerCertificate(ca *CAPK, cert []byte) (*IssuerCertificate, error) {
+	if ca == nil || ca.Key == nil {
+		return nil, fail(ItemCAPK, ErrModulus, "no key")
+	}
 	rec, err := ca.Key.recoverItem(ItemIssuerCertificate, cert, 0x02)
 	if err != nil {
 		return nil, err

@@ -10,7 +10,8 @@ import (
 // A PrivateKey is an RSA private key for the signing side of offline data
 // authentication: the test CA, issuer and ICC keys a simulated card is
 // personalised with. Its private operation is plain math/big arithmetic,
-// not hardened against timing attacks: use it for test keys only.
+// not hardened against timing attacks: use it for test keys only. Make
+// one with GenerateKey or NewPrivateKey; the zero value is not usable.
 type PrivateKey struct {
 	PublicKey
 	d, p, q      *big.Int

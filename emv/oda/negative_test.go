@@ -340,3 +340,30 @@ func TestCDASteps(t *testing.T) {
 		t.Errorf("VerifyCDA: %v", err)
 	}
 }
+
+// TestPublicKeyLiteral recovers with keys written as literals: checked at
+// use, never panicking.
+func TestPublicKeyLiteral(t *testing.T) {
+	p := testPKIs(t)[0]
+	lit := &PublicKey{Modulus: p.ICC.Modulus, Exponent: []byte{3}}
+	sig, err := SignDDA(p.ICC, []byte{1, 2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifyDDA(lit, sig, nil); err != nil {
+		t.Errorf("VerifyDDA with a literal key: %v", err)
+	}
+	for _, tc := range []struct {
+		name string
+		key  *PublicKey
+		want error
+	}{
+		{"exponent 05", &PublicKey{Modulus: p.ICC.Modulus, Exponent: []byte{5}}, ErrExponent},
+		{"no modulus", &PublicKey{Exponent: []byte{3}}, ErrModulus},
+	} {
+		_, err := VerifyDDA(tc.key, sig, nil)
+		wantErr(t, tc.name, err, tc.want)
+	}
+	_, err = RecoverIssuerCertificate(&CAPK{}, p.IssuerCert)
+	wantErr(t, "CAPK without key", err, ErrModulus)
+}

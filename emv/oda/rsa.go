@@ -15,7 +15,10 @@ const (
 )
 
 // A PublicKey is an EMV RSA public key: a modulus and an exponent of 3 or
-// 2^16+1 (Book 2 Annex B2.1), each kept as the bytes received.
+// 2^16+1 (Book 2 Annex B2.1), each kept as the bytes received. Make one
+// with NewPublicKey, or get it from a verified certificate; a literal
+// works too, checked at each use. A PublicKey is not modified after it is
+// made and is safe for concurrent use.
 type PublicKey struct {
 	// Modulus is the big-endian modulus, N bytes, no leading zero byte.
 	Modulus []byte
@@ -99,6 +102,20 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 var bigF4 = big.NewInt(65537)
 
 func (k *PublicKey) recoverInto(out, x []byte) ([]byte, error) {
+	n, e := k.n, k.e
+	if n == nil {
+		// A PublicKey written as a literal rather than made by
+		// NewPublicKey: check it now, without storing anything, so that
+		// a shared key is never written to.
+		if err := checkModulus(k.Modulus); err != nil {
+			return nil, err
+		}
+		var ok bool
+		if e, ok = exponentValue(k.Exponent); !ok {
+			return nil, ErrExponent
+		}
+		n = new(big.Int).SetBytes(k.Modulus)
+	}
 	if len(x) != len(k.Modulus) {
 		return nil, ErrLength
 	}
@@ -106,16 +123,16 @@ func (k *PublicKey) recoverInto(out, x []byte) ([]byte, error) {
 	defer scratchPool.Put(sc)
 	s, r, t, q := &sc.s, &sc.r, &sc.t, &sc.q
 	s.SetBytes(x)
-	if s.Cmp(k.n) >= 0 {
+	if s.Cmp(n) >= 0 {
 		return nil, ErrRange
 	}
-	if k.e == 3 {
+	if e == 3 {
 		t.Mul(s, s)
-		q.QuoRem(t, k.n, r)
+		q.QuoRem(t, n, r)
 		t.Mul(r, s)
-		q.QuoRem(t, k.n, r)
+		q.QuoRem(t, n, r)
 	} else {
-		r.Exp(s, bigF4, k.n)
+		r.Exp(s, bigF4, n)
 	}
 	r.FillBytes(out)
 	return out, nil
