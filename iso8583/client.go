@@ -24,8 +24,8 @@ var (
 )
 
 // A TimeoutError is returned by Client.Send when a request was written but
-// no response came before the context ended or the connection failed, so
-// the outcome is unknown. For an authorization or financial request it
+// no valid response came before the context ended or the connection failed
+// (a response whose MAC fails counts as none), so the outcome is unknown. For an authorization or financial request it
 // carries the reversal the acquirer must send; the client has already put
 // it in its store-and-forward queue and repeats it until the host answers.
 type TimeoutError struct {
@@ -226,19 +226,26 @@ func (c *Client) roundTrip(ctx context.Context, m *Message) (*Message, bool, err
 		c.drop(cc, err)
 		return nil, true, err
 	}
+	var r *Message
 	select {
-	case r := <-ch:
-		if c.cfg.MAC != nil {
-			if err := Verify(r, c.cfg.MAC); err != nil {
-				return nil, true, err
-			}
-		}
-		return r, true, nil
+	case r = <-ch:
 	case <-cc.done:
-		return nil, true, cc.err
+		// The response may have arrived just before the connection closed:
+		// select picks among ready cases at random.
+		select {
+		case r = <-ch:
+		default:
+			return nil, true, cc.err
+		}
 	case <-ctx.Done():
 		return nil, true, ctx.Err()
 	}
+	if c.cfg.MAC != nil {
+		if err := Verify(r, c.cfg.MAC); err != nil {
+			return nil, true, err
+		}
+	}
+	return r, true, nil
 }
 
 // matchKey is the class digits of the MTI, the STAN and the terminal ID.

@@ -197,3 +197,54 @@ func TestClientReconnectsWithBackoff(t *testing.T) {
 		t.Errorf("dials = %d, want 5", dials.Load())
 	}
 }
+
+func TestClientSendsEchoWhenIdle(t *testing.T) {
+	echoes := make(chan struct{}, 16)
+	mux := NewServeMux()
+	mux.HandleFunc(MTINetworkRequest, func(ctx context.Context, req *Message) *Message {
+		if NetworkCode(req.Text(70)) == Echo {
+			select {
+			case echoes <- struct{}{}:
+			default:
+			}
+		}
+		return approve(ctx, req)
+	})
+	mux.HandleFunc(MTIFinancialRequest, approve)
+	addr := startServer(t, &Server{Handler: mux})
+	c := NewClient(ClientConfig{Addr: addr, EchoInterval: 10 * time.Millisecond})
+	defer c.Close()
+	// One request opens the connection; then the client is idle.
+	if _, err := c.Send(ctxTimeout(t, 5*time.Second), testPurchase("000001", "TERM0001")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-echoes:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no echo test on an idle connection")
+	}
+}
+
+func TestClientRejectsBadResponseMAC(t *testing.T) {
+	good, _ := RetailMAC(mustHex("0123456789ABCDEFFEDCBA9876543210"))
+	other, _ := RetailMAC(mustHex("FEDCBA98765432100123456789ABCDEF"))
+	mux := NewServeMux()
+	mux.HandleFunc(MTIFinancialRequest, func(ctx context.Context, req *Message) *Message {
+		if err := Verify(req, good); err != nil {
+			return reject(req, SecurityViolation)
+		}
+		resp := approve(ctx, req)
+		if _, err := Sign(SpecASCII, resp, other); err != nil { // the wrong key
+			return nil
+		}
+		return resp
+	})
+	addr := startServer(t, &Server{Handler: mux})
+	c := NewClient(ClientConfig{Addr: addr, MAC: good})
+	defer c.Close()
+	_, err := c.Send(ctxTimeout(t, 5*time.Second), testPurchase("000001", "TERM0001"))
+	var te *TimeoutError
+	if !errors.As(err, &te) || !errors.Is(err, ErrMACMismatch) || te.Reversal == nil {
+		t.Fatalf("Send with a bad response MAC = %v, want a TimeoutError with a reversal", err)
+	}
+}
