@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/posflow/posflow/emv/issuer"
+	"github.com/posflow/posflow/tlv"
 )
 
 // TestPyemvCrosscheck compares every version with pyemv, an independent
@@ -124,5 +125,39 @@ func TestPyemvCrosscheck(t *testing.T) {
 		if got != want {
 			t.Errorf("CVC3 row %d = %s, pyemv %s", i, got, c.CVC3)
 		}
+	}
+}
+
+// TestCardCryptogram checks that the card-side computation from the ICC
+// master key equals the issuer-side one from the issuer master key, on the
+// cross-check rows.
+func TestCardCryptogram(t *testing.T) {
+	var f struct {
+		Versions []struct {
+			CVN   string            `json:"cvn"`
+			IMKAC string            `json:"imk_ac"`
+			PAN   string            `json:"pan"`
+			PSN   string            `json:"psn"`
+			Data  map[string]string `json:"data"`
+			ARQC  string            `json:"arqc"`
+		} `json:"versions"`
+	}
+	load(t, "pyemv-crosscheck.json", &f)
+	for i, r := range f.Versions {
+		cvn := cvnByName[r.CVN]
+		mk, err := issuer.AppendMasterKey(nil, unhex(t, r.IMKAC), r.PAN, r.PSN, cvn.Option())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ac, err := issuer.CardCryptogram(cvn, mk, dataMap(t, r.Data))
+		if err != nil || upperHex(ac) != r.ARQC {
+			t.Errorf("row %d %v: CardCryptogram = %X, %v; pyemv %s", i, cvn, ac, err, r.ARQC)
+		}
+	}
+	if _, err := issuer.CardCryptogram(issuer.CVN(0), testIMK, nil); err == nil {
+		t.Error("CardCryptogram(CVN 0) succeeded")
+	}
+	if _, err := issuer.CryptogramKey(issuer.MastercardCVN16, testIMK, map[tlv.Tag][]byte{0x9F36: {0, 1}}); err == nil {
+		t.Error("CryptogramKey without UN succeeded")
 	}
 }

@@ -227,3 +227,39 @@ func sessionKeyDataError(cvn CVN, err error, data map[tlv.Tag][]byte) error {
 	}
 	return err
 }
+
+// CryptogramKey returns the key version cvn computes its cryptogram with,
+// from the ICC master key mk for AC (as the card holds it): mk itself, the
+// EMV common session key for the ATC in data, or the Mastercard SKD key for
+// the ATC and unpredictable number in data.
+func CryptogramKey(cvn CVN, mk []byte, data map[tlv.Tag][]byte) ([]byte, error) {
+	p, err := cvn.mustProfile()
+	if err != nil {
+		return nil, err
+	}
+	sk, err := sessionKey(make([]byte, 0, 16), mk, p.acKey, data[TagATC], data[TagUnpredictableNumber], nil)
+	if err != nil {
+		return nil, sessionKeyDataError(cvn, err, data)
+	}
+	return sk, nil
+}
+
+// CardCryptogram computes the cryptogram of version cvn as the card does,
+// from its ICC master key for AC mk instead of the issuer master key: the
+// same value [Cryptogram] returns for the issuer master key mk was derived
+// from. It is meant for simulated and test cards.
+func CardCryptogram(cvn CVN, mk []byte, data map[tlv.Tag][]byte) ([]byte, error) {
+	p, err := cvn.mustProfile()
+	if err != nil {
+		return nil, err
+	}
+	sk, err := CryptogramKey(cvn, mk, data)
+	if err != nil {
+		return nil, err
+	}
+	d, err := p.appendData(make([]byte, 0, 33+maxIAD), cvn, data)
+	if err != nil {
+		return nil, err
+	}
+	return mac.Alg3(sk, d, p.padding)
+}
