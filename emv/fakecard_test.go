@@ -2,6 +2,8 @@ package emv
 
 import (
 	"bytes"
+	crand "crypto/rand"
+	"crypto/rsa"
 	"crypto/sha1"
 	"encoding/binary"
 	"encoding/hex"
@@ -159,6 +161,8 @@ type fakeCard struct {
 	noGetData     bool              // GET DATA answers 6A88
 	failScriptINS byte              // script command answered 6985
 	cdaCorrupt    bool              // flip a byte of the SDAD
+	pinKey        *rawRSA           // deciphers enciphered PINs
+	iccPriv       *oda.PrivateKey   // replaces the test ICC key
 	log           []string
 }
 
@@ -184,6 +188,9 @@ func cat(bs ...[]byte) []byte { return bytes.Join(bs, nil) }
 
 func (c *fakeCard) personalise() {
 	k := pki(c.t)
+	if c.iccPriv != nil {
+		k.icc = c.iccPriv
+	}
 	p := c.p
 	track2 := cat(c.pan, []byte{0xD3, 0x01, 0x22, 0x01, 0x00, 0x00, 0x0F})
 	r1 := cat(
@@ -316,8 +323,7 @@ func (c *fakeCard) transmit(cmd []byte) []byte {
 	case 0x20: // VERIFY
 		return c.verify(cmd[3], data)
 	case 0x88: // INTERNAL AUTHENTICATE
-		k := pki(c.t)
-		sdad, err := oda.SignDDA(k.icc, []byte{0x12, 0x34}, data)
+		sdad, err := oda.SignDDA(c.icc(), []byte{0x12, 0x34}, data)
 		if err != nil {
 			c.t.Fatal(err)
 		}
@@ -355,10 +361,10 @@ func (c *fakeCard) verify(p2 byte, data []byte) []byte {
 	case 0x88:
 		// Decipher with the ICC private key: the test keeps it in
 		// encPINKey.
-		if encPINKey == nil {
+		if c.pinKey == nil {
 			return sw(SWReferencedDataInvalid)
 		}
-		x := new(big.Int).Exp(new(big.Int).SetBytes(data), encPINKey.d, encPINKey.n).FillBytes(make([]byte, len(data)))
+		x := new(big.Int).Exp(new(big.Int).SetBytes(data), c.pinKey.d, c.pinKey.n).FillBytes(make([]byte, len(data)))
 		if x[0] != 0x7F || !bytes.Equal(x[9:17], c.challenge) {
 			return sw(SWReferencedDataInvalid)
 		}
@@ -372,10 +378,6 @@ func (c *fakeCard) verify(p2 byte, data []byte) []byte {
 	c.pinTries--
 	return sw(0x63C0 | StatusWord(c.pinTries))
 }
-
-// encPINKey, when set, is the raw RSA key the card deciphers enciphered
-// PINs with (the test sets it with the matching 9F2D certificate).
-var encPINKey *rawRSA
 
 type rawRSA struct{ n, d *big.Int }
 
@@ -458,7 +460,7 @@ func (c *fakeCard) generateAC(p1 byte, data []byte) []byte {
 		if !first {
 			d.CDOL2Data = data
 		}
-		sdad, err := oda.SignCDA(pki(c.t).icc, []byte{0xAB, 0xCD, 0xEF, 0x01}, byte(cid), ac, d)
+		sdad, err := oda.SignCDA(c.icc(), []byte{0xAB, 0xCD, 0xEF, 0x01}, byte(cid), ac, d)
 		if err != nil {
 			c.t.Fatal(err)
 		}
@@ -483,4 +485,44 @@ func (c *fakeCard) checkARPC(iad []byte) bool {
 	}
 	want, err := issuer.ARPC(c.p.cvn, testIMK, panDigits(c.pan), "01", m, c.arqc, code)
 	return err == nil && bytes.Equal(want, arpc)
+}
+
+func tlvCursor(b []byte) tlv.Cursor { return tlv.NewCursor(b) }
+
+func tlvTag(t uint32) tlv.Tag { return tlv.Tag(t) }
+
+func (c *fakeCard) icc() *oda.PrivateKey {
+	if c.iccPriv != nil {
+		return c.iccPriv
+	}
+	return pki(c.t).icc
+}
+
+// rawKey makes a 768-bit RSA key with exponent 65537 whose private
+// exponent the fake card can use to decipher PINs.
+func rawKey(t testing.TB) (*rawRSA, *oda.PrivateKey) {
+	for {
+		p, err := crand.Prime(crand.Reader, 384)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := crand.Prime(crand.Reader, 384)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := new(big.Int).Mul(p, q)
+		one := big.NewInt(1)
+		phi := new(big.Int).Mul(new(big.Int).Sub(p, one), new(big.Int).Sub(q, one))
+		d := new(big.Int).ModInverse(big.NewInt(65537), phi)
+		if n.BitLen() != 768 || d == nil {
+			continue
+		}
+		rk := &rsa.PrivateKey{PublicKey: rsa.PublicKey{N: n, E: 65537}, D: d, Primes: []*big.Int{p, q}}
+		rk.Precompute()
+		priv, err := oda.NewPrivateKey(rk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &rawRSA{n: n, d: d}, priv
+	}
 }
