@@ -70,17 +70,30 @@ func AppendAmount(dst []byte, minor int64, exponent int) ([]byte, error) {
 	if exponent < 0 || exponent > 4 {
 		return dst, errors.New("qr: currency exponent not from 0 to 4")
 	}
-	var buf [24]byte
+	var buf [24]byte // 19 digits of an int64 and 4 zeros of padding
 	d := strconv.AppendInt(buf[:0], minor, 10)
-	if exponent > 0 {
-		for len(d) <= exponent {
-			d = append([]byte{'0'}, d...)
+	if exponent > 0 && len(d) <= exponent {
+		// Pad on the left to one digit before the mark: 5 with exponent 2
+		// is "0.05".
+		n := exponent + 1 - len(d)
+		d = d[:len(d)+n]
+		copy(d[n:], d[:len(d)-n])
+		for i := range n {
+			d[i] = '0'
 		}
-		i := len(d) - exponent
-		d = append(d[:i:i], append([]byte{'.'}, d[i:]...)...)
 	}
-	if len(d) > 13 {
+	n := len(d)
+	if exponent > 0 {
+		n++
+	}
+	if n > 13 {
 		return dst, errors.New("qr: amount longer than 13 characters")
 	}
-	return append(dst, d...), nil
+	i := len(d) - exponent
+	dst = append(dst, d[:i]...)
+	if exponent > 0 {
+		dst = append(dst, '.')
+		dst = append(dst, d[i:]...)
+	}
+	return dst, nil
 }

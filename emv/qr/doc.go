@@ -45,6 +45,28 @@
 // Validation is strict by default: every rule listed under
 // [Options.Validate], a CRC in upper-case hexadecimal. Options.Lenient
 // accepts payloads without the objects some national schemes leave out.
+// The character set of values is not checked beyond valid UTF-8: schemes
+// differ in what they allow outside the alternate-language template.
+//
+// # Errors
+//
+// A payload that breaks a rule yields an [*ObjectError] that names the
+// data object by its ID path ("54", "62.05", "26.00"), gives its byte
+// offset when it has one, and wraps a sentinel error for errors.Is:
+// ErrTruncated (also for a sub-object that overflows its template), ErrID,
+// ErrLength, ErrUTF8, ErrDuplicate, ErrOrder, ErrMissing, ErrUnexpected,
+// ErrFormat. A CRC that does not match yields a [*CRCError] wrapping
+// ErrCRC. No input makes a function of this package panic.
+//
+// # For command-line tools and terminals
+//
+//	m, err := qr.ParseMPM(text)            // decode and validate
+//	s, err := m.Payload()                  // or m.String(): encode
+//	m := shop.Dynamic(amount)              // qr.Merchant, qr.FormatAmount
+//	c, err := qr.ParseCPM(base64Text)      // consumer-presented
+//	data := c.Data(0)                      // map[tlv.Tag][]byte
+//	err = qr.WritePNG(w, payload, 0)       // PNG, 8 pixels a module
+//	err = qr.RenderTerminal(os.Stdout, payload)
 //
 // # Consumer-presented mode
 //
@@ -72,5 +94,7 @@
 // dependencies but was last released in 2018 and always uses mask 0, and
 // github.com/skip2/go-qrcode has no tagged release and no change since
 // 2020. Only the module matrix is taken from it; the PNG and the terminal
-// text are drawn here.
+// text are drawn here. That library logs, and writes debug images under
+// draft/ in the working directory, when the environment variable
+// QRCODE_DEBUG is set: leave it unset in production.
 package qr

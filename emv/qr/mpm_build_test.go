@@ -168,6 +168,9 @@ func TestFormatAmount(t *testing.T) {
 		{500, 0, "500"},
 		{1234, 3, "1.234"},
 		{999999999999, 2, "9999999999.99"},
+		{1, 4, "0.0001"},
+		{0, 0, "0"},
+		{120, 1, "12.0"},
 	}
 	for _, tt := range tests {
 		got, err := FormatAmount(tt.minor, tt.exp)
