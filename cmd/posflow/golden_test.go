@@ -76,6 +76,7 @@ func goldenCases() []goldenCase {
 
 		// iso8583
 		{name: "iso8583-decode-bcd", args: []string{"iso8583", "decode", "-spec", "bcd", isoExampleBCD}},
+		{name: "iso8583-decode-bcd-tlv", args: []string{"iso8583", "decode", "-spec", "bcd", "-tlv", isoExampleBCD}},
 		{name: "iso8583-decode-bcd-reveal-json", args: []string{"iso8583", "decode", "-spec", "bcd", "-reveal", "-json", isoExampleBCD}},
 		{name: "iso8583-encode-bcd-hidden", args: []string{"iso8583", "encode", "-spec", "bcd"}, stdin: isoJSON},
 		{name: "iso8583-encode-bcd-reveal", args: []string{"iso8583", "encode", "-spec", "bcd", "-reveal"}, stdin: isoJSON},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/moov-io/iso8583/encoding"
 	"github.com/posflow/posflow/iso8583"
+	"github.com/posflow/posflow/tlv"
 )
 
 // specByName returns the spec named by -spec.
@@ -51,6 +52,7 @@ type isoMessage struct {
 	msg    *iso8583.Message
 	packed []byte // for encode: the wire bytes
 	reveal bool
+	icc    *tlvTree // field 55 as a tree, with -tlv
 }
 
 // values returns the printable value of every field: masked by the
@@ -129,6 +131,10 @@ func (m *isoMessage) writeText(w io.Writer) {
 	for _, id := range ids {
 		fmt.Fprintf(w, "%3d  %-45s %s\n", id, fieldDescription(m.spec, id), vals[id])
 	}
+	if m.icc != nil {
+		fmt.Fprintf(w, "\nfield 55:\n")
+		m.icc.writeText(w)
+	}
 }
 
 func (m *isoMessage) jsonValue() any {
@@ -141,12 +147,15 @@ func (m *isoMessage) jsonValue() any {
 	if m.packed != nil {
 		o = o.add("hex", m.packedText())
 	}
+	if m.icc != nil {
+		o = o.add("field 55", m.icc.jsonValue())
+	}
 	return o
 }
 
 var iso8583DecodeCmd = &command{
 	group: "iso8583", name: "decode",
-	args:    "[-spec ascii|bcd] [-reveal] [-json] [HEX]",
+	args:    "[-spec ascii|bcd] [-tlv] [-reveal] [-json] [HEX]",
 	summary: "unpack an ISO 8583 message, card data masked",
 	doc: `
 Unpacks an ISO 8583:1987 message with one of posflow's specs (-spec ascii,
@@ -154,7 +163,8 @@ the host-to-host ASCII layout, or bcd, the packed POS layout; see go doc
 github.com/posflow/posflow/iso8583) and prints one field a line. The PAN
 shows its first six and last four digits; the expiry, track data, PIN
 block, MACs, keys and private data show their length only, and field 55
-its tags with the sensitive ones hidden. -reveal prints every value in
+its tags with the sensitive ones hidden (-tlv adds the tree of field 55
+with its bit fields decoded, as tlv decode prints it). -reveal prints every value in
 clear (binary fields in hexadecimal), and with -json gives the JSON that
 iso8583 encode reads back.`,
 	example: []string{"iso8583", "decode", "-spec", "bcd", isoExampleBCD},
@@ -162,6 +172,7 @@ iso8583 encode reads back.`,
 	reveal:  true,
 	setup: func(fs *flag.FlagSet) func(*env) (any, error) {
 		specName := fs.String("spec", "ascii", "wire layout: ascii or bcd")
+		tree := fs.Bool("tlv", false, "also print field 55 as a tree, decoded as tlv decode does")
 		return func(e *env) (any, error) {
 			spec, err := specByName(*specName)
 			if err != nil {
@@ -175,7 +186,13 @@ iso8583 encode reads back.`,
 			if err != nil {
 				return nil, err
 			}
-			return &isoMessage{spec: spec, msg: m, reveal: e.reveal}, nil
+			res := &isoMessage{spec: spec, msg: m, reveal: e.reveal}
+			if f55, ok := m.Field(55); ok && *tree {
+				if res.icc, err = newTLVTree(f55, tlv.Options{}, e.reveal); err != nil {
+					return nil, fmt.Errorf("field 55: %w", err)
+				}
+			}
+			return res, nil
 		}
 	},
 }

@@ -221,13 +221,13 @@ type printer interface {
 }
 
 func writeJSON(w io.Writer, v any) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		// Results hold strings, numbers and objects of them only.
 		panic(err)
 	}
-	w.Write(b)
-	io.WriteString(w, "\n")
 }
 
 // writeHelp writes the help of c: synopsis, description, flags, and the

@@ -47,10 +47,10 @@ func (o obj) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		k, _ := json.Marshal(jsonKey(e.k))
+		k, _ := marshal(jsonKey(e.k))
 		b.Write(k)
 		b.WriteByte(':')
-		v, err := json.Marshal(e.v)
+		v, err := marshal(e.v)
 		if err != nil {
 			return nil, err
 		}
@@ -58,6 +58,18 @@ func (o obj) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// marshal is json.Marshal without the escaping of <, > and &, which
+// posflow's output uses in text such as "<masked, 12 bytes>".
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // writeText writes o as indented "name: value" lines.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/posflow/posflow/emv"
@@ -35,23 +36,27 @@ data are hidden. With -json each object carries its EMV format as well.`,
 			if err != nil {
 				return nil, err
 			}
-			opts := tlv.Options{Lenient: *lenient, SkipFF: *skipFF}
-			tree, err := opts.Decode(data)
-			if err != nil {
-				return nil, err
-			}
-			p := emv.Printer()
-			p.Options = opts
-			if e.reveal {
-				p.Value = nil
-			}
-			var text bytes.Buffer
-			if err := p.Fprint(&text, data); err != nil {
-				return nil, err
-			}
-			return &tlvTree{data: data, tree: tree, text: text.String(), reveal: e.reveal, aid: findAID(opts, data)}, nil
+			return newTLVTree(data, tlv.Options{Lenient: *lenient, SkipFF: *skipFF}, e.reveal)
 		}
 	},
+}
+
+// newTLVTree decodes data for printing with the EMV dictionary.
+func newTLVTree(data []byte, opts tlv.Options, reveal bool) (*tlvTree, error) {
+	tree, err := opts.Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	p := emv.Printer()
+	p.Options = opts
+	if reveal {
+		p.Value = nil
+	}
+	var text bytes.Buffer
+	if err := p.Fprint(&text, data); err != nil {
+		return nil, err
+	}
+	return &tlvTree{data: data, tree: tree, text: text.String(), reveal: reveal, aid: findAID(opts, data)}, nil
 }
 
 // findAID returns the application identifier in data, from the card (4F),
@@ -127,7 +132,11 @@ func (t *tlvTree) jsonValue() any {
 				if t.reveal {
 					o = o.add("value", upperHex(n.Value))
 				} else {
-					o = o.add("value", emv.FormatValue(n.Tag, n.Value))
+					v := emv.FormatValue(n.Tag, n.Value)
+					if text, err := strconv.Unquote(v); err == nil {
+						v = text // a text element, quoted in the tree
+					}
+					o = o.add("value", v)
 				}
 				if d := annotate(n.Tag, n.Value, t.aid); d != nil {
 					o = o.add("decoded", d)
