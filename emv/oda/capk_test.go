@@ -221,3 +221,56 @@ func TestSharedCAPKDefects(t *testing.T) {
 		}
 	}
 }
+
+// TestCAPKVerify gives CAPK.Verify a hand-built key with one defect per
+// row.
+func TestCAPKVerify(t *testing.T) {
+	good := TestKeys().Keys()[0]
+	for _, tc := range []struct {
+		name string
+		f    func(k *CAPK)
+		want error
+	}{
+		{"no key", func(k *CAPK) { k.Key = nil }, ErrModulus},
+		{"short modulus", func(k *CAPK) { k.Key = &PublicKey{Modulus: []byte{1}, Exponent: []byte{3}} }, ErrModulus},
+		{"exponent 02", func(k *CAPK) { k.Key = &PublicKey{Modulus: good.Key.Modulus, Exponent: []byte{2}} }, ErrExponent},
+		{"hash algorithm 02", func(k *CAPK) { k.HashAlgorithm = 2 }, ErrHashAlgorithm},
+		{"key algorithm 00", func(k *CAPK) { k.KeyAlgorithm = 0 }, ErrKeyAlgorithm},
+		{"index changed", func(k *CAPK) { k.Index++ }, ErrChecksum},
+	} {
+		k := *good
+		tc.f(&k)
+		wantErr(t, tc.name, k.Verify(), tc.want)
+	}
+	if err := good.Verify(); err != nil {
+		t.Errorf("Verify of a shipped key: %v", err)
+	}
+}
+
+func TestRevocationList(t *testing.T) {
+	var nilList *RevocationList
+	r := Revocation{RID{0xA0, 0, 0, 0, 3}, 0x94, [3]byte{0x03, 0xDA, 0x0A}}
+	if nilList.Contains(r) || nilList.Len() != 0 {
+		t.Error("a nil list is not empty")
+	}
+	var l RevocationList
+	l.Add(r)
+	l.Add(r)
+	other := r
+	other.Index = 0x92
+	if !l.Contains(r) || l.Contains(other) || l.Len() != 1 {
+		t.Errorf("list of one: Contains = %v, %v; Len = %d", l.Contains(r), l.Contains(other), l.Len())
+	}
+	// The emv-utils issuer certificate under CA key 94 has serial 03DA0A.
+	v := loadVector(t, "emv-utils-visa94.json")
+	c, err := RecoverIssuerCertificate(v.capk(t), v.IssuerCert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Verify(nil, []byte{3}, Checks{PAN: v.PAN, Date: v.date(t, "issuer_valid"), Revoked: &l})
+	wantErr(t, "revoked emv-utils certificate", err, ErrRevoked)
+	// With no date the check uses today, before the end of 2031.
+	if _, err := c.Verify(nil, []byte{3}, Checks{PAN: v.PAN}); err != nil && time.Now().Year() < 2032 {
+		t.Errorf("Verify with today's date: %v", err)
+	}
+}
