@@ -6,6 +6,26 @@
 //
 //	posflow <group> <command> [flags] [operands]
 //
+// The commands:
+//
+//	tlv decode          BER-TLV tree with EMV names and decoded bit fields
+//	emv decode          one EMV object (TVR, TSI, AIP, AUC, CID, CVM list, ...) bit by bit
+//	iso8583 decode      unpack an ISO 8583 message, card data masked (-tlv for field 55)
+//	iso8583 encode      pack an ISO 8583 message from JSON
+//	pinblock encode     ISO 9564-1 PIN block, formats 0 to 4, clear or enciphered
+//	pinblock decode     check a PIN block and recover its PIN
+//	pinblock translate  re-encipher a PIN block under another key and format
+//	dukpt derive        TDES and AES DUKPT initial, transaction and working keys with KCVs
+//	dukpt ksn           KSN counter, validity and next KSN
+//	emv mk              ICC master key, options A and B
+//	emv sk              session keys: common, Mastercard SKD, Visa secure messaging
+//	emv arqc            application cryptogram of a field 55 for its CVN
+//	emv arpc            ARPC and issuer authentication data
+//	emv verify          verify a cryptogram and explain where a mismatch starts
+//	mac                 ISO/IEC 9797-1 MAC algorithms 1 and 3, CMAC
+//	kcv                 key check value
+//	keys combine        key from clear components, with KCVs
+//
 // Run "posflow help" for the list of commands and "posflow <group>
 // <command> -h" for the flags of one, with a worked example from
 // published test vectors.

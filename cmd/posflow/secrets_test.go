@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -127,6 +128,22 @@ func TestExitStatus(t *testing.T) {
 		}
 		if code == 1 && strings.Count(errOut, "\n") != 1 {
 			t.Errorf("%s: want one line on standard error, got %q", tt.name, errOut)
+		}
+	}
+}
+
+// TestJSONEveryCommand runs the worked example of every command with -json
+// and checks that standard output is one well-formed JSON value.
+func TestJSONEveryCommand(t *testing.T) {
+	for _, c := range commands {
+		if len(c.example) == 0 {
+			t.Errorf("%s has no worked example", c.path())
+			continue
+		}
+		args := append(append([]string(nil), c.example...), "-json")
+		code, out, errOut := runCLI(t, "", args...)
+		if code != 0 || !json.Valid([]byte(out)) {
+			t.Errorf("posflow %s: exit %d, stderr %q, output not JSON:\n%s", strings.Join(args, " "), code, errOut, out)
 		}
 	}
 }
