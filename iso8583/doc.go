@@ -132,9 +132,10 @@
 //
 // Message.String, Format (every fmt verb), LogValue (log/slog), Describe
 // and Transaction.String mask card data: the PAN as its first six and last
-// four digits, the expiry date, track data, PIN blocks, MACs, field 48 and
-// key fields hidden, and in field 55 the PAN (5A) masked and the track,
-// name and expiry data objects hidden.
+// four digits; the expiry date, track data, PIN blocks, MACs and the
+// private fields 48 and 60 to 63 (where networks carry CVV2 and working
+// keys) hidden; and in field 55 the PAN (5A) masked and the track, name and
+// expiry data objects hidden.
 //
 // # Decisions where ISO 8583 leaves a choice
 //

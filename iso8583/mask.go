@@ -46,15 +46,16 @@ var sensitiveICC = map[tlv.Tag]bool{
 }
 
 // masked returns the printable form of field id's value v: the PAN masked,
-// track data, PIN blocks, MACs, keys and private data reduced to their
-// length, field 55 as a list of tags with the sensitive ones hidden.
+// track data, PIN blocks, MACs, keys and private data (48 and 60 to 63,
+// where networks carry CVV2 and working keys) reduced to their length,
+// field 55 as a list of tags with the sensitive ones hidden.
 func masked(id int, v []byte) string {
 	switch id {
 	case 2:
 		return MaskPAN(string(v))
 	case 14:
 		return "****"
-	case 35, 36, 45, 48, 52, 64, 96, 128:
+	case 35, 36, 45, 48, 52, 60, 61, 62, 63, 64, 96, 128:
 		return "[" + strconv.Itoa(len(v)) + " bytes hidden]"
 	case 55:
 		return maskICC(v)
@@ -134,8 +135,9 @@ func (m *Message) GoString() string { return m.String() }
 func (m *Message) Format(f fmt.State, _ rune) { io.WriteString(f, m.String()) }
 
 // LogValue makes log/slog log a message as a group of its MTI and fields,
-// masked as by String: the PAN as first six and last four digits, track
-// data, PIN blocks, MACs, keys (fields 48 and 96) and the sensitive data
+// masked as by String: the PAN as first six and last four digits, the
+// expiry date, track data, PIN blocks, MACs, the private fields 48 and 60
+// to 63 (where networks carry CVV2 and working keys) and the sensitive data
 // objects of field 55 hidden.
 func (m *Message) LogValue() slog.Value {
 	attrs := make([]slog.Attr, 0, 1+len(m.fields))
