@@ -367,3 +367,24 @@ func (c *Card) selected() (*app, *appState) {
 	}
 	return c.apps[c.t.app], &c.state[c.t.app]
 }
+
+// Clone returns a new card with the same personalisation and the same
+// counters and flags as c, at the start of a transaction (nothing
+// selected), with the configuration cfg. Personalisation data are shared,
+// not copied or signed again, so Clone is cheap: use it to run many
+// transactions from the same starting point.
+func (c *Card) Clone(cfg Config) *Card {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := &Card{profile: c.profile, apps: c.apps, blocked: c.blocked, cfg: cfg, rand: cfg.Rand}
+	n.state = append([]appState(nil), c.state...)
+	for i := range n.state {
+		n.state[i].log = append([][]byte(nil), c.state[i].log...)
+	}
+	if n.rand == nil {
+		n.rand = rand.Reader
+	}
+	n.faults = newFaultState(cfg)
+	n.t = txn{app: -1, partialIdx: -1}
+	return n
+}

@@ -1,0 +1,58 @@
+package cardsim_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/posflow/posflow/emv"
+	"github.com/posflow/posflow/emv/cardsim"
+	"github.com/posflow/posflow/emv/issuer"
+	"github.com/posflow/posflow/tlv"
+)
+
+// A terminal selects the Visa CVN 10 application of a simulated card, gets
+// processing options, asks for an ARQC and has the issuer verify it.
+func Example() {
+	profile, err := cardsim.VisaCVN10(cardsim.SDA, cardsim.Options{Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	card, err := cardsim.New(profile, cardsim.Config{Rand: rand.NewChaCha8([32]byte{})})
+	if err != nil {
+		panic(err)
+	}
+	t := emv.Transport{Card: card}
+	app := profile.Applications[0]
+
+	r, _ := t.Exchange(emv.Select(app.AID, false))
+	label, _ := tlv.FindPath(r.Data, 0x6F, 0xA5, 0x50)
+	fmt.Printf("SELECT %s: %s\n", r.SW.String(), label.Value)
+
+	r, _ = t.Exchange(emv.GetProcessingOptions(nil))
+	fmt.Printf("GET PROCESSING OPTIONS %s: AIP %X\n", r.SW.String(), r.Data[2:4])
+
+	// CDOL1 data: amount 15.00 USD in the United States on 15 January
+	// 2026, purchase, unpredictable number A1B2C3D4.
+	terminal := map[tlv.Tag][]byte{
+		0x9F02: {0, 0, 0, 0, 0x15, 0x00}, 0x9F03: make([]byte, 6),
+		0x9F1A: {0x08, 0x40}, 0x95: make([]byte, 5), 0x5F2A: {0x08, 0x40},
+		0x9A: {0x26, 0x01, 0x15}, 0x9C: {0x00}, 0x9F37: {0xA1, 0xB2, 0xC3, 0xD4},
+	}
+	cdol1, _ := emv.AppendDOLData(nil, app.CDOL1, func(t tlv.Tag) ([]byte, bool) {
+		v, ok := terminal[t]
+		return v, ok
+	})
+	r, _ = t.Exchange(emv.GenerateAC(emv.RequestARQC, cdol1))
+	v, _ := tlv.DecodeOne(r.Data) // format 1: CID, ATC, AC, IAD
+	cid, atc, ac, iad := emv.CID(v.Value[0]), v.Value[1:3], v.Value[3:11], v.Value[11:]
+	fmt.Printf("GENERATE AC %s: %v, ATC %X, IAD %X\n", r.SW.String(), cid, atc, iad)
+
+	terminal[0x82], terminal[0x9F36], terminal[0x9F10] = []byte{0x5C, 0x00}, atc, iad
+	err = issuer.VerifyCryptogram(app.CVN, cardsim.TestIMK, app.PAN, app.PSN, terminal, ac)
+	fmt.Println("issuer verifies the ARQC:", err == nil)
+	// Output:
+	// SELECT 9000: VISA CREDIT
+	// GET PROCESSING OPTIONS 9000: AIP 5C00
+	// GENERATE AC 9000: ARQC, ATC 0011, IAD 06010A03A00000
+	// issuer verifies the ARQC: true
+}

@@ -1,0 +1,99 @@
+package cardsim
+
+import (
+	"testing"
+
+	"github.com/posflow/posflow/emv"
+)
+
+// fuzzCards are personalised once; each input runs on a clone.
+func fuzzCards(f *testing.F) []*Card {
+	var cards []*Card
+	for _, p := range []Preset{Presets()[0], Presets()[1], Presets()[2]} {
+		cards = append(cards, newCard(f, presetProfile(f, p, CDA), Config{}))
+	}
+	return cards
+}
+
+// transactionCommands are the commands of a complete transaction, for
+// the seed corpus.
+func transactionCommands(t testing.TB, c *Card) [][]byte {
+	a := c.apps[0]
+	x := newTerm(t, c.Clone(Config{Rand: seeded(1)}), false)
+	x.start(a.def.AID)
+	ddol, _ := emv.AppendDOLData(nil, x.data[0x9F49], x.value)
+	cdol1, _ := emv.AppendDOLData(nil, x.data[0x8C], x.value)
+	x.data[0x8A] = []byte("00")
+	cdol2, _ := emv.AppendDOLData(nil, x.data[0x8D], x.value)
+	cmds := []emv.Command{
+		emv.Select(PSEName, false),
+		emv.ReadRecord(1, 1),
+		emv.Select(a.def.AID, false),
+		emv.GetProcessingOptions(x.pdol),
+		emv.ReadRecord(1, 1),
+		emv.ReadRecord(2, 1),
+		emv.ReadRecord(3, 2),
+		emv.InternalAuthenticate(ddol),
+		emv.GetData(0x9F17),
+		emv.GetChallenge(),
+		emv.Verify(emv.PlaintextPIN, unhex("241234FFFFFFFFFF")),
+		emv.GenerateAC(emv.RequestARQC|emv.RequestCDA, cdol1),
+		emv.ExternalAuthenticate(make([]byte, 10)),
+		emv.GenerateAC(emv.RequestTC|emv.RequestCDA, cdol2),
+		{CLA: 0x84, INS: 0x1E, Data: make([]byte, 8)},
+		{CLA: 0x00, INS: 0xC0, Le: 16},
+	}
+	var out [][]byte
+	for _, c := range cmds {
+		b, err := emv.AppendCommand(nil, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// FuzzCard feeds a card a sequence of arbitrary command APDUs. The first
+// byte chooses the card (Visa CVN 10, Visa CVN 18 or Mastercard CVN 16,
+// all CDA) and T=0; the rest is a sequence of commands, each preceded by
+// its length. Every command must get a response of a status word and at
+// most 256 bytes of data, and the counters must stay in range.
+func FuzzCard(f *testing.F) {
+	cards := fuzzCards(f)
+	for i, c := range cards {
+		for _, t0 := range []byte{0, 0x80} {
+			in := []byte{byte(i) | t0}
+			for _, cmd := range transactionCommands(f, c) {
+				in = append(in, byte(len(cmd)))
+				in = append(in, cmd...)
+			}
+			f.Add(in)
+		}
+	}
+	f.Add([]byte{0x00, 0x04, 0x00, 0xA4, 0x04, 0x00})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) == 0 {
+			return
+		}
+		tmpl := cards[int(in[0]&0x7F)%len(cards)]
+		card := tmpl.Clone(Config{Rand: seeded(1), T0: in[0]&0x80 != 0})
+		limit := tmpl.apps[0].def.pinTryLimit()
+		for rest := in[1:]; len(rest) > 0; {
+			n := min(int(rest[0]), len(rest)-1)
+			cmd := rest[1 : 1+n]
+			rest = rest[1+n:]
+			resp, err := card.Transmit(cmd)
+			if err != nil {
+				t.Fatalf("Transmit(%X): %v", cmd, err)
+			}
+			if len(resp) < 2 || len(resp) > 258 {
+				t.Fatalf("Transmit(%X) = %X: not a response APDU", cmd, resp)
+			}
+			st := card.State()
+			if st.PINTriesLeft < 0 || st.PINTriesLeft > limit {
+				t.Fatalf("PIN tries left %d out of 0..%d", st.PINTriesLeft, limit)
+			}
+		}
+	})
+}
