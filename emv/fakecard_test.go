@@ -161,6 +161,8 @@ type fakeCard struct {
 	noGetData     bool              // GET DATA answers 6A88
 	failScriptINS byte              // script command answered 6985
 	cdaCorrupt    bool              // flip a byte of the SDAD
+	firstCID      *CID              // the answer to the first GENERATE AC
+	genacSW       StatusWord        // GENERATE AC status other than 9000
 	pinKey        *rawRSA           // deciphers enciphered PINs
 	iccPriv       *oda.PrivateKey   // replaces the test ICC key
 	log           []string
@@ -329,6 +331,9 @@ func (c *fakeCard) transmit(cmd []byte) []byte {
 		}
 		return append(tlvb(0x80, sdad), sw(SWSuccess)...)
 	case 0xAE:
+		if c.genacSW != 0 {
+			return sw(c.genacSW)
+		}
 		return c.generateAC(cmd[2], data)
 	case 0x82: // EXTERNAL AUTHENTICATE
 		c.extAuth++
@@ -421,6 +426,8 @@ func (c *fakeCard) generateAC(p1 byte, data []byte) []byte {
 	want := CID(p1 & 0xC0)
 	cid := want
 	switch {
+	case first && c.firstCID != nil:
+		cid = *c.firstCID
 	case first && c.declineFirst:
 		cid = AAC
 	case first && c.onlineFirst && want == TC:
@@ -451,10 +458,10 @@ func (c *fakeCard) generateAC(p1 byte, data []byte) []byte {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	if cid == ARQC {
+	if cid.Type() == ARQC {
 		c.arqc = ac
 	}
-	if p1&RequestCDA != 0 && cid != AAC {
+	if p1&RequestCDA != 0 && cid.Type() != AAC {
 		body := cat(tlvb(0x9F27, []byte{byte(cid)}), tlvb(0x9F36, atc), tlvb(0x9F10, c.iad()))
 		d := oda.CDA{UN: m[0x9F37], PDOLData: c.pdolData, CDOL1Data: c.cdol1Data, Response: tlvb(0x77, body)}
 		if !first {

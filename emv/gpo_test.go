@@ -2,6 +2,7 @@ package emv
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -22,25 +23,33 @@ func TestParseGPOResponse(t *testing.T) {
 			}
 		})
 	}
-	bad := []struct{ name, in string }{
-		{"empty", ""},
-		{"format 1 without AFL", "80021C00"},
-		{"format 1 AFL not a multiple of 4", "80071C00080101 00 00"[:14]},
-		{"format 2 without AFL", "770482021C00"},
-		{"format 2 without AIP", "7706940408010100"},
-		{"format 2 AIP twice", "770E82021C0082021C0094040801 0100"},
-		{"format 2 other tag twice", "7714 82021C00 94040801 0100 9F360200 12 9F36020012"[:0] + "771282021C00940408010100 9F360200129F36020012"},
-		{"data after the template", "80061C000801010090"},
-		{"unknown template", "71061C0008010100"},
-		{"malformed AFL: SFI 0", "80061C0000010100"},
-		{"malformed AFL: first record 0", "80061C0008000100"},
-		{"truncated", "800A1C00080101"},
+	h := mustHexT
+	aip, afl := tlvb(0x82, h("1C00")), tlvb(0x94, h("08010100"))
+	bad := []struct {
+		name string
+		in   []byte
+		why  string // in the error
+	}{
+		{"empty", nil, "empty"},
+		{"format 1 without AFL", tlvb(0x80, h("1C00")), "format 1 of 2 bytes"},
+		{"format 1 AFL not a multiple of 4", tlvb(0x80, h("1C00080101")), "format 1 of 5 bytes"},
+		{"format 2 without AFL", tlvb(0x77, aip), "missing"},
+		{"format 2 without AIP", tlvb(0x77, afl), "missing"},
+		{"format 2 AIP twice", tlvb(0x77, cat(aip, aip, afl)), "AIP (82) twice"},
+		{"format 2 AFL twice", tlvb(0x77, cat(aip, afl, afl)), "AFL (94) twice"},
+		{"format 2 other tag twice", tlvb(0x77, cat(aip, afl, tlvb(0x9F36, h("0012")), tlvb(0x9F36, h("0012")))), "9F36 twice"},
+		{"format 2 constructed object", tlvb(0x77, cat(aip, afl, tlvb(0x70, nil))), "constructed"},
+		{"data after the template", cat(tlvb(0x80, h("1C0008010100")), h("90")), "after the template"},
+		{"unknown template", tlvb(0x71, h("1C0008010100")), "template 71"},
+		{"malformed AFL: SFI 0", tlvb(0x80, h("1C0000010100")), "SFI 0"},
+		{"malformed AFL: first record 0", tlvb(0x80, h("1C0008000100")), "first record 0"},
+		{"truncated", h("800A1C00080101"), "truncated"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
-			in := mustHexT(tt.in)
-			if _, err := ParseGPOResponse(in); err == nil {
-				t.Errorf("ParseGPOResponse(%X) accepted", in)
+			_, err := ParseGPOResponse(tt.in)
+			if err == nil || !strings.Contains(err.Error(), tt.why) {
+				t.Errorf("ParseGPOResponse(%X) = %v, want an error about %q", tt.in, err, tt.why)
 			}
 		})
 	}

@@ -1,0 +1,108 @@
+package emv
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestParseGenerateACResponse(t *testing.T) {
+	good := []struct{ name, in, cid, ac string }{
+		{"format 1", "8012800011948A0C6ABBAFE4AD0606010A03A000", "80", "948A0C6ABBAFE4AD"},
+		{"format 1 without IAD", "800B4000111122334455667788", "40", "1122334455667788"},
+		{"format 2", "77149F2701409F360200119F26081122334455667788", "40", "1122334455667788"},
+		{"format 2 with SDAD only (CDA)", "77109F2701809F360200119F4B0401020304", "80", ""},
+	}
+	for _, tt := range good {
+		t.Run(tt.name, func(t *testing.T) {
+			g, err := ParseGenerateACResponse(mustHexT(tt.in))
+			if err != nil {
+				t.Fatalf("ParseGenerateACResponse(%s): %v", tt.in, err)
+			}
+			if hexUpper([]byte{byte(g.CID)}) != tt.cid || hexUpper(g.AC) != tt.ac {
+				t.Errorf("CID %02X AC %X, want %s %s", byte(g.CID), g.AC, tt.cid, tt.ac)
+			}
+		})
+	}
+	h := mustHexT
+	cid, atc, ac := tlvb(0x9F27, h("40")), tlvb(0x9F36, h("0011")), tlvb(0x9F26, h("1122334455667788"))
+	bad := []struct {
+		name string
+		in   []byte
+		why  string // in the error
+	}{
+		{"empty", nil, "empty"},
+		{"format 1 too short", tlvb(0x80, h("40001111223344556677")), "format 1 of 10 bytes"},
+		{"format 1 IAD over 32 bytes", tlvb(0x80, cat(h("4000111122334455667788"), make([]byte, 33))), "format 1 of 44 bytes"},
+		{"format 2 without CID", tlvb(0x77, cat(atc, ac)), "missing"},
+		{"format 2 without cryptogram", tlvb(0x77, cat(cid, atc)), "missing"},
+		{"format 2 CID twice", tlvb(0x77, cat(cid, cid, atc, ac)), "9F27 twice"},
+		{"format 2 short cryptogram", tlvb(0x77, cat(cid, atc, tlvb(0x9F26, h("AABB")))), "cryptogram of 2 bytes"},
+		{"format 2 constructed object", tlvb(0x77, cat(cid, atc, ac, tlvb(0xA5, nil))), "constructed"},
+		{"RFU cryptogram type", tlvb(0x80, h("C000111122334455667788")), "RFU"},
+		{"data after the template", cat(tlvb(0x80, h("4000111122334455667788")), h("90")), "after the template"},
+		{"unknown template", tlvb(0x70, h("4000111122334455667788")), "template 70"},
+		{"truncated", h("800B40001111"), "truncated"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseGenerateACResponse(tt.in)
+			if err == nil || !strings.Contains(err.Error(), tt.why) {
+				t.Errorf("ParseGenerateACResponse(%X) = %v, want an error about %q", tt.in, err, tt.why)
+			}
+		})
+	}
+}
+
+func cidp(c CID) *CID { return &c }
+
+func TestCardActionAnalysis(t *testing.T) {
+	tests := []struct {
+		name    string
+		amount  uint64
+		edit    func(*fakeCard, *Config)
+		outcome Outcome
+		arc     string
+		err     error
+	}{
+		{"TC asked, TC given: approved offline", 100, nil, ApprovedOffline, "Y1", nil},
+		{"TC asked, AAC given: declined offline", 100, func(c *fakeCard, _ *Config) { c.declineFirst = true }, DeclinedOffline, "Z1", nil},
+		{"TC asked, ARQC given: online", 100, func(c *fakeCard, _ *Config) { c.onlineFirst = true }, ApprovedOnline, "00", nil},
+		{"ARQC asked, AAC given: declined offline", 10000, func(c *fakeCard, _ *Config) { c.declineFirst = true }, DeclinedOffline, "Z1", nil},
+		{"ARQC asked, TC given: terminated", 10000, func(c *fakeCard, _ *Config) { c.firstCID = cidp(TC) }, Terminated, "", ErrCardData},
+		{"AAC asked, ARQC given: terminated", 100, func(c *fakeCard, cfg *Config) {
+			c.firstCID = cidp(ARQC)
+			cfg.Exceptions = panList{testPAN}
+			cfg.Applications[0].TACDenial = TVR{0x10} // card on exception file
+		}, Terminated, "", ErrCardData},
+		{"GENERATE AC refused: terminated", 100, func(c *fakeCard, _ *Config) { c.genacSW = SWConditionsNotSatisfied }, Terminated, "", SWConditionsNotSatisfied},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fc := newFakeCard(t)
+			cfg := testConfig(t)
+			if tt.edit != nil {
+				tt.edit(fc, cfg)
+			}
+			res := run(t, fc, cfg, testTxn(tt.amount))
+			if res.Outcome != tt.outcome || !errors.Is(res.Err, tt.err) {
+				dumpTrace(t, res)
+				t.Fatalf("outcome %v (%v), want %v (%v)", res.Outcome, res.Err, tt.outcome, tt.err)
+			}
+			if tt.err == nil && string(res.ResponseCode[:]) != tt.arc {
+				t.Errorf("ARC %q, want %q", res.ResponseCode[:], tt.arc)
+			}
+			if tt.err == nil && !res.TSI.Has(TSICardRiskManagement) {
+				t.Errorf("TSI %v", res.TSI)
+			}
+		})
+	}
+	t.Run("advice asked for", func(t *testing.T) {
+		fc := newFakeCard(t)
+		fc.firstCID = cidp(AAC | 0x08 | 0x02)
+		res := run(t, fc, testConfig(t), testTxn(100))
+		if res.Outcome != DeclinedOffline || !res.AdviceRequired {
+			t.Errorf("outcome %v advice %v", res.Outcome, res.AdviceRequired)
+		}
+	})
+}
