@@ -13,7 +13,8 @@ import (
 // a usage error, and that its JSON is well formed.
 func FuzzDecode(f *testing.F) {
 	for _, seed := range []string{field55, record, ppse, isoExampleBCD, pyemvVisa10,
-		"000186A0000003E84403", "0801010010010301", "0110A00003220000000000000000000000FF", "8080008000"} {
+		"000186A0000003E84403", "0801010010010301", "0110A00003220000000000000000000000FF", "8080008000",
+		hex.EncodeToString([]byte(qrPromptPay)), hex.EncodeToString([]byte(qrExampleMPM))} {
 		b, err := hex.DecodeString(strings.Join(strings.Fields(seed), ""))
 		if err != nil {
 			f.Fatal(err)
@@ -38,10 +39,15 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		in := hex.EncodeToString(data)
-		for _, c := range commands {
+		// The QR decoder reads text: give it the bytes on standard input.
+		for _, c := range append(commands, []string{"qr", "decode", "-mode", "mpm"}, []string{"qr", "decode", "-mode", "cpm"}) {
 			args := append(append([]string(nil), c...), "-json", in)
+			stdin := ""
+			if c[0] == "qr" {
+				args, stdin = append(c[:len(c):len(c)], "-json"), string(data)
+			}
 			var out, errOut strings.Builder
-			code := run(args, strings.NewReader(""), &out, &errOut)
+			code := run(args, strings.NewReader(stdin), &out, &errOut)
 			switch code {
 			case 0:
 				if !json.Valid([]byte(out.String())) {

@@ -46,6 +46,13 @@ const (
 	isoEcho     = `{"mti":"0800","fields":{"7":"1126062800","11":"000001","70":"301"}}`
 )
 
+// qrPromptPay is dtinth/promptpay-qr's "Local phone number" payload and
+// qrCPM the EMVCo CPM example; see emv/qr/testdata/README.md.
+const (
+	qrPromptPay = "00020101021129370016A000000677010111011300668012345675802TH530376463046197"
+	qrCPM       = "hQVDUFYwMWETTwegAAAAVVVVUAhQcm9kdWN0MWETTwegAAAAZmZmUAhQcm9kdWN0MmJJWggSNFZ4kBI0WF8gDkNBUkRIT0xERVIvRU1WXy0IcnVlc2RlZW5kIZ8QBwYBCgMAAACfJghYT9OF+iNLzJ82AgABnzcEbVjvEw=="
+)
+
 var isoJSON = `{"mti":"0200","fields":{"2":"4012345678909","3":"000000","4":"000000090000","11":"000001","22":"051","25":"00","41":"TERM0001","42":"MERCHANT0000001","49":"484","52":"1B9C1845EB993A7A","53":"FFFF9876543210E00001","55":"` + field55 + `"}}`
 
 func goldenCases() []goldenCase {
@@ -140,6 +147,17 @@ func goldenCases() []goldenCase {
 		{name: "keys-combine-three-stdin", args: []string{"keys", "combine"}, stdin: "1111111111111111222222222222222F\nB597F1D33D1F795B86A4C2E00E2C4A65\nA5A5A5A5A5A5A5A55A5A5A5A5A5A5A5A\n"},
 		{name: "keys-combine-reveal", args: []string{"keys", "combine", "-reveal", "1111111111111111222222222222222F", "1032547698BADCFEDCFE98BA5476103F"}},
 		{name: "keys-combine-lengths-differ", args: []string{"keys", "combine", "1111111111111111222222222222222F", "10325476"}},
+
+		// qr
+		{name: "qr-decode-mpm-json", args: []string{"qr", "decode", "-json", qrExampleMPM}},
+		{name: "qr-decode-promptpay-strict", args: []string{"qr", "decode", qrPromptPay}},
+		{name: "qr-decode-promptpay-lenient", args: []string{"qr", "decode", "-lenient"}, stdin: qrPromptPay + "\n"},
+		{name: "qr-decode-bad-crc", args: []string{"qr", "decode", "-lenient", qrPromptPay[:len(qrPromptPay)-1] + "8"}},
+		{name: "qr-decode-truncated", args: []string{"qr", "decode", qrExampleMPM[:40]}},
+		{name: "qr-decode-cpm", args: []string{"qr", "decode", qrCPM}},
+		{name: "qr-decode-cpm-reveal-json", args: []string{"qr", "decode", "-reveal", "-json", qrCPM}},
+		{name: "qr-encode-terminal", args: []string{"qr", "encode", "-lenient", "-terminal"}, stdin: `{"objects":[{"id":"00","value":"01"},{"id":"01","value":"11"},{"id":"29","sub":[{"id":"00","value":"A000000677010111"},{"id":"01","value":"0066801234567"}]},{"id":"58","value":"TH"},{"id":"53","value":"764"}]}`},
+		{name: "qr-encode-missing-objects", args: []string{"qr", "encode", `{"objects":[{"id":"00","value":"01"},{"id":"58","value":"TH"}]}`}},
 
 		// usage
 		{name: "help", args: []string{"help"}},

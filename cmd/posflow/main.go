@@ -25,6 +25,8 @@
 //	mac                 ISO/IEC 9797-1 MAC algorithms 1 and 3, CMAC
 //	kcv                 key check value
 //	keys combine        key from clear components, with KCVs
+//	qr decode           EMV QR payload, merchant- or consumer-presented, checked
+//	qr encode           merchant-presented EMV QR payload from JSON, with its CRC
 //
 // Run "posflow help" for the list of commands and "posflow <group>
 // <command> -h" for the flags of one, with a worked example from
@@ -95,6 +97,7 @@ func init() {
 		dukptDeriveCmd, dukptKSNCmd,
 		emvMKCmd, emvSKCmd, emvARQCCmd, emvARPCCmd, emvVerifyCmd,
 		macCmd, kcvCmd, keysCombineCmd,
+		qrDecodeCmd, qrEncodeCmd,
 	}
 }
 

@@ -65,6 +65,8 @@ func TestNoSecretsWithoutReveal(t *testing.T) {
 			[]string{x924BDK}},
 		{"kcv from stdin", []string{"kcv"}, x924BDK,
 			[]string{x924BDK}},
+		{"qr decode consumer-presented", []string{"qr", "decode", qrCPM}, "",
+			[]string{"1234567890123458", "CARDHOLDER/EMV", "434152444"}},
 		{"keys combine", []string{"keys", "combine", "1111111111111111222222222222222F", "1032547698BADCFEDCFE98BA5476103F"}, "",
 			[]string{"1111111111111111222222222222222F", "1032547698BADCFEDCFE98BA5476103F", x924BDK}},
 	}
