@@ -62,8 +62,9 @@ func ParseCPM(b64 string) (*CPM, error) {
 // DecodeCPM decodes and checks a binary consumer-presented payload: BER-TLV
 // under the strict rules of package tlv, with no padding; the payload
 // format indicator (85) "CPV01" first; then one or more application
-// templates (61), each with an ADF name (4F), and at most one common data
-// template (62); no other tag at the top level; the transparent templates
+// templates (61), each with an ADF name (4F) of 5 to 16 bytes, and after
+// them at most one common data template (62); no other tag at the top
+// level; the transparent templates
 // 63 and 64 at most once in 61 and 62 respectively, holding only primitive
 // data objects. The values in the result alias raw.
 //

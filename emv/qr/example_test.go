@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/png"
 	"log"
+	"os"
 
 	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/emv/qr"
@@ -109,4 +110,53 @@ func ExampleWritePNG() {
 	s, _ := qr.NewSymbol(emvcoExample)
 	fmt.Println("modules:", s.Size(), "image:", img.Bounds().Dx(), "x", img.Bounds().Dy())
 	// Output: modules: 65 image: 584 x 584
+}
+
+func ExampleMPM_Fprint() {
+	m, err := qr.ParseMPM(emvcoExample)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := m.Fprint(os.Stdout); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 00 Payload Format Indicator [2] "01"
+	// 01 Point of Initiation Method [2] "12"
+	// 29 Merchant Account Information Template [30]
+	//   00 Globally Unique Identifier [12] "D15600000000"
+	//   05 [10] "A93FO3230Q"
+	// 31 Merchant Account Information Template [28]
+	//   00 Globally Unique Identifier [12] "D15600000001"
+	//   03 [8] "12345678"
+	// 52 Merchant Category Code [4] "4111"
+	// 58 Country Code [2] "CN"
+	// 59 Merchant Name [14] "BEST TRANSPORT"
+	// 60 Merchant City [7] "BEIJING"
+	// 64 Merchant Information Language Template [20]
+	//   00 Language Preference [2] "ZH"
+	//   01 Merchant Name—Alternate Language [4] "最佳运输"
+	//   02 Merchant City—Alternate Language [2] "北京"
+	// 54 Transaction Amount [5] "23.72"
+	// 53 Transaction Currency [3] "156"
+	// 55 Tip or Convenience Indicator [2] "01"
+	// 62 Additional Data Field Template [33]
+	//   03 Store Label [4] "1234"
+	//   06 Customer Label [3] "***"
+	//   07 Terminal Label [8] "A6008667"
+	//   09 Additional Consumer Data Request [2] "ME"
+	// 91 Unreserved Template [32]
+	//   00 Globally Unique Identifier [16] "A011223344998877"
+	//   07 [8] "12345678"
+	// 63 CRC [4] A13A
+}
+
+func ExampleDetectMode() {
+	fmt.Println(qr.DetectMode(emvcoExample))
+	fmt.Println(qr.DetectMode("hQVDUFYwMWETTwegAAAAVVVVUAhQcm9kdWN0MQ=="))
+	fmt.Println(qr.DetectMode("https://example.com/"))
+	// Output:
+	// merchant-presented
+	// consumer-presented
+	// unknown
 }
