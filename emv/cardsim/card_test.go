@@ -2,8 +2,6 @@ package cardsim
 
 import (
 	"bytes"
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/posflow/posflow/emv"
@@ -104,27 +102,6 @@ func TestMalformedCommands(t *testing.T) {
 	}
 }
 
-func TestExternalAuthenticateRules(t *testing.T) {
-	prof := presetProfile(t, Presets()[0], SDA)
-	x := selected(t, prof)
-	arpc := make([]byte, 10)
-	if r := x.ex(emv.ExternalAuthenticate(arpc)); r.SW != emv.SWConditionsNotSatisfied {
-		t.Errorf("EXTERNAL AUTHENTICATE before GENERATE AC: %v, want 6985", r.SW)
-	}
-	cdol1, _ := emv.AppendDOLData(nil, x.data[0x8C], x.value)
-	x.must(emv.GenerateAC(emv.RequestARQC, cdol1))
-	if r := x.ex(emv.ExternalAuthenticate(arpc)); r.SW != 0x6300 {
-		t.Errorf("EXTERNAL AUTHENTICATE with a zero ARPC: %v, want 6300", r.SW)
-	}
-	if r := x.ex(emv.ExternalAuthenticate(arpc)); r.SW != emv.SWConditionsNotSatisfied {
-		t.Errorf("second EXTERNAL AUTHENTICATE: %v, want 6985", r.SW)
-	}
-	mc := selected(t, presetProfile(t, Presets()[2], SDA))
-	if r := mc.ex(emv.ExternalAuthenticate(arpc)); r.SW != emv.SWInstructionNotSupported {
-		t.Errorf("EXTERNAL AUTHENTICATE on a card with the ARPC in CDOL2: %v, want 6D00", r.SW)
-	}
-}
-
 func TestLastOnlineNotCompleted(t *testing.T) {
 	prof := presetProfile(t, Presets()[0], SDA)
 	x := selected(t, prof)
@@ -137,86 +114,4 @@ func TestLastOnlineNotCompleted(t *testing.T) {
 	if g.cid.Type() != emv.ARQC || g.iad[5]&0x80 == 0 {
 		t.Fatalf("after an unfinished online transaction: %v, CVR %X; want ARQC with 'last online not completed'", g.cid, g.iad[4:7])
 	}
-}
-
-func TestNewErrors(t *testing.T) {
-	good := presetProfile(t, Presets()[0], SDA)
-	for _, tt := range []struct {
-		name  string
-		field string
-		edit  func(*Application)
-	}{
-		{"PAN with a letter", "PAN", func(a *Application) { a.PAN = "47617390010101A9" }},
-		{"short AID", "AID", func(a *Application) { a.AID = a.AID[:4] }},
-		{"expiry not a date", "Expiry", func(a *Application) { a.Expiry = "301301" }},
-		{"CDOL1 without the unpredictable number for CDA", "CDOL1", func(a *Application) { a.ODA = CDA; a.CDOL1 = unhex("9F0206") }},
-		{"CDOL1 without the data the cryptogram needs", "CDOL1", func(a *Application) { a.CDOL1 = unhex("9F02069F3704") }},
-		{"no IMK", "IMK", func(a *Application) { a.IMK = nil }},
-		{"SDA without keys", "Keys", func(a *Application) { a.Keys = nil }},
-		{"PIN of 3 digits", "PIN", func(a *Application) { a.PIN = "123" }},
-		{"unknown CVN", "CVN", func(a *Application) { a.CVN = 0 }},
-	} {
-		p := *good
-		p.Applications = []Application{good.Applications[0]}
-		tt.edit(&p.Applications[0])
-		_, err := New(&p, Config{})
-		var pe *ProfileError
-		if !errors.As(err, &pe) || pe.Field != tt.field || !errors.Is(err, ErrProfile) {
-			t.Errorf("%s: New = %v, want a ProfileError on %s", tt.name, err, tt.field)
-			continue
-		}
-		if msg := err.Error(); strings.Contains(msg, good.Applications[0].PAN) || strings.Contains(msg, TestPIN) {
-			t.Errorf("%s: error %q shows card data", tt.name, msg)
-		}
-	}
-	if _, err := New(&Profile{}, Config{}); !errors.Is(err, ErrProfile) {
-		t.Errorf("New without applications: %v", err)
-	}
-}
-
-func TestNoSecretsInStrings(t *testing.T) {
-	prof := presetProfile(t, Presets()[0], DDA)
-	card := newCard(t, prof, Config{})
-	for _, s := range []string{card.String(), prof.Applications[0].Keys.ICC.String()} {
-		if strings.Contains(s, prof.Applications[0].PAN) || strings.Contains(s, TestPIN) {
-			t.Errorf("String() = %q shows card data", s)
-		}
-	}
-}
-
-func TestSeededProfilesAreDeterministic(t *testing.T) {
-	if testing.Short() {
-		t.Skip("generates keys twice")
-	}
-	a, err := VisaCVN10(CDA, Options{Seed: 99})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := VisaCVN10(CDA, Options{Seed: 99})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca := newCard(t, a, Config{Rand: seeded(1)})
-	cb := newCard(t, b, Config{Rand: seeded(1)})
-	for k, r := range ca.apps[0].records {
-		if !bytes.Equal(r, cb.apps[0].records[k]) {
-			t.Fatalf("record %04X differs between two profiles from the same seed", k)
-		}
-	}
-}
-
-func TestPrivateRID(t *testing.T) {
-	rid := [5]byte{0xF0, 0, 0, 0, 0x42}
-	k, err := SeededKeys(3, rid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := MastercardCVN20(CDA, Options{Keys: k, RID: rid})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(p.Applications[0].AID[:5], rid[:]) || p.Applications[0].Keys.CAPK.RID != rid {
-		t.Fatalf("AID %X, CA key RID %v; want both under %X", p.Applications[0].AID, p.Applications[0].Keys.CAPK.RID, rid)
-	}
-	newCard(t, p, Config{})
 }

@@ -53,6 +53,7 @@ type app struct {
 	pinKey     *RSAKey // enciphered PIN; nil without
 	pan        string
 	psn        string
+	sfiApp     byte // SFI of the application data records
 }
 
 func recKey(sfi, rec byte) uint16 { return uint16(sfi)<<8 | uint16(rec) }
@@ -163,6 +164,12 @@ func personalise(i int, def Application) (*app, error) {
 		return nil, perr(i, "ODA", "unknown mode")
 	case def.ODA != NoODA && def.Keys == nil:
 		return nil, perr(i, "Keys", "needed for %v", def.ODA)
+	case def.AppDataSFI != 0 && (def.AppDataSFI == sfiTrack || def.AppDataSFI == sfiODA || def.AppDataSFI > 30 || (def.AppDataSFI == sfiLog && def.LogRecords > 0)):
+		return nil, perr(i, "AppDataSFI", "SFI %d is in use or out of range", def.AppDataSFI)
+	}
+	a.sfiApp = sfiAppData
+	if def.AppDataSFI != 0 {
+		a.sfiApp = def.AppDataSFI
 	}
 	a.pan, a.psn = def.PAN, def.PSN
 	for _, d := range []struct {
@@ -309,7 +316,7 @@ func (a *app) buildRecords(i int) error {
 		r = appendTLV(r, 0x9F14, []byte{d.LCOL})
 		r = appendTLV(r, 0x9F23, []byte{d.UCOL})
 	}
-	a.records[recKey(sfiAppData, 1)] = appendTLV(nil, 0x70, r)
+	a.records[recKey(a.sfiApp, 1)] = appendTLV(nil, 0x70, r)
 
 	r = r[:0:0]
 	if len(d.CVMList.Rules) > 0 {
@@ -328,12 +335,17 @@ func (a *app) buildRecords(i int) error {
 	if d.ODA != NoODA {
 		r = appendTLV(r, 0x9F4A, []byte{0x82})
 	}
-	a.records[recKey(sfiAppData, 2)] = appendTLV(nil, 0x70, r)
+	r = append(r, d.ExtraData...)
+	a.records[recKey(a.sfiApp, 2)] = appendTLV(nil, 0x70, r)
 
 	// Book 3 10.3: for SFI 1 to 10 the static data is the value of each
-	// record template 70, in AFL order, followed by the AIP that 9F4A
-	// names.
-	for _, k := range []uint16{recKey(sfiTrack, 1), recKey(sfiAppData, 1), recKey(sfiAppData, 2)} {
+	// record template 70, for SFI 11 to 30 the whole record, in AFL
+	// order, followed by the AIP that 9F4A names.
+	for _, k := range []uint16{recKey(sfiTrack, 1), recKey(a.sfiApp, 1), recKey(a.sfiApp, 2)} {
+		if k>>8 > 10 {
+			a.staticData = append(a.staticData, a.records[k]...)
+			continue
+		}
 		obj, err := tlv.DecodeOne(a.records[k])
 		if err != nil {
 			return perr(i, "records", "%v", err)
@@ -357,7 +369,12 @@ func certExpiry(expiry string, years int) [2]byte {
 // static data and writes SFI 3 and the AFL.
 func (a *app) buildCertificates(i int) error {
 	d := &a.def
-	a.afl = []byte{sfiTrack << 3, 1, 1, 1, sfiAppData << 3, 1, 2, 2}
+	a.afl = []byte{sfiTrack << 3, 1, 1, 1, a.sfiApp << 3, 1, 2, 2}
+	defer func() {
+		if d.AFL != nil {
+			a.afl = bytes.Clone(d.AFL)
+		}
+	}()
 	k := d.Keys
 	if k == nil || (d.ODA == NoODA && a.pinKey == nil) {
 		return nil

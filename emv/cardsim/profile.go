@@ -101,6 +101,18 @@ type Application struct {
 	// Format2 makes GET PROCESSING OPTIONS, GENERATE AC and INTERNAL
 	// AUTHENTICATE answer with template 77 (format 2) instead of 80.
 	Format2 bool
+	// AppDataSFI moves the two application data records from SFI 2 to
+	// another file; in SFI 11 to 30 the whole records, tag and length
+	// included, are signed for ODA (Book 3 section 10.3). Zero means 2.
+	AppDataSFI byte
+	// ExtraData are data objects appended to the second application data
+	// record, for tests of what a terminal does with redundant or
+	// unexpected objects. They are signed with the rest.
+	ExtraData []byte
+	// AFL replaces the application file locator the card returns, for
+	// tests of AFL validation; the files stay where they are. Nil means
+	// the AFL of the card's files.
+	AFL []byte
 	// LogRecords is the number of transaction log records (9F4D in the
 	// FCI, SFI 11); 0 for no log.
 	LogRecords byte

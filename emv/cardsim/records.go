@@ -35,7 +35,7 @@ func (c *Card) readRecord(cm command) ([]byte, emv.StatusWord) {
 	}
 	r, ok := a.records[recKey(sfi, rec)]
 	if !ok {
-		if sfi == sfiTrack || sfi == sfiAppData || sfi == sfiODA {
+		if sfi == sfiTrack || sfi == a.sfiApp || sfi == sfiODA {
 			return nil, emv.SWRecordNotFound
 		}
 		return nil, emv.SWFileNotFound
