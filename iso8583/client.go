@@ -84,6 +84,9 @@ type ClientConfig struct {
 	MinBackoff, MaxBackoff time.Duration
 	// WriteTimeout bounds each write; 0 means 10 seconds.
 	WriteTimeout time.Duration
+	// Queue holds the store-and-forward messages; nil means a new
+	// MemoryQueue.
+	Queue Queue
 	// Inbound receives messages that match no waiting request: requests
 	// from the host and responses that came too late. Echo tests from the
 	// host are answered automatically when Inbound is nil. It runs on the
@@ -107,7 +110,7 @@ type Client struct {
 	backoff  time.Duration
 	nextDial time.Time
 	closed   bool
-	saf      []*Message
+	saf      Queue
 	lastUse  time.Time
 
 	flushMu sync.Mutex
@@ -118,9 +121,12 @@ type Client struct {
 // NewClient returns a client for cfg and starts its background work
 // (echo tests and store-and-forward retries). It dials on first use.
 func NewClient(cfg ClientConfig) *Client {
-	c := &Client{cfg: cfg, spec: cfg.Spec, stop: make(chan struct{}), done: make(chan struct{})}
+	c := &Client{cfg: cfg, spec: cfg.Spec, saf: cfg.Queue, stop: make(chan struct{}), done: make(chan struct{})}
 	if c.spec == nil {
 		c.spec = SpecASCII
+	}
+	if c.saf == nil {
+		c.saf = new(MemoryQueue)
 	}
 	var b [4]byte
 	c.random(b[:])
@@ -186,7 +192,9 @@ func (c *Client) Send(ctx context.Context, m *Message) (*Message, error) {
 		if r, rerr := NewReversal(m, false); rerr == nil {
 			if rm, rerr := r.Message(); rerr == nil {
 				te.Reversal = rm
-				c.Forward(rm.Clone())
+				if qerr := c.Forward(rm.Clone()); qerr != nil {
+					te.Err = errors.Join(err, qerr)
+				}
 			}
 		}
 	}
@@ -378,18 +386,16 @@ func (c *Client) Echo(ctx context.Context) error {
 // Forward puts m, an advice or reversal, in the store-and-forward queue.
 // The client sends it on the next Flush (every RetryInterval in the
 // background), as a repeat (0401, 0421, 0221) after the first attempt,
-// until the host answers it with any response code.
-func (c *Client) Forward(m *Message) {
-	c.mu.Lock()
-	c.saf = append(c.saf, m)
-	c.mu.Unlock()
+// until the host answers it with any response code. A message with Raw
+// bytes (signed by the caller) is sent as it is, repeats included, unless
+// ClientConfig.MAC is set to sign the repeats.
+func (c *Client) Forward(m *Message) error {
+	return c.saf.Push(m)
 }
 
 // Pending returns the number of messages in the store-and-forward queue.
 func (c *Client) Pending() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.saf)
+	return c.saf.Len()
 }
 
 // Flush sends the queued messages in order, each once, and removes those
@@ -399,30 +405,28 @@ func (c *Client) Flush(ctx context.Context) error {
 	c.flushMu.Lock()
 	defer c.flushMu.Unlock()
 	for {
-		c.mu.Lock()
-		if len(c.saf) == 0 {
-			c.mu.Unlock()
-			return nil
+		m, err := c.saf.Front()
+		if err != nil || m == nil {
+			return err
 		}
-		m := c.saf[0]
-		c.mu.Unlock()
 		actx, cancel := context.WithTimeout(ctx, dur(c.cfg.RetryTimeout, 30*time.Second))
 		_, written, err := c.roundTrip(actx, m)
 		cancel()
 		if err != nil {
-			if written && !m.MTI.IsRepeat() {
+			if written && !m.MTI.IsRepeat() && (m.Raw() == nil || c.cfg.MAC != nil) {
 				// The host may have it: later attempts are repeats.
 				rep := m.Clone()
 				rep.MTI = m.MTI.Repeat()
-				c.mu.Lock()
-				c.saf[0] = rep
-				c.mu.Unlock()
+				rep.raw = nil
+				if qerr := c.saf.ReplaceFront(rep); qerr != nil {
+					return qerr
+				}
 			}
 			return err
 		}
-		c.mu.Lock()
-		c.saf = c.saf[1:]
-		c.mu.Unlock()
+		if err := c.saf.PopFront(); err != nil {
+			return err
+		}
 	}
 }
 
@@ -465,8 +469,7 @@ func (c *Client) background() {
 }
 
 // Close stops the background work, closes the connection and fails the
-// requests in flight with ErrClosed. Queued messages stay queued; Pending
-// reports them.
+// requests in flight with ErrClosed. Queued messages stay in the Queue.
 func (c *Client) Close() error {
 	c.mu.Lock()
 	if c.closed {

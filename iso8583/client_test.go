@@ -248,3 +248,41 @@ func TestClientRejectsBadResponseMAC(t *testing.T) {
 		t.Fatalf("Send with a bad response MAC = %v, want a TimeoutError with a reversal", err)
 	}
 }
+
+func TestClientRefusesDuplicateInFlight(t *testing.T) {
+	entered := make(chan struct{}, 1)
+	release := make(chan struct{})
+	mux := NewServeMux()
+	mux.HandleFunc(MTIFinancialRequest, func(ctx context.Context, req *Message) *Message {
+		entered <- struct{}{}
+		<-release
+		return approve(ctx, req)
+	})
+	addr := startServer(t, &Server{Handler: mux})
+	c := NewClient(ClientConfig{Addr: addr})
+	defer c.Close()
+	ctx := ctxTimeout(t, 5*time.Second)
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.Send(ctx, testPurchase("000555", "TERM0001"))
+		first <- err
+	}()
+	<-entered
+	// Same class, STAN and terminal: refused before it is written, so no
+	// reversal.
+	if _, err := c.Send(ctx, testPurchase("000555", "TERM0001")); !errors.Is(err, ErrDuplicateRequest) {
+		t.Errorf("second Send = %v, want ErrDuplicateRequest", err)
+	}
+	// Same STAN on another terminal is a different transaction.
+	go func() { <-entered }()
+	close(release)
+	if _, err := c.Send(ctx, testPurchase("000555", "TERM0002")); err != nil {
+		t.Errorf("Send from another terminal = %v", err)
+	}
+	if err := <-first; err != nil {
+		t.Errorf("first Send = %v", err)
+	}
+	if c.Pending() != 0 {
+		t.Errorf("Pending() = %d, want 0", c.Pending())
+	}
+}

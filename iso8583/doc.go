@@ -100,8 +100,9 @@
 // 0100 or 0200 was written but its response does not come (the context ends
 // or the connection fails), Send returns a *TimeoutError carrying the
 // reversal (built by NewReversal) and puts it in the client's
-// store-and-forward queue, which is sent again (as 0401 after the first
-// attempt) until the host answers; Forward queues advices the same way. The
+// store-and-forward Queue (in memory unless the caller provides durable
+// storage), which is sent again (as 0401 after the first attempt) until the
+// host answers; Forward queues advices the same way. The
 // client sends an 0800 echo test when idle, answers the host's echo tests,
 // and redials with exponential back-off and jitter.
 //
@@ -127,6 +128,25 @@
 //
 // So building on it would have cost twice the time and three times the
 // allocations per round trip and still required most of the features above.
+//
+// # Performance
+//
+// On a typical 0200 of 344 bytes (20 fields, track 2, PIN block and a
+// 150-byte field 55), in one run (go test -run '^$' -bench
+// 'Purchase0200|RoundTripLoopback' -benchmem -count 3 -cpu 1; 2-vCPU
+// x86-64, go1.26, medians):
+//
+//	typed build + SpecASCII.AppendPack             2.5 µs   1840 B   54 allocs
+//	SpecASCII.Unpack + ReadFinancialRequest        2.2 µs   1936 B   41 allocs
+//	moov NewMessage + Field + Pack (same spec)      7.7 µs   5504 B  159 allocs
+//	moov NewMessage + Unpack + GetBytes            4.5 µs   3536 B   94 allocs
+//	moov, field 55 as exp/emv composite: build    22.6 µs  12238 B  680 allocs
+//	moov, field 55 as exp/emv composite: read     13.3 µs   9624 B  253 allocs
+//	Client.Send to Server on loopback             19.7 µs   9544 B  143 allocs
+//
+// Our layer costs less than moov's Message because it calls moov's
+// encoders and prefixers directly, without the Message's map, mutex, field
+// instances and string conversions.
 //
 // # Masking
 //

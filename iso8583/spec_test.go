@@ -3,6 +3,7 @@ package iso8583
 import (
 	"bytes"
 	"errors"
+	moov "github.com/moov-io/iso8583"
 	"strings"
 	"testing"
 )
@@ -115,3 +116,4 @@ func TestUnpackRejects(t *testing.T) {
 		}
 	}
 }
+func newMoovMessage(s *Spec) *moov.Message { return moov.NewMessage(s.Moov()) }
