@@ -469,7 +469,7 @@ func (e *resultError) Unwrap() error { return e.err }
 
 var emvVerifyCmd = &command{
 	group: "emv", name: "verify",
-	args:    "-imk KEY -pan PAN [-psn NN] [-cvn CVN] [-mk-kcv KCV] [-sk-kcv KCV] [-data HEX] [-reveal] [-json] [FIELD55]",
+	args:    "-imk KEY -pan PAN [-psn NN] [-cvn CVN] [-ac AC] [-mk-kcv KCV] [-sk-kcv KCV] [-data HEX] [-reveal] [-json] [FIELD55]",
 	summary: "verify the cryptogram of a field 55 and explain where a mismatch starts",
 	doc: `
 Verifies the application cryptogram (9F26) of FIELD55 and explains the
@@ -489,10 +489,18 @@ that does not verify exits with status 1 after the explanation.` + field55Doc,
 		mkKCV := fs.String("mk-kcv", "", "the ICC master key KCV the other side has (2 or 3 bytes), to compare")
 		skKCV := fs.String("sk-kcv", "", "the session key KCV the other side has, to compare")
 		wantData := fs.String("data", "", "the data the other side MACed, hexadecimal, to compare")
+		acFlag := fs.String("ac", "", "the cryptogram to verify, 8 bytes hexadecimal (default: 9F26 of FIELD55)")
 		return func(e *env) (any, error) {
 			tx, err := cf.load(e)
 			if err != nil {
 				return nil, err
+			}
+			ac, err := hexFlagLen("ac", *acFlag, false, 8)
+			if err != nil {
+				return nil, err
+			}
+			if ac != nil {
+				tx.data[issuer.TagApplicationCryptogram] = ac
 			}
 			expMK, err := hexFlag("mk-kcv", *mkKCV, false)
 			if err != nil {
