@@ -156,7 +156,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // env is what a running command sees: its operands, standard input and the
 // shared flags.
 type env struct {
-	cmd    *command
 	args   []string // operands
 	stdin  io.Reader
 	reveal bool
@@ -173,7 +172,7 @@ func runCommand(c *command, args []string, stdin io.Reader, stdout, stderr io.Wr
 	fs := flag.NewFlagSet("posflow "+c.path(), flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {} // help goes to standard output, see below
-	e := &env{cmd: c, stdin: stdin}
+	e := &env{stdin: stdin}
 	fs.BoolVar(&e.json, "json", false, "print the result as JSON")
 	if c.reveal {
 		fs.BoolVar(&e.reveal, "reveal", false, "print keys, PINs and card data in clear (test keys and cards only)")
