@@ -82,6 +82,8 @@ type ClientConfig struct {
 	// doubles from MinBackoff (0 means 100 ms) to MaxBackoff (0 means 30 s),
 	// with random jitter of up to half the wait.
 	MinBackoff, MaxBackoff time.Duration
+	// DialTimeout bounds each dial; 0 means 10 seconds.
+	DialTimeout time.Duration
 	// WriteTimeout bounds each write; 0 means 10 seconds.
 	WriteTimeout time.Duration
 	// Queue holds the store-and-forward messages; nil means a new
@@ -304,7 +306,9 @@ func (c *Client) connect(ctx context.Context) (*clientConn, error) {
 			return d.DialContext(ctx, "tcp", addr)
 		}
 	}
-	nc, err := dial(ctx, c.cfg.Addr)
+	dctx, cancel := context.WithTimeout(ctx, dur(c.cfg.DialTimeout, 10*time.Second))
+	nc, err := dial(dctx, c.cfg.Addr)
+	cancel()
 	if err != nil {
 		c.backoff = min(max(2*c.backoff, dur(c.cfg.MinBackoff, 100*time.Millisecond)), dur(c.cfg.MaxBackoff, 30*time.Second))
 		var b [8]byte

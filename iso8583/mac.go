@@ -136,7 +136,7 @@ func AppendSign(dst []byte, s *Spec, m *Message, k MACKey) ([]byte, error) {
 	var zero [8]byte
 	m.Set(id, zero[:])
 	base := len(dst)
-	dst, err := s.AppendPack(dst, m)
+	dst, err := s.appendPack(dst, m, true)
 	if err != nil {
 		return dst, err
 	}

@@ -11,10 +11,15 @@ func (s *Spec) Pack(m *Message) ([]byte, error) {
 
 // AppendPack appends the wire bytes of m to dst: the MTI, the bitmap (with
 // a secondary bitmap when a field above 64 is present) and the fields in
-// order. Every value is checked against its field's format first.
-// AppendPack records where each field lies in the packed bytes, which is
-// why it takes a pointer; it does not otherwise change m.
+// order. Every value is checked against its field's format first. It does
+// not change m, so a message may be packed by several goroutines at once.
 func (s *Spec) AppendPack(dst []byte, m *Message) ([]byte, error) {
+	return s.appendPack(dst, m, false)
+}
+
+// appendPack is AppendPack; with record it also notes in m where each field
+// lies in the packed bytes, for Sign.
+func (s *Spec) appendPack(dst []byte, m *Message, record bool) ([]byte, error) {
 	if !m.MTI.Valid() {
 		return dst, &FieldError{Field: 0, Err: ErrInvalidMTI}
 	}
@@ -55,10 +60,12 @@ func (s *Spec) AppendPack(dst []byte, m *Message) ([]byte, error) {
 		if err != nil {
 			return dst, &FieldError{Field: e.id, Err: ErrInvalidField, Reason: "value does not encode"}
 		}
-		e.start = len(dst) - base
+		start := len(dst) - base
 		dst = append(dst, p...)
 		dst = append(dst, v...)
-		e.end = len(dst) - base
+		if record {
+			e.start, e.end = start, len(dst)-base
+		}
 	}
 	return dst, nil
 }

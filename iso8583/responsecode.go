@@ -17,7 +17,7 @@ const (
 	InvalidMerchant       ResponseCode = "03"
 	PickUpCard            ResponseCode = "04"
 	DoNotHonour           ResponseCode = "05"
-	Error                 ResponseCode = "06"
+	GeneralError          ResponseCode = "06"
 	HonourWithID          ResponseCode = "08"
 	PartialApproval       ResponseCode = "10"
 	ApprovedVIP           ResponseCode = "11"
@@ -60,7 +60,7 @@ var responseMeanings = map[ResponseCode]string{
 	InvalidMerchant:       "invalid merchant",
 	PickUpCard:            "pick up card",
 	DoNotHonour:           "do not honour",
-	Error:                 "error",
+	GeneralError:          "error",
 	HonourWithID:          "honour with identification",
 	PartialApproval:       "approved for partial amount",
 	ApprovedVIP:           "approved (VIP)",
