@@ -60,6 +60,7 @@ func goldenCases() []goldenCase {
 		// tlv decode
 		{name: "tlv-decode-field55", args: []string{"tlv", "decode", field55}},
 		{name: "tlv-decode-field55-json", args: []string{"tlv", "decode", "-json", field55}},
+		{name: "tlv-decode-field55-formats", args: []string{"tlv", "decode", "-formats", field55}},
 		{name: "tlv-decode-record", args: []string{"tlv", "decode", record}},
 		{name: "tlv-decode-record-reveal", args: []string{"tlv", "decode", "-reveal", record}},
 		{name: "tlv-decode-ppse-stdin", args: []string{"tlv", "decode"}, stdin: ppse},

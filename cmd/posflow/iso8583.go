@@ -188,7 +188,7 @@ iso8583 encode reads back.`,
 			}
 			res := &isoMessage{spec: spec, msg: m, reveal: e.reveal}
 			if f55, ok := m.Field(55); ok && *tree {
-				if res.icc, err = newTLVTree(f55, tlv.Options{}, e.reveal); err != nil {
+				if res.icc, err = newTLVTree(f55, tlv.Options{}, e.reveal, false); err != nil {
 					return nil, fmt.Errorf("field 55: %w", err)
 				}
 			}

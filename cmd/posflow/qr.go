@@ -166,7 +166,7 @@ name the data object by its ID path and its byte offset.`,
 				if err != nil {
 					return nil, err
 				}
-				tree, err := newTLVTree(c.Raw, tlv.Options{}, e.reveal)
+				tree, err := newTLVTree(c.Raw, tlv.Options{}, e.reveal, false)
 				if err != nil {
 					return nil, err
 				}

@@ -13,7 +13,7 @@ import (
 
 var tlvDecodeCmd = &command{
 	group: "tlv", name: "decode",
-	args:    "[-reveal] [-lenient] [-ff] [-json] [HEX...]",
+	args:    "[-reveal] [-lenient] [-ff] [-formats] [-json] [HEX...]",
 	summary: "print the tree of BER-TLV data with EMV names and decoded bit fields",
 	doc: `
 Prints the tree of BER-TLV data (EMV 4.4 Book 3 Annex B). Each line shows a
@@ -24,31 +24,46 @@ TVR, TSI, AIP, AUC, CID, terminal capabilities, CVM list, CVM results, AFL
 and issuer application data (the scheme taken from the AID in the same
 input) follow lines starting with "=" that decode them. The PAN shows only
 its first six and last four digits; track data, cardholder names and PIN
-data are hidden. With -json each object carries its EMV format as well.`,
+data are hidden. -formats adds each element's EMV format (b, n, cn, a, an,
+ans) after its name; with -json every object carries it.`,
 	example: []string{"tlv", "decode", "9F2701809F3303E0B0C8950500000080009F10070601 0A03A4A810 8407A0000000032010"},
 	source:  "field 55 of a Visa purchase, Chuckks/Iso8583Lib IsoFileTest.kt, see tlv/testdata/README.md",
 	reveal:  true,
 	setup: func(fs *flag.FlagSet) func(*env) (any, error) {
 		lenient := fs.Bool("lenient", false, "accept non-minimal length encodings, as some cards send them")
 		skipFF := fs.Bool("ff", false, "skip 0xFF padding between objects (ISO/IEC 7816-4 Annex D)")
+		formats := fs.Bool("formats", false, "show the EMV format of each data element (b, n, cn, a, an, ans) after its name")
 		return func(e *env) (any, error) {
 			data, err := e.operandHex()
 			if err != nil {
 				return nil, err
 			}
-			return newTLVTree(data, tlv.Options{Lenient: *lenient, SkipFF: *skipFF}, e.reveal)
+			t, err := newTLVTree(data, tlv.Options{Lenient: *lenient, SkipFF: *skipFF}, e.reveal, *formats)
+			if err != nil {
+				return nil, err
+			}
+			return t, nil
 		}
 	},
 }
 
 // newTLVTree decodes data for printing with the EMV dictionary.
-func newTLVTree(data []byte, opts tlv.Options, reveal bool) (*tlvTree, error) {
+// With formats, each name is followed by the element's EMV format.
+func newTLVTree(data []byte, opts tlv.Options, reveal, formats bool) (*tlvTree, error) {
 	tree, err := opts.Decode(data)
 	if err != nil {
 		return nil, err
 	}
 	p := emv.Printer()
 	p.Options = opts
+	if formats {
+		p.Name = func(t tlv.Tag) string {
+			if de, ok := emv.Lookup(t); ok && de.Format != emv.FormatTemplate {
+				return de.Name + ", format " + de.Format.String()
+			}
+			return emv.Name(t)
+		}
+	}
 	if reveal {
 		p.Value = nil
 	}
