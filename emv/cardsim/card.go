@@ -53,9 +53,9 @@ type appState struct {
 // txn is what the card remembers within one selection: it starts again
 // with every SELECT.
 type txn struct {
-	dir          int // 1 after SELECT of the PSE, 2 of the PPSE
-	app          int // selected application, -1 for none
-	partialIdx   int // index of the last application matched by partial selection
+	dir          []byte // name of the selected directory (PSE or DDF)
+	app          int    // selected application, -1 for none
+	partialIdx   int    // index of the last application matched by partial selection
 	gpo          bool
 	pdolData     []byte
 	genac        int // GENERATE AC commands answered

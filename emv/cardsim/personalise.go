@@ -135,6 +135,7 @@ func personalise(i int, def Application) (*app, error) {
 	// Copy the slices the card keeps, so that a caller changing the
 	// profile afterwards does not change the card.
 	a.def.AID = bytes.Clone(def.AID)
+	a.def.DDF = bytes.Clone(def.DDF)
 	switch {
 	case len(def.AID) < 5 || len(def.AID) > 16:
 		return nil, perr(i, "AID", "%d bytes, want 5 to 16", len(def.AID))
@@ -156,6 +157,8 @@ func personalise(i int, def Application) (*app, error) {
 		return nil, perr(i, "PINTryLimit", "want 0 to 15")
 	case def.PINTriesUsed < 0 || def.PINTriesUsed > def.pinTryLimit():
 		return nil, perr(i, "PINTriesUsed", "want 0 to the PIN try limit")
+	case def.DDF != nil && (len(def.DDF) < 5 || len(def.DDF) > 16 || bytes.Equal(def.DDF, PSEName) || bytes.Equal(def.DDF, def.AID)):
+		return nil, perr(i, "DDF", "want a DF name of 5 to 16 bytes other than the PSE and the AID")
 	case def.Priority > 15:
 		return nil, perr(i, "Priority", "want 0 to 15")
 	case def.CVN.Code() == 0:

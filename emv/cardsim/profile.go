@@ -42,6 +42,9 @@ type Profile struct {
 	// PSE gives the card the payment system environment 1PAY.SYS.DDF01
 	// with a directory of the applications (Book 1 section 12.2).
 	PSE bool
+	// PSEBlocked makes SELECT of the PSE answer its FCI with 6283, so that
+	// the terminal must build its candidate list from its own AIDs.
+	PSEBlocked bool
 	// PPSE gives the card the proximity payment system environment
 	// 2PAY.SYS.DDF01 as well, as some dual-interface cards answer it on
 	// the contact interface too.
@@ -68,6 +71,11 @@ type Application struct {
 	Priority             byte   // 87 bits b4-b1, 1 highest; 0 for none
 	ConfirmationRequired bool   // 87 bit b8
 	Language             string // 5F2D, e.g. "en"; empty for none
+	// DDF names the directory definition file under the PSE whose
+	// directory lists the application instead of the PSE's own (Book 1
+	// section 12.2.3); the PSE then lists the DDF (tag 9D). Nil lists the
+	// application in the PSE.
+	DDF []byte
 	// Blocked makes SELECT of the application return its FCI with 6283
 	// and every GENERATE AC an AAC.
 	Blocked bool

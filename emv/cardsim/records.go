@@ -5,7 +5,7 @@ import (
 )
 
 // readRecord answers READ RECORD (EMV 4.4 Book 3 section 6.5.11): after
-// SELECT of the PSE, the directory records of SFI 1, one application a
+// SELECT of the PSE or a DDF, the directory records of SFI 1, one entry a
 // record; after SELECT of an application, its records and transaction log.
 // Only reading by record number (P2 b3-b1 = 100) is supported.
 func (c *Card) readRecord(cm command) ([]byte, emv.StatusWord) {
@@ -17,11 +17,12 @@ func (c *Card) readRecord(cm command) ([]byte, emv.StatusWord) {
 	}
 	sfi, rec := cm.p2>>3, cm.p1
 	switch {
-	case c.t.dir == 1:
-		if sfi != sfiPSE || int(rec) > len(c.apps) {
+	case c.t.dir != nil:
+		dir := c.directory(c.t.dir)
+		if sfi != sfiPSE || int(rec) > len(dir) {
 			return nil, emv.SWRecordNotFound
 		}
-		return appendTLV(nil, 0x70, c.apps[rec-1].dirEntry), emv.SWSuccess
+		return appendTLV(nil, 0x70, dir[rec-1]), emv.SWSuccess
 	case c.t.app < 0:
 		return nil, emv.SWConditionsNotSatisfied
 	}

@@ -33,11 +33,16 @@ func (c *Card) selectFile(cm command) ([]byte, emv.StatusWord) {
 	c.t = txn{app: -1, partialIdx: partialIdx}
 	switch {
 	case !next && c.profile.PSE && bytes.Equal(name, PSEName):
-		c.t.dir = 1
-		return c.pseFCI(), emv.SWSuccess
+		c.t.dir = PSEName
+		if c.profile.PSEBlocked {
+			return c.dirFCI(PSEName), emv.SWFileDeactivated
+		}
+		return c.dirFCI(PSEName), emv.SWSuccess
 	case !next && c.profile.PPSE && bytes.Equal(name, PPSEName):
-		c.t.dir = 2
 		return c.ppseFCI(), emv.SWSuccess
+	case !next && c.profile.PSE && c.isDDF(name):
+		c.t.dir = bytes.Clone(name)
+		return c.dirFCI(name), emv.SWSuccess
 	}
 	if len(name) < 5 {
 		return nil, emv.SWFileNotFound
@@ -56,15 +61,25 @@ func (c *Card) selectFile(cm command) ([]byte, emv.StatusWord) {
 	return nil, emv.SWFileNotFound
 }
 
-// pseFCI is the FCI of the PSE: the SFI of its directory and the language
-// preference of the first application.
-func (c *Card) pseFCI() []byte {
+// isDDF reports whether name is the DDF of an application.
+func (c *Card) isDDF(name []byte) bool {
+	for _, a := range c.apps {
+		if a.def.DDF != nil && bytes.Equal(a.def.DDF, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// dirFCI is the FCI of the PSE or of a DDF: the SFI of its directory and,
+// for the PSE, the language preference of the first application.
+func (c *Card) dirFCI(name []byte) []byte {
 	var prop []byte
 	prop = appendTLV(prop, 0x88, []byte{sfiPSE})
-	if l := c.apps[0].def.Language; l != "" {
+	if l := c.apps[0].def.Language; l != "" && bytes.Equal(name, PSEName) {
 		prop = appendTLV(prop, 0x5F2D, []byte(l))
 	}
-	fci := appendTLV(nil, 0x84, PSEName)
+	fci := appendTLV(nil, 0x84, name)
 	fci = appendTLV(fci, 0xA5, prop)
 	return appendTLV(nil, 0x6F, fci)
 }
@@ -75,6 +90,7 @@ func (c *Card) ppseFCI() []byte {
 	for _, a := range c.apps {
 		dir = append(dir, a.dirEntry...)
 	}
+	// The PPSE lists every application, also those under a DDF.
 	fci := appendTLV(nil, 0x84, PPSEName)
 	fci = appendTLV(fci, 0xA5, appendTLV(nil, 0xBF0C, dir))
 	return appendTLV(nil, 0x6F, fci)
@@ -87,4 +103,30 @@ func (c *Card) endTransaction() {
 	if c.t.app >= 0 && c.t.genac == 1 && c.t.firstCID.Type() == emv.ARQC {
 		c.state[c.t.app].lastNotCompleted = true
 	}
+}
+
+// directory returns the entries of the directory of the PSE or of a DDF,
+// one a record, in the order of the applications: an application directly
+// under it, or (in the PSE) the entry with the DDF name (9D) of a DDF, at
+// the place of the first application under it (Book 1 section 12.2.3).
+func (c *Card) directory(name []byte) [][]byte {
+	var out [][]byte
+	pse := bytes.Equal(name, PSEName)
+	var ddfs [][]byte
+	for _, a := range c.apps {
+		switch {
+		case pse && a.def.DDF == nil, !pse && bytes.Equal(a.def.DDF, name):
+			out = append(out, a.dirEntry)
+		case pse:
+			seen := false
+			for _, d := range ddfs {
+				seen = seen || bytes.Equal(d, a.def.DDF)
+			}
+			if !seen {
+				ddfs = append(ddfs, a.def.DDF)
+				out = append(out, appendTLV(nil, 0x61, appendTLV(nil, 0x9D, a.def.DDF)))
+			}
+		}
+	}
+	return out
 }

@@ -153,3 +153,46 @@ func TestFCI(t *testing.T) {
 		}
 	}
 }
+
+func TestSelectPSEBlocked(t *testing.T) {
+	prof := presetProfile(t, Presets()[0], SDA)
+	prof.PSEBlocked = true
+	x := newTerm(t, newCard(t, prof, Config{}), false)
+	if r := x.ex(emv.Select(PSEName, false)); r.SW != emv.SWFileDeactivated {
+		t.Fatalf("SELECT of a blocked PSE: %v, want 6283", r.SW)
+	}
+	x.must(emv.Select(prof.Applications[0].AID, false))
+}
+
+// TestDDF walks a PSE whose directory holds a DDF: the terminal must
+// select the DDF and read its directory to find the application.
+func TestDDF(t *testing.T) {
+	prof, err := TwoApplications(Options{Keys: testKeys(t, Presets()[0].CVN)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ddf := []byte("VISA.DDF.01")
+	prof.Applications[0].DDF = ddf
+	x := newTerm(t, newCard(t, prof, Config{}), false)
+	x.must(emv.Select(PSEName, false))
+	r1 := x.must(emv.ReadRecord(1, 1))
+	o, err := tlv.FindPath(r1, 0x70, 0x61, 0x9D)
+	if err != nil || !bytes.Equal(o.Value, ddf) {
+		t.Fatalf("PSE record 1 %X: want the DDF entry", r1)
+	}
+	r2 := x.must(emv.ReadRecord(1, 2))
+	if o, err := tlv.FindPath(r2, 0x70, 0x61, 0x4F); err != nil || !bytes.Equal(o.Value, prof.Applications[1].AID) {
+		t.Fatalf("PSE record 2 %X: want the application outside the DDF", r2)
+	}
+	if r := x.ex(emv.ReadRecord(1, 3)); r.SW != emv.SWRecordNotFound {
+		t.Fatalf("PSE record 3: %v, want 6A83", r.SW)
+	}
+	fci := x.must(emv.Select(ddf, false))
+	if s, err := tlv.FindPath(fci, 0x6F, 0xA5, 0x88); err != nil || s.Value[0] != 1 {
+		t.Fatalf("DDF FCI %X", fci)
+	}
+	d := x.must(emv.ReadRecord(1, 1))
+	if o, err := tlv.FindPath(d, 0x70, 0x61, 0x4F); err != nil || !bytes.Equal(o.Value, prof.Applications[0].AID) {
+		t.Fatalf("DDF record 1 %X: want the application under the DDF", d)
+	}
+}
