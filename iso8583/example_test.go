@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 
@@ -202,4 +203,26 @@ func ExampleClient() {
 	fmt.Println(resp.MTI, r.STAN, string(r.Code), r.AuthCode)
 	// Output:
 	// 0210 000123 00 A1B2C3
+}
+
+// Messages logged with log/slog are masked: the PAN shows its first six
+// and last four digits, track 2 and the PIN block only their length.
+func ExampleMessage_LogValue() {
+	r := &iso8583.FinancialRequest{Transaction: iso8583.Transaction{
+		ProcessingCode: "000000", Amount: 2599, STAN: "000123", EntryMode: "051",
+		Track2: "4761739001010119=29122011143804400000", PAN: "4761739001010119", TerminalID: "TERM0001",
+		PINBlock: []byte{0x8B, 0x5E, 0x2F, 0x1A, 0x9C, 0x3D, 0x4E, 0x70},
+	}}
+	m, _ := r.Message()
+	log := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey && len(groups) == 0 {
+				return slog.Attr{} // deterministic output
+			}
+			return a
+		},
+	}))
+	log.Info("sent", "msg", m)
+	// Output:
+	// level=INFO msg=sent msg.mti=0200 msg.2=476173******0119 msg.3=000000 msg.4=000000002599 msg.11=000123 msg.22=051 msg.35="[37 bytes hidden]" msg.41=TERM0001 msg.52="[8 bytes hidden]"
 }

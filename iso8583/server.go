@@ -96,7 +96,9 @@ func reject(req *Message, code ResponseCode) *Message {
 // A Server accepts connections from terminals or other hosts and answers
 // their requests with Handler. Each connection reads frames in order;
 // requests are handled concurrently, at most MaxConcurrent at a time
-// across the server, and answered as they finish.
+// across the server, and answered as they finish, with the request's TPDU
+// reversed. Requests keep the bytes they arrived as, so a handler checks
+// their MAC with Verify and signs its response with Sign.
 type Server struct {
 	// Handler answers requests; typically a *ServeMux.
 	Handler Handler
