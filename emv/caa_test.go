@@ -1,9 +1,12 @@
 package emv
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/posflow/posflow/tlv"
 )
 
 func TestParseGenerateACResponse(t *testing.T) {
@@ -103,6 +106,38 @@ func TestCardActionAnalysis(t *testing.T) {
 		res := run(t, fc, testConfig(t), testTxn(100))
 		if res.Outcome != DeclinedOffline || !res.AdviceRequired {
 			t.Errorf("outcome %v advice %v", res.Outcome, res.AdviceRequired)
+		}
+	})
+}
+
+func FuzzParseGenerateACResponse(f *testing.F) {
+	f.Add(mustHexT("8012800011948A0C6ABBAFE4AD0606010A03A000"))
+	f.Add(mustHexT("77149F2701409F360200119F26081122334455667788"))
+	f.Add(mustHexT("77109F2701809F360200119F4B0401020304"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		g, err := ParseGenerateACResponse(in)
+		if err != nil {
+			return
+		}
+		if g.AC != nil && len(g.AC) != 8 {
+			t.Fatalf("cryptogram of %d bytes", len(g.AC))
+		}
+		if g.Format2 {
+			cid, err := tlv.FindPath(in, 0x77, 0x9F27)
+			if err != nil || len(cid.Value) != 1 || CID(cid.Value[0]) != g.CID {
+				t.Fatalf("CID %v, tlv %X (%v)", g.CID, cid.Value, err)
+			}
+		} else {
+			v, err := tlv.FindPath(in, 0x80)
+			if err != nil || CID(v.Value[0]) != g.CID || !bytes.Equal(v.Value[3:11], g.AC) {
+				t.Fatalf("format 1 %X, CID %v AC %X", v.Value, g.CID, g.AC)
+			}
+		}
+		end := len(bytes.TrimRight(in, "\x00"))
+		for i := range end {
+			if _, err := ParseGenerateACResponse(in[:i]); err == nil {
+				t.Fatalf("strict prefix %X of %X accepted", in[:i], in)
+			}
 		}
 	})
 }

@@ -1,9 +1,12 @@
 package emv
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/posflow/posflow/tlv"
 )
 
 func TestParseGPOResponse(t *testing.T) {
@@ -92,6 +95,43 @@ func TestInitiateApplicationProcessing(t *testing.T) {
 		var se *StepError
 		if !errors.As(res.Err, &se) || se.Step != StepInitiate || !errors.Is(res.Err, ErrCardData) {
 			t.Errorf("Err %v, want ErrCardData at initiate", res.Err)
+		}
+	})
+}
+
+func FuzzParseGPOResponse(f *testing.F) {
+	f.Add(mustHexT("800A1C0008010100 10010300"))
+	f.Add(mustHexT("770E82021C0094080801010010010300"))
+	f.Add(mustHexT("7713940408010100 9F360200 12 82021C00 57021234"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		g, err := ParseGPOResponse(in)
+		if err != nil {
+			return
+		}
+		if _, err := ParseAFL(g.AFL); err != nil {
+			t.Fatalf("AFL accepted but malformed: %v", err)
+		}
+		// Independent reading: format 2 objects with tlv.Find.
+		if g.Format2 {
+			aip, err := tlv.FindPath(in, 0x77, 0x82)
+			if err != nil || !bytes.Equal(aip.Value, g.AIP[:]) {
+				t.Fatalf("AIP %X, tlv %X (%v)", g.AIP, aip.Value, err)
+			}
+			afl, err := tlv.FindPath(in, 0x77, 0x94)
+			if err != nil || !bytes.Equal(afl.Value, g.AFL) {
+				t.Fatalf("AFL %X, tlv %X (%v)", g.AFL, afl.Value, err)
+			}
+		} else {
+			v, err := tlv.FindPath(in, 0x80)
+			if err != nil || !bytes.Equal(v.Value, append(g.AIP[:], g.AFL...)) {
+				t.Fatalf("format 1 %X, AIP %X AFL %X", v.Value, g.AIP, g.AFL)
+			}
+		}
+		end := len(bytes.TrimRight(in, "\x00"))
+		for i := range end {
+			if _, err := ParseGPOResponse(in[:i]); err == nil {
+				t.Fatalf("strict prefix %X of %X accepted", in[:i], in)
+			}
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package emv
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"math/rand/v2"
@@ -226,4 +227,73 @@ func TestProcessCardBlocked(t *testing.T) {
 	if !errors.Is(res.Err, ErrCardBlocked) || res.FallbackAllowed {
 		t.Errorf("err %v fallback %v, want ErrCardBlocked without fallback", res.Err, res.FallbackAllowed)
 	}
+}
+
+// fuzzCard answers each command with the next response of a list read
+// from fuzz input: a length byte, then that many bytes, SW included.
+type fuzzCard struct{ in []byte }
+
+func (c *fuzzCard) Transmit(cmd []byte) ([]byte, error) {
+	if len(c.in) == 0 {
+		return []byte{0x6A, 0x82}, nil
+	}
+	n := int(c.in[0])
+	c.in = c.in[1:]
+	n = min(n, len(c.in))
+	r := c.in[:n]
+	c.in = c.in[n:]
+	return r, nil
+}
+
+// FuzzProcess runs whole transactions against a card answering with fuzz
+// data: the kernel must end every one with a Result, never panic, and
+// never show the PAN in its trace.
+func FuzzProcess(f *testing.F) {
+	// A recorded transaction of the fake card as the seed.
+	fc := newFakeCard(f)
+	run := func(c Card) (*Result, error) {
+		cfg := testConfig(f)
+		cfg.Online = &issuerStub{t: f, cvn: issuer.VisaCVN10, approve: true}
+		return Process(context.Background(), c, cfg, testTxn(10000))
+	}
+	rec := &recorder{card: fc}
+	if _, err := run(rec); err != nil {
+		f.Fatal(err)
+	}
+	var seed []byte
+	for _, r := range rec.responses {
+		if len(r) < 256 {
+			seed = append(seed, byte(len(r)))
+			seed = append(seed, r...)
+		}
+	}
+	f.Add(seed)
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		cfg := testConfig(t)
+		cfg.Online = failingOnline{err: ErrUnableToGoOnline}
+		res, err := Process(context.Background(), &fuzzCard{in: in}, cfg, testTxn(10000))
+		if res == nil || (err != nil) != (res.Outcome == Terminated) {
+			t.Fatalf("Process = %v, %v", res, err)
+		}
+		for _, e := range res.Trace {
+			if strings.Contains(e.Text, "4761739001010119") || strings.Contains(e.Text, "761739001010") {
+				t.Fatalf("trace shows the PAN: %v", e)
+			}
+		}
+	})
+}
+
+// recorder passes commands to a card and keeps the exchanges.
+type recorder struct {
+	card      Card
+	commands  [][]byte
+	responses [][]byte
+}
+
+func (r *recorder) Transmit(cmd []byte) ([]byte, error) {
+	resp, err := r.card.Transmit(cmd)
+	r.commands = append(r.commands, bytes.Clone(cmd))
+	r.responses = append(r.responses, bytes.Clone(resp))
+	return resp, err
 }

@@ -1,6 +1,7 @@
 package emv
 
 import (
+	"bytes"
 	"testing"
 )
 
@@ -107,4 +108,23 @@ func TestParseCommand(t *testing.T) {
 			t.Errorf("parseCommand(%s) accepted", bad)
 		}
 	}
+}
+
+func FuzzParseCommand(f *testing.F) {
+	f.Add(mustHexT("84180000"))
+	f.Add(mustHexT("8418000008AABBCCDDEEFF0011"))
+	f.Add(mustHexT("0088000004AABBCCDD00"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		c, err := parseCommand(in)
+		if err != nil {
+			return
+		}
+		b, err := AppendCommand(nil, c)
+		if err != nil {
+			t.Fatalf("parsed command does not encode: %v", err)
+		}
+		if !bytes.Equal(b, in) {
+			t.Fatalf("parseCommand(%X) re-encodes as %X", in, b)
+		}
+	})
 }

@@ -1,9 +1,11 @@
 package emv
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/posflow/posflow/tlv"
@@ -254,4 +256,33 @@ func TestReselectionAfterGPO6985(t *testing.T) {
 		t.Error("GPO failure should allow fallback")
 	}
 	c.done()
+}
+
+func FuzzParseFCI(f *testing.F) {
+	f.Add(mustHexT(strings.TrimSuffix(fciHex(visaCredit, tlvb(0x50, []byte("VISA")), tlvb(0x87, []byte{1}), tlvb(0x9F38, mustHexT("9F6604"))), "9000")))
+	f.Add(mustHexT(strings.TrimSuffix(pseFCI(1), "9000")))
+	f.Add(mustHexT("6F0A8405A000000003A50100"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		fci, err := ParseFCI(in)
+		if err != nil {
+			return
+		}
+		// Independent reading with tlv.FindPath.
+		name, err := tlv.FindPath(in, 0x6F, 0x84)
+		if err != nil || !bytes.Equal(name.Value, fci.DFName) {
+			t.Fatalf("DF name %X, tlv.FindPath %X (%v)", fci.DFName, name.Value, err)
+		}
+		if _, err := tlv.FindPath(in, 0x6F, 0xA5); err != nil {
+			t.Fatalf("FCI accepted without A5: %v", err)
+		}
+		if !bytes.Equal(fci.Raw, in[bytes.Index(in, fci.Raw):][:len(fci.Raw)]) {
+			t.Fatal("Raw is not a part of the input")
+		}
+		end := len(bytes.TrimRight(in, "\x00"))
+		for i := range end {
+			if _, err := ParseFCI(in[:i]); err == nil {
+				t.Fatalf("strict prefix %X of %X accepted", in[:i], in)
+			}
+		}
+	})
 }
