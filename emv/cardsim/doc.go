@@ -7,9 +7,10 @@
 // Book 3 (application specification: the commands of section 6.5 and the
 // data objects of Annex A), personalised from a Profile.
 //
-// A Card implements emv.Card. It answers SELECT (PSE 1PAY.SYS.DDF01 and
-// optionally PPSE 2PAY.SYS.DDF01, AIDs whole or partial with SELECT next,
-// 6283 for a blocked application, 6A81 for a blocked card), READ RECORD,
+// A Card implements emv.Card. It answers SELECT (PSE 1PAY.SYS.DDF01 with
+// DDFs under it, optionally blocked, and optionally PPSE 2PAY.SYS.DDF01;
+// AIDs whole or partial with SELECT next; 6283 for a blocked application,
+// 6A81 for a blocked card), READ RECORD (directories, records, log),
 // GET PROCESSING OPTIONS (format 1 or 2, PDOL length checked), GET DATA
 // (9F36, 9F13, 9F17, 9F4F, 9F14, 9F23), GET CHALLENGE, VERIFY (plaintext
 // and enciphered PIN, 63Cx and 6983), INTERNAL AUTHENTICATE (DDA), GENERATE
@@ -17,7 +18,14 @@
 // script commands APPLICATION BLOCK and UNBLOCK, CARD BLOCK, PIN
 // CHANGE/UNBLOCK and PUT DATA with their MAC checked. Optionally it behaves
 // as over T=0 (61xx, 6Cxx, case 4 without Le), and seeded faults can be
-// injected into its answers (Fault).
+// injected into its answers (Fault). Card.State shows its counters and
+// flags; Card.Clone copies a personalised card cheaply, to run many
+// transactions from one starting point.
+//
+// For tests of a terminal's handling of card data, an Application can move
+// its data records to an SFI above 10 (AppDataSFI, whose whole records are
+// then signed), carry extra data objects (ExtraData) or announce another
+// AFL (AFL).
 //
 // # Cryptography
 //

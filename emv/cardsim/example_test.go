@@ -1,6 +1,7 @@
 package cardsim_test
 
 import (
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 
@@ -55,4 +56,41 @@ func Example() {
 	// GET PROCESSING OPTIONS 9000: AIP 5C00
 	// GENERATE AC 9000: ARQC, ATC 0011, IAD 06010A03A00000
 	// issuer verifies the ARQC: true
+}
+
+// A fault rule makes the first GET PROCESSING OPTIONS fail with 6985, as a
+// card does whose application refuses the transaction; the terminal
+// selects again and the card answers.
+func ExampleFault() {
+	profile, _ := cardsim.MastercardCVN16(cardsim.NoODA, cardsim.Options{})
+	card, _ := cardsim.New(profile, cardsim.Config{Faults: []cardsim.Fault{
+		{Kind: cardsim.FaultStatus, INS: 0xA8, Nth: 1, SW: emv.SWConditionsNotSatisfied},
+	}})
+	t := emv.Transport{Card: card}
+	aid := profile.Applications[0].AID
+	for range 2 {
+		t.Exchange(emv.Select(aid, false))
+		r, _ := t.Exchange(emv.GetProcessingOptions(nil))
+		fmt.Println("GET PROCESSING OPTIONS:", r.SW.String())
+	}
+	// Output:
+	// GET PROCESSING OPTIONS: 6985
+	// GET PROCESSING OPTIONS: 9000
+}
+
+// Offline plaintext PIN: a wrong PIN, the try counter, then the right PIN.
+func ExampleCard_State() {
+	profile, _ := cardsim.VisaCVN10(cardsim.NoODA, cardsim.Options{})
+	card, _ := cardsim.New(profile, cardsim.Config{T0: true})
+	t := emv.Transport{Card: card, T0: true}
+	t.Exchange(emv.Select(profile.Applications[0].AID, false))
+	t.Exchange(emv.GetProcessingOptions(nil))
+	for _, block := range []string{"249999FFFFFFFFFF", "241234FFFFFFFFFF"} {
+		b, _ := hex.DecodeString(block)
+		r, _ := t.Exchange(emv.Verify(emv.PlaintextPIN, b))
+		fmt.Printf("VERIFY %s, %d tries left\n", r.SW.String(), card.State().PINTriesLeft)
+	}
+	// Output:
+	// VERIFY 63C2, 2 tries left
+	// VERIFY 9000, 3 tries left
 }

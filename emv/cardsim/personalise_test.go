@@ -3,6 +3,7 @@ package cardsim
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -135,5 +136,20 @@ func TestAFLOverrideAndExtraData(t *testing.T) {
 	all, err = tlv.FindAll(x.must(emv.ReadRecord(2, 2)), 0x5A)
 	if err != nil || len(all) != 1 {
 		t.Errorf("record 2 with ExtraData: %d 5A objects, %v", len(all), err)
+	}
+}
+
+func TestStringsMask(t *testing.T) {
+	prof := presetProfile(t, Presets()[0], CDA)
+	a := prof.Applications[0]
+	for _, s := range []string{a.String(), prof.String(), a.Keys.String(), fmt.Sprint(prof)} {
+		for _, secret := range []string{a.PAN, "PIN:" + a.PIN, fmt.Sprintf("%X", a.IMK), fmt.Sprintf("%x", a.IMK)} {
+			if strings.Contains(s, secret) {
+				t.Errorf("%q shows a secret", s)
+			}
+		}
+	}
+	if want := "application A0000000031010 \"VISA CREDIT\", PAN 476173******0119, Visa CVN 10, CDA"; a.String() != want {
+		t.Errorf("String() = %q, want %q", a.String(), want)
 	}
 }

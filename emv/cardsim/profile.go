@@ -1,6 +1,8 @@
 package cardsim
 
 import (
+	"fmt"
+
 	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/emv/issuer"
 )
@@ -161,4 +163,27 @@ func (a *Application) pinTryLimit() int {
 // 91) rather than in EXTERNAL AUTHENTICATE.
 func (a *Application) issuerAuthInCDOL2() bool {
 	return dolHas(a.CDOL2, 0x91)
+}
+
+// String describes the application with its PAN masked and without its
+// PIN or keys.
+func (a Application) String() string {
+	return fmt.Sprintf("application %X %q, PAN %s, %v, %v", a.AID, a.Label, emv.MaskPAN(a.PAN), a.CVN, a.ODA)
+}
+
+// String describes the profile without card data.
+func (p Profile) String() string {
+	return fmt.Sprintf("profile %q (%d applications)", p.Name, len(p.Applications))
+}
+
+// String describes the keys by size only.
+func (k *Keys) String() string {
+	if k == nil || k.CA == nil || k.Issuer == nil || k.ICC == nil {
+		return "cardsim: incomplete keys"
+	}
+	s := fmt.Sprintf("cardsim: test keys under CA %v index %02X: CA %d, issuer %d, ICC %d bits", k.CAPK.RID, k.CAPK.Index, 8*k.CA.Len(), 8*k.Issuer.Len(), 8*k.ICC.Len())
+	if k.PIN != nil {
+		s += fmt.Sprintf(", ICC PIN %d bits", 8*k.PIN.Len())
+	}
+	return s
 }

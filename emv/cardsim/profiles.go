@@ -102,10 +102,13 @@ var (
 	visaPDOL        = mustHex("9F1A025F2A02")
 )
 
-func keysFor(o Options, scheme oda.RID) (*Keys, oda.RID, error) {
+func keysFor(o Options, scheme oda.RID, mode ODAMode) (*Keys, oda.RID, error) {
 	rid := scheme
 	if o.RID != (oda.RID{}) {
 		rid = o.RID
+	}
+	if mode == NoODA {
+		return nil, rid, nil
 	}
 	if o.Keys != nil {
 		return o.Keys, rid, nil
@@ -130,7 +133,7 @@ func cvmList(mode ODAMode, rules ...emv.CVRule) emv.CVMList {
 }
 
 func visa(cvn issuer.CVN, mode ODAMode, o Options) (*Profile, error) {
-	k, rid, err := keysFor(o, visaRID)
+	k, rid, err := keysFor(o, visaRID, mode)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +197,7 @@ func visa(cvn issuer.CVN, mode ODAMode, o Options) (*Profile, error) {
 }
 
 func mastercard(cvn issuer.CVN, mode ODAMode, o Options) (*Profile, error) {
-	k, rid, err := keysFor(o, mastercardRID)
+	k, rid, err := keysFor(o, mastercardRID, mode)
 	if err != nil {
 		return nil, err
 	}
