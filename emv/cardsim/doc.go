@@ -76,7 +76,11 @@
 //   - With CDA the response is format 2 without 9F26 (the cryptogram is in
 //     the signature, Book 2 6.6.1); an AAC is never signed.
 //   - Issuer application data: VSDC format 0 (06 DKI CVN 03 CVR, 7 bytes)
-//     for Visa, the 18-byte M/Chip 4 layout for Mastercard. The CVR bits
+//     for Visa CVN 10 and 18, the 18-byte M/Chip 4 layout for Mastercard
+//     (CVN 16, 17, 20, 21; the counters are zero). An Application may also
+//     use Visa CVN 22 (format 2, 32 bytes) or Interac CVN 133, whose
+//     layouts carry the VSDC CVR bits: emv/issuer detects and verifies
+//     them, but their CVRs are not the schemes' own. The CVR bits
 //     the card tracks are: cryptogram types of both GENERATE ACs, offline
 //     PIN performed/failed/enciphered, try limit exceeded, issuer
 //     authentication performed/failed (now and last online), last online

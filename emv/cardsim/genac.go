@@ -320,6 +320,16 @@ func (a *app) checkCryptogramData(i int) error {
 // iadTemplate is issuer application data of the right form with a zero
 // CVR.
 func (a *app) iadTemplate() []byte {
+	if a.def.CVN == issuer.VisaCVN22 {
+		// Visa format 2: 1F, CVN, DKI, then the CVR.
+		iad := make([]byte, 32)
+		iad[0], iad[1], iad[2] = 0x1F, 0x22, a.def.DKI
+		return iad
+	}
+	if a.def.CVN == issuer.InteracCVN133 {
+		// Length of the rest, DKI, CVN 85, then the CVR.
+		return []byte{0x06, a.def.DKI, 0x85, 0, 0, 0, 0}
+	}
 	if a.mastercard() {
 		iad := make([]byte, 18)
 		iad[0], iad[1] = a.def.DKI, a.def.CVN.Code()
@@ -350,8 +360,11 @@ func acBits(cid emv.CID) byte {
 
 // iad builds the issuer application data (9F10) with the card
 // verification results of this GENERATE AC: VSDC format 0 (06 DKI CVN 03
-// and a 3-byte CVR) for Visa, the 18-byte M/Chip 4 layout (DKI, CVN, 6-byte
-// CVR, DAC/IDN, counters) for Mastercard. Only the CVR bits that the
+// and a 3-byte CVR) for Visa CVN 10 and 18, the 18-byte M/Chip 4 layout
+// (DKI, CVN, 6-byte CVR, DAC/IDN, counters, all zero) for Mastercard. Visa
+// CVN 22 (format 2, 32 bytes) and Interac CVN 133 get the VSDC CVR bits in
+// the CVR position of their layout: enough for emv/issuer to detect the
+// version and verify, not a faithful copy of those schemes' CVRs. Only the CVR bits that the
 // simulation tracks are set; see the package documentation.
 func (c *Card) iad(a *app, st *appState, cid emv.CID, second bool) []byte {
 	first, secondBits := acBits(cid), byte(2)
@@ -429,6 +442,12 @@ func (c *Card) iad(a *app, st *appState, cid emv.CID, second bool) []byte {
 		return iad
 	}
 	cvr := iad[4:7]
+	switch a.def.CVN {
+	case issuer.VisaCVN22:
+		cvr = iad[3:6]
+	case issuer.InteracCVN133:
+		cvr = iad[3:6]
+	}
 	cvr[0] = secondBits<<6 | first<<4
 	if c.t.issuerAuth == IssuerAuthFailed {
 		cvr[0] |= 0x08
