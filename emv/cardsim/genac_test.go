@@ -386,3 +386,61 @@ func TestOtherCryptogramVersions(t *testing.T) {
 		})
 	}
 }
+
+// TestCVR reads the card verification results back with issuer.ParseIAD
+// after an online transaction with offline PIN and CDA.
+func TestCVR(t *testing.T) {
+	for _, tt := range []struct {
+		preset      Preset
+		first, last []byte // CVR after the first and second GENERATE AC
+	}{
+		// Visa: length 03; ARQC, GENAC2 not requested, PIN performed; DDA
+		// performed. Then TC after ARQC, and "issuer authentication not
+		// performed after online authorisation": no EXTERNAL AUTHENTICATE.
+		{Presets()[0], unhex("03A40002"), unhex("03640402")},
+		// Mastercard: ARQC, PIN performed and successful; CDA in GENAC1;
+		// PIN try counter 3; domestic; nothing in byte 5. Then TC, CDA in
+		// GENAC2 too, issuer authentication performed.
+		{Presets()[2], unhex("A5400302" + "0000"), unhex("6570030200" + "00")},
+	} {
+		t.Run(tt.preset.Name, func(t *testing.T) {
+			prof := presetProfile(t, tt.preset, CDA)
+			a := &prof.Applications[0]
+			a.LastOnline = a.ATC // not a new card
+			x := newTerm(t, newCard(t, prof, Config{}), false)
+			if tt.preset.CVN >= issuer.MastercardCVN16 {
+				x.data[0x9F1A] = a.Country[:]
+			}
+			x.start(a.AID)
+			x.must(emv.Verify(emv.PlaintextPIN, pinBlock(t, TestPIN)))
+			cdol1, _ := emv.AppendDOLData(nil, x.data[0x8C], x.value)
+			g1 := parseGenAC(t, x.must(emv.GenerateAC(emv.RequestARQC|emv.RequestCDA, cdol1)))
+			d1, err := issuer.ParseIAD(a.AID, g1.iad)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(d1.CVR, tt.first) {
+				t.Errorf("CVR after the first GENERATE AC %X, want %X", d1.CVR, tt.first)
+			}
+			x.data[0x8A] = []byte("00")
+			x.data[0x91] = make([]byte, 10)
+			if a.issuerAuthInCDOL2() {
+				sdad, err := oda.VerifyCDA(a.Keys.ICC.Public(), oda.CDA{UN: x.data[0x9F37], PDOLData: x.pdol, CDOL1Data: cdol1, Response: g1.raw})
+				if err != nil {
+					t.Fatal(err)
+				}
+				arpc, _ := issuer.ARPC(tt.preset.CVN, TestIMK, a.PAN, a.PSN, x.cryptogramData(g1), sdad.AC, []byte("00"))
+				x.data[0x91], _ = issuer.IssuerAuthenticationData(tt.preset.CVN, arpc, []byte("00"), nil)
+			}
+			cdol2, _ := emv.AppendDOLData(nil, x.data[0x8D], x.value)
+			g2 := parseGenAC(t, x.must(emv.GenerateAC(emv.RequestTC|emv.RequestCDA, cdol2)))
+			d2, err := issuer.ParseIAD(a.AID, g2.iad)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(d2.CVR, tt.last) {
+				t.Errorf("CVR after the second GENERATE AC (%v) %X, want %X", g2.cid, d2.CVR, tt.last)
+			}
+		})
+	}
+}
