@@ -46,6 +46,10 @@ type Config struct {
 	// time are taken; nil means time.Now.
 	Time func() time.Time
 
+	// T0 applies the T=0 transport rules to the card (see Transport):
+	// set it when the reader negotiated T=0.
+	T0 bool
+
 	// NoTrace turns the trace of Result off (for benchmarks and devices
 	// short of memory). The zero value records it.
 	NoTrace bool

@@ -26,7 +26,7 @@ func Process(ctx context.Context, card Card, cfg *Config, txn Transaction) (*Res
 		ctx:  ctx,
 		cfg:  cfg,
 		txn:  txn,
-		tr:   Transport{Card: card},
+		tr:   Transport{Card: card, T0: cfg.T0},
 		icc:  make(map[tlv.Tag][]byte, 48),
 		term: make(map[tlv.Tag][]byte, 32),
 		res:  &Result{},
