@@ -75,6 +75,7 @@ type txn struct {
 	dda          bool
 	cda1, cda2   bool
 	unableOnline bool
+	forceCID     *emv.CID // FaultCID for this GENERATE AC
 }
 
 // A Card is a personalised simulated EMV contact card. It implements
@@ -275,7 +276,12 @@ func (c *Card) Transmit(cmd []byte) ([]byte, error) {
 	if f != nil && f.Kind == FaultMute {
 		return nil, ErrFault
 	}
+	if f != nil && f.Kind == FaultCID && cm.ins == 0xAE {
+		cid := f.CID
+		c.t.forceCID = &cid
+	}
 	data, status := c.dispatch(cm)
+	c.t.forceCID = nil
 	if f != nil {
 		data, status = c.faults.apply(f, data, status)
 	}

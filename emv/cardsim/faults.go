@@ -32,6 +32,13 @@ const (
 	// FaultMute makes Transmit return ErrFault without an answer; the
 	// command is not processed.
 	FaultMute
+	// FaultCID makes GENERATE AC answer the cryptogram information data
+	// Fault.CID (type, advice and reason bits) whatever the terminal asked
+	// for and the card risk management decided: a card that breaks the
+	// rule of Book 3 6.5.5.4, or one that wants an advice. The cryptogram,
+	// the CVR and a CDA signature are computed for that CID, so they
+	// verify; the card's counters follow it as well.
+	FaultCID
 )
 
 // String names the kind.
@@ -47,6 +54,8 @@ func (k FaultKind) String() string {
 		return "bad signature"
 	case FaultMute:
 		return "mute"
+	case FaultCID:
+		return "cryptogram information data"
 	}
 	return "FaultKind(" + itoa(int(k)) + ")"
 }
@@ -66,6 +75,7 @@ type Fault struct {
 	Probability float64
 	SW          emv.StatusWord // FaultStatus
 	Tag         tlv.Tag        // FaultDrop
+	CID         emv.CID        // FaultCID
 }
 
 type faultState struct {
@@ -107,6 +117,8 @@ func (s *faultState) match(ins byte) *Fault {
 // it is never modified in place.
 func (s *faultState) apply(f *Fault, data []byte, status emv.StatusWord) ([]byte, emv.StatusWord) {
 	switch f.Kind {
+	case FaultCID:
+		// Applied by GENERATE AC itself.
 	case FaultStatus:
 		if f.SW.Warning() {
 			return data, f.SW

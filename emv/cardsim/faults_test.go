@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/posflow/posflow/emv"
+	"github.com/posflow/posflow/emv/issuer"
 	"github.com/posflow/posflow/emv/oda"
 	"github.com/posflow/posflow/tlv"
 )
@@ -151,5 +152,37 @@ func TestFaultDoesNotChangeRecords(t *testing.T) {
 	x.ex(emv.ReadRecord(3, 1))
 	if !bytes.Equal(card.apps[0].records[recKey(3, 1)], before) || !bytes.Equal(card.apps[0].records[recKey(1, 1)], before1) {
 		t.Fatal("a fault changed the card's records")
+	}
+}
+
+func TestFaultCID(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		request byte
+		cid     emv.CID
+	}{
+		{"TC when an ARQC was asked for", emv.RequestARQC, emv.TC},
+		{"ARQC with advice", emv.RequestTC, emv.ARQC | 0x08},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			prof := presetProfile(t, Presets()[2], CDA)
+			a := &prof.Applications[0]
+			card := newCard(t, prof, Config{Faults: []Fault{{Kind: FaultCID, INS: 0xAE, Nth: 1, CID: tt.cid}}})
+			x := newTerm(t, card, false)
+			x.start(a.AID)
+			cdol1, _ := emv.AppendDOLData(nil, x.data[0x8C], x.value)
+			r := x.must(emv.GenerateAC(tt.request|emv.RequestCDA, cdol1))
+			g := parseGenAC(t, r)
+			if g.cid != tt.cid {
+				t.Fatalf("CID %v, want %v", g.cid, tt.cid)
+			}
+			sdad, err := oda.VerifyCDA(a.Keys.ICC.Public(), oda.CDA{UN: x.data[0x9F37], PDOLData: x.pdol, CDOL1Data: cdol1, Response: r})
+			if err != nil {
+				t.Fatalf("CDA: %v", err)
+			}
+			if err := issuer.VerifyCryptogram(a.CVN, TestIMK, a.PAN, a.PSN, x.cryptogramData(g), sdad.AC); err != nil {
+				t.Fatalf("cryptogram: %v", err)
+			}
+		})
 	}
 }

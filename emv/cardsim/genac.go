@@ -60,6 +60,9 @@ func (c *Card) generateAC(cm command) ([]byte, emv.StatusWord) {
 	} else {
 		cid = c.cardRisk(a, st, typ)
 	}
+	if c.t.forceCID != nil {
+		cid = *c.t.forceCID
+	}
 	un := c.t.values[0x9F37]
 	cda := wantCDA && a.def.ODA == CDA && cid.Type() != emv.AAC && len(un) == 4
 	if second {
