@@ -18,7 +18,9 @@
 // script commands APPLICATION BLOCK and UNBLOCK, CARD BLOCK, PIN
 // CHANGE/UNBLOCK and PUT DATA with their MAC checked. Optionally it behaves
 // as over T=0 (61xx, 6Cxx, case 4 without Le), and seeded faults can be
-// injected into its answers (Fault). Card.State shows its counters and
+// injected into its answers (Fault): status word substitution, TLV
+// corruption, missing data objects, bad signatures and certificates, a
+// mute card, and a forced cryptogram type. Card.State shows its counters and
 // flags; Card.Clone copies a personalised card cheaply, to run many
 // transactions from one starting point.
 //
@@ -74,7 +76,8 @@
 //   - The second cryptogram is computed over the CDOL1 data with the CDOL2
 //     data in its place where both name a tag.
 //   - With CDA the response is format 2 without 9F26 (the cryptogram is in
-//     the signature, Book 2 6.6.1); an AAC is never signed.
+//     the signature, Book 2 6.6.1); an AAC is never signed, but a CDA card
+//     asked for CDA answers it in format 2 too.
 //   - Issuer application data: VSDC format 0 (06 DKI CVN 03 CVR, 7 bytes)
 //     for Visa CVN 10 and 18, the 18-byte M/Chip 4 layout for Mastercard
 //     (CVN 16, 17, 20, 21; the counters are zero). An Application may also

@@ -27,7 +27,7 @@ const (
 // the published test keys of oda.TestKeys.
 const TestCAPKIndex byte = 0xE1
 
-// A RSAKey is an RSA private key of a simulated card: the oda signing key
+// An RSAKey is an RSA private key of a simulated card: the oda signing key
 // (embedded, so that its public half and the oda signing functions work on
 // it) together with the private exponent for the raw RSA operation the
 // card applies to an enciphered PIN (EMV 4.4 Book 2 section 7.2), which
