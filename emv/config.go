@@ -218,7 +218,7 @@ type PINPrompt struct {
 	Amount   uint64
 	Currency [2]byte
 	// TriesLeft is the number of offline PIN tries the card reported, -1
-	// when unknown; LastTry is set when only one remains.
+	// when unknown (and for online PINs).
 	TriesLeft int
 	// PAN is the application PAN as digits, for online PIN blocks only.
 	PAN string

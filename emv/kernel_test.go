@@ -297,3 +297,32 @@ func (r *recorder) Transmit(cmd []byte) ([]byte, error) {
 	r.responses = append(r.responses, bytes.Clone(resp))
 	return resp, err
 }
+
+// A chip that cannot be read before an application is agreed allows
+// fallback to the magnetic stripe with entry mode 80; a blocked card does
+// not.
+func TestFallbackAfterChipFailure(t *testing.T) {
+	mute := cardFunc(func([]byte) ([]byte, error) { return nil, errors.New("no ATR") })
+	res := run(t, mute, testConfig(t), testTxn(100))
+	if !res.FallbackAllowed {
+		t.Fatalf("mute chip: no fallback (%v)", res.Err)
+	}
+	sc := ServiceCode{'2', '0', '1'}
+	if m, err := MagstripeEntryMode(sc, res.FallbackAllowed); err != nil || m != EntryFallbackMagstripe {
+		t.Errorf("MagstripeEntryMode = %v, %v, want 80", m, err)
+	}
+	if _, err := MagstripeEntryMode(sc, false); !errors.Is(err, ErrInsertChip) {
+		t.Errorf("swipe before the chip: %v, want ErrInsertChip", err)
+	}
+	fc := newFakeCard(t)
+	fc.blocked = true
+	if res := run(t, fc, testConfig(t), testTxn(100)); res.FallbackAllowed {
+		t.Error("blocked card allows fallback")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := Process(ctx, newFakeCard(t), testConfig(t), testTxn(100))
+	if !errors.Is(err, context.Canceled) || res.FallbackAllowed {
+		t.Errorf("cancelled context: %v, fallback %v", err, res.FallbackAllowed)
+	}
+}

@@ -220,6 +220,7 @@ func (k *kernel) selectApplication() error {
 		k.selected = c
 		k.app = &k.cfg.Applications[c.app]
 		clear(k.icc)
+		clear(k.seen)
 		k.keepFCI(fci)
 		k.setAppTerminalData()
 		k.note("selected %v", c)
