@@ -29,7 +29,9 @@ type Config struct {
 	// a command with data that expects data back gets 61xx and the data
 	// with GET RESPONSE (a warning 62xx/63xx comes alone and the data
 	// follows with GET RESPONSE); a command without data whose Le differs
-	// from the length of its response gets 6Cxx.
+	// from the length of its response gets 6Cxx. Without T0 the card
+	// answers 6Cxx only to an Le shorter than its response, and returns
+	// the data of a case 4 command at once.
 	T0 bool
 	// Faults are injected into the exchanges, in order; see Fault.
 	Faults []Fault
