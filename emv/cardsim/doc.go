@@ -54,8 +54,9 @@
 //   - Files: SFI 1 record 1 holds 57 and 5F20; SFI 2 records 1 and 2 the
 //     application data (5A, 5F34, dates, 5F28, 5F30, 9F07, 9F08, 9F42,
 //     9F44, 9F14, 9F23; then 8E, 8C, 8D, 9F49, IACs, 9F4A); all three are
-//     signed for ODA. SFI 3 holds 8F, 90, 92, 9F32, then 93 or 9F46-9F48,
-//     then 9F2D-9F2F, and is not signed. The AIP is derived from the
+//     signed for ODA. SFI 3 holds 8F, 90, 92, 9F32; then 93 (SDA); then
+//     9F46-9F48 (DDA, CDA, or an SDA card whose ICC key deciphers the
+//     PIN); then 9F2D-9F2F (ICC PIN encipherment key); it is not signed. The AIP is derived from the
 //     profile unless given.
 //   - The ATC is incremented by GET PROCESSING OPTIONS. Every SELECT ends
 //     the transaction; an ARQC not followed by a second GENERATE AC sets

@@ -313,7 +313,12 @@ func TestCertificateChain(t *testing.T) {
 					if _, err := oda.VerifySSAD(ipk, x.data[0x93], x.static); err != nil {
 						t.Fatalf("SDA: %v", err)
 					}
-				} else {
+				}
+				_, hasICC := x.data[0x9F46]
+				if wantICC := mode != SDA || a.Keys.PIN == nil; hasICC != wantICC {
+					t.Fatalf("ICC certificate present %v, want %v", hasICC, wantICC)
+				}
+				if hasICC {
 					cc, err := oda.RecoverICCCertificate(ipk, x.data[0x9F46])
 					if err != nil {
 						t.Fatal(err)

@@ -402,27 +402,27 @@ func (a *app) buildCertificates(i int) error {
 	n := byte(1)
 
 	pan := packDigits(d.PAN, 0x0F)
-	r = r[:0:0]
-	switch {
-	case d.ODA == SDA:
+	if d.ODA == SDA {
 		ssad, err := oda.SignSSAD(k.Issuer.PrivateKey, k.DAC, a.staticData)
 		if err != nil {
 			return perr(i, "Keys", "signed static application data: %v", err)
 		}
-		r = appendTLV(r, 0x93, ssad)
-	case a.icc != nil:
+		n++
+		a.records[recKey(sfiODA, n)] = appendTLV(nil, 0x70, appendTLV(nil, 0x93, ssad))
+	}
+	if a.icc != nil {
+		// DDA and CDA, or the ICC key deciphers the PIN.
 		ct := oda.ICCCertTemplate{PAN: pan, Expiry: certExpiry(d.Expiry, 0), Serial: k.ICCSerial}
 		cert, rem, err := oda.SignICCCertificate(k.Issuer.PrivateKey, a.icc.Public(), ct, a.staticData)
 		if err != nil {
 			return perr(i, "Keys", "ICC certificate: %v", err)
 		}
+		r = r[:0:0]
 		r = appendTLV(r, 0x9F46, cert)
 		r = appendTLV(r, 0x9F47, a.icc.Exponent)
 		if rem != nil {
 			r = appendTLV(r, 0x9F48, rem)
 		}
-	}
-	if len(r) > 0 {
 		n++
 		a.records[recKey(sfiODA, n)] = appendTLV(nil, 0x70, r)
 	}

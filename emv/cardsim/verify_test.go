@@ -106,6 +106,7 @@ func TestVerifyEnciphered(t *testing.T) {
 		{"ICC PIN encipherment key (Visa)", Presets()[0], SDA},
 		{"ICC PIN encipherment key (Visa CDA)", Presets()[0], CDA},
 		{"ICC key (Mastercard)", Presets()[2], DDA},
+		{"ICC key on an SDA card (Mastercard)", Presets()[3], SDA},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := presetProfile(t, tt.preset, tt.mode)
