@@ -47,6 +47,7 @@
 //	completion.go   second GENERATE AC, reversal decision (10.11)
 //	result.go       the Result, its outcome and field 55
 //	config.go       the configuration and the interfaces the terminal provides
+//	pinpad.go       a PINPad enciphering online PINs under DUKPT
 //	trace.go        the masked trace of the transaction
 //
 // A step either returns an error that terminates the transaction — a
@@ -61,7 +62,7 @@
 // The terminal provides, through Config: a [Cardholder] to choose or
 // confirm an application, a [PINPad] that returns format 2 blocks for
 // offline PINs and blocks enciphered under its own key (DUKPT) for online
-// PINs, an [Online] connection to the acquirer, a [TransactionLog] for the
+// PINs ([DUKPTPINPad] is one for software PIN entry), an [Online] connection to the acquirer, a [TransactionLog] for the
 // split-sales check and an [ExceptionFile]. Randomness (unpredictable
 // number, random selection, PIN padding) and the clock are injected through
 // Config.Rand and Config.Time, so that tests and transcripts are

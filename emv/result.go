@@ -128,11 +128,12 @@ func (r *Result) String() string {
 
 // DefaultField55Tags are the data objects of field 55 that acquirers ask
 // for in an authorisation or financial request (the EMV minimum plus the
-// usual options), in the usual order.
+// usual options), in the usual order. The issuer script results (9F5B)
+// exist only after scripts, for the financial advice or reversal.
 var DefaultField55Tags = []tlv.Tag{
 	0x82, 0x84, 0x95, 0x9A, 0x9C, 0x5F2A, 0x5F34, 0x9F02, 0x9F03, 0x9F09,
 	0x9F10, 0x9F1A, 0x9F1E, 0x9F26, 0x9F27, 0x9F33, 0x9F34, 0x9F35, 0x9F36,
-	0x9F37, 0x9F41,
+	0x9F37, 0x9F41, 0x9F5B,
 }
 
 // AppendField55 appends the data objects of tags that value knows, in the
