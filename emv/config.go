@@ -120,7 +120,8 @@ type Application struct {
 	// The terminal action codes (Book 3 10.7).
 	TACDenial, TACOnline, TACDefault TVR
 	// FloorLimit is the terminal floor limit (9F1B), in the minor unit of
-	// the transaction currency.
+	// the transaction currency. Zero means every amount reaches it: the
+	// terminal approves nothing offline on amount grounds.
 	FloorLimit uint64
 	// Random transaction selection (Book 3 10.6.2): below Threshold the
 	// transaction is selected with TargetPercent probability; from

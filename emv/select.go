@@ -354,33 +354,33 @@ func (k *kernel) candidatesFromPSE() error {
 		k.note("PSE FCI unusable: list of AIDs")
 		return nil
 	}
-	if err := k.readDirectory(fci.SFI, 0); err != nil {
-		return err
+	ok, err := k.readDirectory(fci.SFI, 0)
+	if !ok {
+		k.candidates = k.candidates[:0]
 	}
-	return nil
+	return err
 }
 
 // readDirectory reads the records of a directory file and follows its
-// DDF entries.
-func (k *kernel) readDirectory(sfi byte, depth int) error {
+// DDF entries. It reports false when the directory cannot be used, which
+// abandons the PSE method (Book 3 12.3.2).
+func (k *kernel) readDirectory(sfi byte, depth int) (bool, error) {
 	for rec := byte(1); rec <= maxDirRecords; rec++ {
 		r, err := k.exchange(ReadRecord(sfi, rec), nil)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if r.SW == SWRecordNotFound {
-			return nil
+			return true, nil
 		}
 		if !r.SW.OK() {
 			k.note("directory record %d: %v: PSE abandoned", rec, r.SW)
-			k.candidates = k.candidates[:0]
-			return nil
+			return false, nil
 		}
 		obj, err := tlv.Find(r.Data, 0x70)
 		if err != nil || obj.Offset != 0 || len(obj.Raw) != len(r.Data) {
 			k.note("directory record %d malformed: PSE abandoned", rec)
-			k.candidates = k.candidates[:0]
-			return nil
+			return false, nil
 		}
 		entries := obj.Children()
 		for entries.Next() {
@@ -390,8 +390,9 @@ func (k *kernel) readDirectory(sfi byte, depth int) error {
 			e := entries.Object()
 			if ddf, err := tlv.Find(e.Value, 0x9D); err == nil {
 				if depth < maxDDFDepth {
-					if err := k.selectDDF(ddf.Value, depth+1); err != nil {
-						return err
+					ok, err := k.selectDDF(ddf.Value, depth+1)
+					if !ok || err != nil {
+						return ok, err
 					}
 				}
 				continue
@@ -418,26 +419,27 @@ func (k *kernel) readDirectory(sfi byte, depth int) error {
 		}
 		if entries.Err() != nil {
 			k.note("directory record %d malformed: PSE abandoned", rec)
-			k.candidates = k.candidates[:0]
-			return nil
+			return false, nil
 		}
 	}
-	return nil
+	return true, nil
 }
 
-func (k *kernel) selectDDF(name []byte, depth int) error {
+// selectDDF selects a DDF named in a directory and reads its directory.
+// A DDF that cannot be selected is skipped.
+func (k *kernel) selectDDF(name []byte, depth int) (bool, error) {
 	r, err := k.exchange(Select(name, false), nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if !r.SW.OK() {
 		k.note("DDF %X: %v: skipped", name, r.SW)
-		return nil
+		return true, nil
 	}
 	fci, err := ParseFCI(r.Data)
 	if err != nil || fci.SFI == 0 {
 		k.note("DDF %X: FCI unusable: skipped", name)
-		return nil
+		return true, nil
 	}
 	return k.readDirectory(fci.SFI, depth)
 }

@@ -286,3 +286,23 @@ func FuzzParseFCI(f *testing.F) {
 		}
 	})
 }
+
+// A directory record that cannot be read abandons the whole PSE, also
+// after a DDF, and the list of AIDs is used instead.
+func TestPSEAbandoned(t *testing.T) {
+	visa, mc := Application{AID: visaCredit}, Application{AID: mcCredit}
+	c := card(t, selectPSE, pseFCI(1),
+		"00B2010C00", record(tlvb(0x61, tlvb(0x9D, mustHexT("D2760000011122"))), dirEntry(visaCredit, "VISA", 0)),
+		selectCmd(mustHexT("D2760000011122"), false), fciHex(mustHexT("D2760000011122"), tlvb(0x88, []byte{2})),
+		"00B2011400", "6F00",
+		selectCmd(visaCredit, false), "6A82",
+		selectCmd(mcCredit, false), fciHex(mcCredit))
+	k := newKernel(t, c, selConfig(visa, mc))
+	if err := k.buildCandidateList(); err != nil {
+		t.Fatal(err)
+	}
+	if got := aids(k.candidates); !slices.Equal(got, []string{"A0000000041010"}) {
+		t.Errorf("candidates %v", got)
+	}
+	c.done()
+}
