@@ -226,7 +226,7 @@ func (c *Client) roundTrip(ctx context.Context, m *Message) (*Message, bool, err
 	if err != nil {
 		return nil, false, err
 	}
-	key := matchKey(m.MTI, m.Field, m.Field)
+	key := matchKey(m)
 	ch := make(chan *Message, 1)
 	if err := cc.register(key, ch); err != nil {
 		return nil, false, err
@@ -258,13 +258,14 @@ func (c *Client) roundTrip(ctx context.Context, m *Message) (*Message, bool, err
 	return r, true, nil
 }
 
-// matchKey is the class digits of the MTI, the STAN and the terminal ID.
-func matchKey(mti MTI, f11, f41 func(int) ([]byte, bool)) string {
-	stan, _ := f11(11)
-	tid, _ := f41(41)
+// matchKey is the version and class digits of the MTI, the STAN and the
+// terminal ID: a request and its response share it.
+func matchKey(m *Message) string {
+	stan, _ := m.Field(11)
+	tid, _ := m.Field(41)
 	cls := "??"
-	if mti.Valid() {
-		cls = string(mti[:2])
+	if m.MTI.Valid() {
+		cls = string(m.MTI[:2])
 	}
 	return cls + "|" + string(stan) + "|" + string(tid)
 }
@@ -352,7 +353,7 @@ func (c *Client) readLoop(cc *clientConn) {
 		if err != nil {
 			continue // a malformed frame answers nothing; its request times out
 		}
-		if m.MTI.IsResponse() && cc.deliver(matchKey(m.MTI, m.Field, m.Field), m) {
+		if m.MTI.IsResponse() && cc.deliver(matchKey(m), m) {
 			continue
 		}
 		if c.cfg.Inbound != nil {
