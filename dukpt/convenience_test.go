@@ -9,6 +9,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/mac"
 	"github.com/posflow/posflow/pinblock"
 )
@@ -54,7 +55,7 @@ func TestTDESConvenienceVectors(t *testing.T) {
 	}
 
 	var extra tdesExtra
-	loadJSON(t, "tdes_moov_extra.json", &extra)
+	testvec.Load(t, "tdes_moov_extra.json", &extra)
 	for _, x := range extra.Vectors {
 		tx, _ := h.Transaction(KSN(x.KSN))
 		if got, _ := tx.MAC(MACRequest, []byte(v.DataASCII)); !bytes.Equal(got, x.MACRequest) {
@@ -126,11 +127,11 @@ func TestAESConvenienceVectors(t *testing.T) {
 	}
 
 	var cm struct {
-		KSN       hexBytes `json:"ksn"`
-		DataASCII string   `json:"data_ascii"`
-		CMAC      hexBytes `json:"cmac"`
+		KSN       testvec.Hex `json:"ksn"`
+		DataASCII string      `json:"data_ascii"`
+		CMAC      testvec.Hex `json:"cmac"`
 	}
-	loadJSON(t, "aes128_cmac_moov.json", &cm)
+	testvec.Load(t, "aes128_cmac_moov.json", &cm)
 	tx, _ := h.Transaction(AESKSN(cm.KSN))
 	if got, _ := tx.CMAC(MACRequest, AES128, []byte(cm.DataASCII)); !bytes.Equal(got, cm.CMAC) {
 		t.Errorf("CMAC = %X, want %X", got, []byte(cm.CMAC))

@@ -6,6 +6,8 @@ import (
 	"crypto/des"
 	"errors"
 	"testing"
+
+	"github.com/posflow/posflow/internal/testvec"
 )
 
 func TestTDESInitialKey(t *testing.T) {
@@ -76,7 +78,7 @@ func TestTDESVectors(t *testing.T) {
 func TestTDESExtraVectors(t *testing.T) {
 	v := loadTDES(t)
 	var extra tdesExtra
-	loadJSON(t, "tdes_moov_extra.json", &extra)
+	testvec.Load(t, "tdes_moov_extra.json", &extra)
 	data := zeroPad([]byte(v.DataASCII), 8)
 	for _, x := range extra.Vectors {
 		t.Run(x.KSN.String(), func(t *testing.T) {

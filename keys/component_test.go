@@ -5,13 +5,14 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/keys"
 )
 
 func TestCombine(t *testing.T) {
-	key := mustHex("0123456789ABCDEFFEDCBA9876543210")
-	c1 := mustHex("1111111111111111222222222222222F")
-	c3 := mustHex("A5A5A5A5A5A5A5A55A5A5A5A5A5A5A5A")
+	key := testvec.MustHex("0123456789ABCDEFFEDCBA9876543210")
+	c1 := testvec.MustHex("1111111111111111222222222222222F")
+	c3 := testvec.MustHex("A5A5A5A5A5A5A5A55A5A5A5A5A5A5A5A")
 	c2 := make([]byte, 16)
 	for i := range c2 {
 		c2[i] = key[i] ^ c1[i] ^ c3[i]
@@ -21,7 +22,7 @@ func TestCombine(t *testing.T) {
 		t.Errorf("Combine = %X, %v, want %X", got, err, key)
 	}
 	// Combining does not modify the components.
-	if !bytes.Equal(c1, mustHex("1111111111111111222222222222222F")) {
+	if !bytes.Equal(c1, testvec.MustHex("1111111111111111222222222222222F")) {
 		t.Error("Combine modified a component")
 	}
 	for _, tc := range []struct {

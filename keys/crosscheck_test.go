@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/keys"
 )
 
@@ -18,9 +19,9 @@ func TestPsecCrossCheck(t *testing.T) {
 	}
 	var file struct {
 		TDES []struct {
-			Key            hexBytes
-			KCV            hexBytes
-			ParityAdjusted hexBytes `json:"parity_adjusted"`
+			Key            testvec.Hex
+			KCV            testvec.Hex
+			ParityAdjusted testvec.Hex `json:"parity_adjusted"`
 		}
 	}
 	if err := json.Unmarshal(b, &file); err != nil {

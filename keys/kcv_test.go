@@ -8,6 +8,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/keys"
 )
 
@@ -20,8 +21,8 @@ func TestKCVVectors(t *testing.T) {
 		Vectors []struct {
 			Name      string
 			Algorithm string
-			Key       hexBytes
-			KCV       hexBytes // published value; for AES only a prefix may be published
+			Key       testvec.Hex
+			KCV       testvec.Hex // published value; for AES only a prefix may be published
 		}
 	}
 	if err := json.Unmarshal(b, &file); err != nil {
@@ -59,17 +60,17 @@ func TestKCVVectors(t *testing.T) {
 }
 
 func TestKCVEdges(t *testing.T) {
-	c, _ := keys.NewTDES(mustHex("0123456789ABCDEFFEDCBA9876543210"))
+	c, _ := keys.NewTDES(testvec.MustHex("0123456789ABCDEFFEDCBA9876543210"))
 	if keys.CheckKCV(c, nil) {
 		t.Error("CheckKCV(empty) = true")
 	}
-	if keys.CheckKCV(c, mustHex("08D7B400")) {
+	if keys.CheckKCV(c, testvec.MustHex("08D7B400")) {
 		t.Error("CheckKCV(too long) = true")
 	}
 	// AppendKCV keeps the prefix and leaves nothing behind in capacity.
 	dst := make([]byte, 1, 32)
 	out := keys.AppendKCV(dst, c)
-	if !bytes.Equal(out, mustHex("0008D7B4")) {
+	if !bytes.Equal(out, testvec.MustHex("0008D7B4")) {
 		t.Errorf("AppendKCV = %X", out)
 	}
 	if rest := out[len(out):cap(out)]; !bytes.Equal(rest, make([]byte, len(rest))) {
@@ -91,8 +92,8 @@ func (block4) Encrypt(dst, src []byte) { copy(dst, src) }
 func (block4) Decrypt(dst, src []byte) { copy(dst, src) }
 
 func BenchmarkKCV(b *testing.B) {
-	t, _ := keys.NewTDES(mustHex("0123456789ABCDEFFEDCBA9876543210"))
-	a, _ := aes.NewCipher(mustHex("3F419E1CB7079442AA37474C2EFBF8B8"))
+	t, _ := keys.NewTDES(testvec.MustHex("0123456789ABCDEFFEDCBA9876543210"))
+	a, _ := aes.NewCipher(testvec.MustHex("3F419E1CB7079442AA37474C2EFBF8B8"))
 	for _, bc := range []struct {
 		name string
 		c    cipher.Block

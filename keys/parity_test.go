@@ -7,11 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/keys"
 )
 
 func TestParity(t *testing.T) {
-	good := mustHex("0123456789ABCDEFFEDCBA9876543210")
+	good := testvec.MustHex("0123456789ABCDEFFEDCBA9876543210")
 	if err := keys.CheckParity(good); err != nil {
 		t.Errorf("CheckParity(test key) = %v", err)
 	}

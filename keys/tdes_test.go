@@ -6,11 +6,12 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/keys"
 )
 
 func TestNewTDES(t *testing.T) {
-	k16 := mustHex("0123456789ABCDEFFEDCBA9876543210")
+	k16 := testvec.MustHex("0123456789ABCDEFFEDCBA9876543210")
 	k24 := append(bytes.Clone(k16), k16[:8]...)
 	c16, err := keys.NewTDES(k16)
 	if err != nil {
@@ -21,7 +22,7 @@ func TestNewTDES(t *testing.T) {
 		t.Fatal(err)
 	}
 	std, _ := des.NewTripleDESCipher(k24)
-	in := mustHex("0123456789ABCDEF")
+	in := testvec.MustHex("0123456789ABCDEF")
 	a, b, s := make([]byte, 8), make([]byte, 8), make([]byte, 8)
 	c16.Encrypt(a, in)
 	c24.Encrypt(b, in)
@@ -47,7 +48,7 @@ func TestNewTDES(t *testing.T) {
 }
 
 func BenchmarkNewTDES(b *testing.B) {
-	k := mustHex("0123456789ABCDEFFEDCBA9876543210")
+	k := testvec.MustHex("0123456789ABCDEFFEDCBA9876543210")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := keys.NewTDES(k); err != nil {

@@ -3,6 +3,7 @@ package mac_test
 import (
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/mac"
 )
 
@@ -13,7 +14,7 @@ var sink []byte
 // peer in the same run.
 
 func BenchmarkAlg3(b *testing.B) {
-	key := mustHex("0123456789ABCDEFFEDCBA9876543210")
+	key := testvec.MustHex("0123456789ABCDEFFEDCBA9876543210")
 	data := make([]byte, 256)
 	dst := make([]byte, 0, 8)
 	b.SetBytes(int64(len(data)))
@@ -36,7 +37,7 @@ func BenchmarkCMAC(b *testing.B) {
 		{"AES128", "AES", "2b7e151628aed2a6abf7158809cf4f3c"},
 		{"TDES3", "TDES", "0123456789abcdef23456789abcdef01456789abcdef0123"},
 	} {
-		c := newBlock(b, bc.alg, mustHex(bc.key))
+		c := newBlock(b, bc.alg, testvec.MustHex(bc.key))
 		data := make([]byte, 256)
 		dst := make([]byte, 0, 16)
 		b.Run(bc.name, func(b *testing.B) {
@@ -58,7 +59,7 @@ func BenchmarkAlg1(b *testing.B) {
 		{"TDES2", "TDES", "0123456789ABCDEFFEDCBA9876543210"},
 		{"AES128", "AES", "2b7e151628aed2a6abf7158809cf4f3c"},
 	} {
-		c := newBlock(b, bc.alg, mustHex(bc.key))
+		c := newBlock(b, bc.alg, testvec.MustHex(bc.key))
 		data := make([]byte, 256)
 		dst := make([]byte, 0, 16)
 		b.Run(bc.name, func(b *testing.B) {

@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/mac"
 )
 
@@ -13,27 +14,27 @@ func TestISO9797Vectors(t *testing.T) {
 		Alg1 []struct {
 			Name    string
 			Cipher  string
-			Key     hexBytes
-			Data    hexBytes
+			Key     testvec.Hex
+			Data    testvec.Hex
 			Padding mac.Padding
-			MAC     hexBytes
+			MAC     testvec.Hex
 		}
 		Alg3 []struct {
 			Name    string
-			Key     hexBytes
-			Data    hexBytes
+			Key     testvec.Hex
+			Data    testvec.Hex
 			Padding mac.Padding
-			MAC     hexBytes
+			MAC     testvec.Hex
 		}
 		Padding []struct {
 			Name      string
-			Data      hexBytes
+			Data      testvec.Hex
 			Padding   mac.Padding
 			BlockSize int `json:"block_size"`
-			Padded    hexBytes
+			Padded    testvec.Hex
 		}
 	}
-	loadJSON(t, "iso9797-1.json", &file)
+	testvec.Load(t, "iso9797-1.json", &file)
 	for _, v := range file.Alg1 {
 		t.Run("alg1/"+v.Name, func(t *testing.T) {
 			c := newBlock(t, v.Cipher, v.Key)
@@ -67,9 +68,9 @@ func TestISO9797Vectors(t *testing.T) {
 
 func TestAgainstReference(t *testing.T) {
 	ciphers := map[string]cipher.Block{
-		"DES":  newBlock(t, "DES", mustHex("0123456789ABCDEF")),
-		"TDES": newBlock(t, "TDES", mustHex("0123456789ABCDEFFEDCBA9876543210")),
-		"AES":  newBlock(t, "AES", mustHex("000102030405060708090A0B0C0D0E0F")),
+		"DES":  newBlock(t, "DES", testvec.MustHex("0123456789ABCDEF")),
+		"TDES": newBlock(t, "TDES", testvec.MustHex("0123456789ABCDEFFEDCBA9876543210")),
+		"AES":  newBlock(t, "AES", testvec.MustHex("000102030405060708090A0B0C0D0E0F")),
 	}
 	data := make([]byte, 70)
 	for i := range data {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/mac"
 )
 
@@ -13,12 +14,12 @@ func TestCMACVectors(t *testing.T) {
 		Vectors []struct {
 			Name   string
 			Cipher string
-			Key    hexBytes
-			Data   hexBytes
-			MAC    hexBytes
+			Key    testvec.Hex
+			Data   testvec.Hex
+			MAC    testvec.Hex
 		}
 	}
-	loadJSON(t, "cmac.json", &file)
+	testvec.Load(t, "cmac.json", &file)
 	for _, v := range file.Vectors {
 		t.Run(v.Name, func(t *testing.T) {
 			c := newBlock(t, v.Cipher, v.Key)

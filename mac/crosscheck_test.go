@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/mac"
 )
 
@@ -15,19 +16,19 @@ func TestPsecCrossCheck(t *testing.T) {
 	var file struct {
 		Alg1 []struct {
 			Cipher  string
-			Key     hexBytes
-			Data    hexBytes
+			Key     testvec.Hex
+			Data    testvec.Hex
 			Padding mac.Padding
-			MAC     hexBytes
+			MAC     testvec.Hex
 		}
 		Alg3 []struct {
-			Key     hexBytes
-			Data    hexBytes
+			Key     testvec.Hex
+			Data    testvec.Hex
 			Padding mac.Padding
-			MAC     hexBytes
+			MAC     testvec.Hex
 		}
 	}
-	loadJSON(t, "psec-crosscheck.json", &file)
+	testvec.Load(t, "psec-crosscheck.json", &file)
 	if len(file.Alg1) == 0 || len(file.Alg3) == 0 {
 		t.Fatal("empty cross-check file")
 	}

@@ -5,14 +5,15 @@ import (
 	"crypto/cipher"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/mac"
 )
 
 func fuzzCiphers(t testing.TB) []cipher.Block {
 	return []cipher.Block{
-		newBlock(t, "DES", mustHex("0123456789ABCDEF")),
-		newBlock(t, "TDES", mustHex("0123456789ABCDEFFEDCBA9876543210")),
-		newBlock(t, "AES", mustHex("2b7e151628aed2a6abf7158809cf4f3c")),
+		newBlock(t, "DES", testvec.MustHex("0123456789ABCDEF")),
+		newBlock(t, "TDES", testvec.MustHex("0123456789ABCDEFFEDCBA9876543210")),
+		newBlock(t, "AES", testvec.MustHex("2b7e151628aed2a6abf7158809cf4f3c")),
 	}
 }
 
@@ -21,7 +22,7 @@ func fuzzCiphers(t testing.TB) []cipher.Block {
 // Verify accepts every truncation of the result.
 func FuzzAlg1(f *testing.F) {
 	f.Add([]byte(""), uint8(1), uint8(0))
-	f.Add(mustHex("1234567890ABCDEF"), uint8(2), uint8(1))
+	f.Add(testvec.MustHex("1234567890ABCDEF"), uint8(2), uint8(1))
 	f.Add([]byte("4012345678909D987"), uint8(3), uint8(2))
 	cs := fuzzCiphers(f)
 	f.Fuzz(func(t *testing.T, data []byte, p, which uint8) {
@@ -43,8 +44,8 @@ func FuzzAlg1(f *testing.F) {
 // that a flipped bit anywhere in the tag fails verification.
 func FuzzCMAC(f *testing.F) {
 	f.Add([]byte(""), uint8(2), uint16(0))
-	f.Add(mustHex("6bc1bee22e409f96e93d7e117393172a"), uint8(2), uint16(5))
-	f.Add(mustHex("6bc1bee22e409f96e93d7e117393172aae2d8a57"), uint8(1), uint16(63))
+	f.Add(testvec.MustHex("6bc1bee22e409f96e93d7e117393172a"), uint8(2), uint16(5))
+	f.Add(testvec.MustHex("6bc1bee22e409f96e93d7e117393172aae2d8a57"), uint8(1), uint16(63))
 	cs := fuzzCiphers(f)
 	f.Fuzz(func(t *testing.T, data []byte, which uint8, bit uint16) {
 		c := cs[int(which)%len(cs)]

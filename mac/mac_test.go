@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/mac"
 )
 
@@ -15,7 +16,7 @@ func (block4) Encrypt(dst, src []byte) { copy(dst, src) }
 func (block4) Decrypt(dst, src []byte) { copy(dst, src) }
 
 func TestPanics(t *testing.T) {
-	tdes := newBlock(t, "TDES", mustHex("0123456789ABCDEFFEDCBA9876543210"))
+	tdes := newBlock(t, "TDES", testvec.MustHex("0123456789ABCDEFFEDCBA9876543210"))
 	for _, tc := range []struct {
 		name string
 		f    func()
@@ -39,8 +40,8 @@ func TestPanics(t *testing.T) {
 
 // TestNoAllocs pins that the MAC loop does not allocate when dst has room.
 func TestNoAllocs(t *testing.T) {
-	tdes := newBlock(t, "TDES", mustHex("0123456789ABCDEFFEDCBA9876543210"))
-	aesc := newBlock(t, "AES", mustHex("000102030405060708090A0B0C0D0E0F"))
+	tdes := newBlock(t, "TDES", testvec.MustHex("0123456789ABCDEFFEDCBA9876543210"))
+	aesc := newBlock(t, "AES", testvec.MustHex("000102030405060708090A0B0C0D0E0F"))
 	data := make([]byte, 256)
 	dst := make([]byte, 0, 16)
 	for _, tc := range []struct {
@@ -63,9 +64,9 @@ func TestNoAllocs(t *testing.T) {
 }
 
 func TestAppendKeepsPrefix(t *testing.T) {
-	aesc := newBlock(t, "AES", mustHex("2b7e151628aed2a6abf7158809cf4f3c"))
+	aesc := newBlock(t, "AES", testvec.MustHex("2b7e151628aed2a6abf7158809cf4f3c"))
 	out := mac.AppendCMAC([]byte("pre"), aesc, nil)
-	if !bytes.Equal(out, append([]byte("pre"), mustHex("bb1d6929e95937287fa37d129b756746")...)) {
+	if !bytes.Equal(out, append([]byte("pre"), testvec.MustHex("bb1d6929e95937287fa37d129b756746")...)) {
 		t.Errorf("AppendCMAC = %X", out)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/mac"
 )
 
@@ -23,7 +24,7 @@ func TestPadding(t *testing.T) {
 		{"method 3 with 16-byte blocks", "01", mac.Method3, 16, "0000000000000000000000000000000801000000000000000000000000000000"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := mac.AppendPad(nil, mustHex(tc.data), tc.p, tc.n); !bytes.Equal(got, mustHex(tc.padded)) {
+			if got := mac.AppendPad(nil, testvec.MustHex(tc.data), tc.p, tc.n); !bytes.Equal(got, testvec.MustHex(tc.padded)) {
 				t.Errorf("AppendPad = %X, want %s", got, tc.padded)
 			}
 		})

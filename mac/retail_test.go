@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/keys"
 	"github.com/posflow/posflow/mac"
 )
@@ -13,17 +14,17 @@ import (
 // method 1 under variants of the transaction key, leftmost 4 bytes.
 func TestX924DUKPTMAC(t *testing.T) {
 	var file struct {
-		DataASCII       string   `json:"data_ascii"`
-		RequestVariant  hexBytes `json:"request_variant"`
-		ResponseVariant hexBytes `json:"response_variant"`
+		DataASCII       string      `json:"data_ascii"`
+		RequestVariant  testvec.Hex `json:"request_variant"`
+		ResponseVariant testvec.Hex `json:"response_variant"`
 		Vectors         []struct {
 			Name           string
-			TransactionKey hexBytes `json:"transaction_key"`
-			RequestMAC     hexBytes `json:"request_mac"`
-			ResponseMAC    hexBytes `json:"response_mac"`
+			TransactionKey testvec.Hex `json:"transaction_key"`
+			RequestMAC     testvec.Hex `json:"request_mac"`
+			ResponseMAC    testvec.Hex `json:"response_mac"`
 		}
 	}
-	loadJSON(t, "x9.24-1-dukpt-mac.json", &file)
+	testvec.Load(t, "x9.24-1-dukpt-mac.json", &file)
 	if len(file.Vectors) != 34 {
 		t.Fatalf("%d vectors, want 34", len(file.Vectors))
 	}
@@ -54,7 +55,7 @@ func TestX924DUKPTMAC(t *testing.T) {
 // TestAlg3Definition checks Alg3 against its definition: CBC-MAC under K,
 // then decipher under K′ and encipher under K.
 func TestAlg3Definition(t *testing.T) {
-	key := mustHex("0123456789ABCDEFFEDCBA9876543210")
+	key := testvec.MustHex("0123456789ABCDEFFEDCBA9876543210")
 	k := newBlock(t, "DES", key[:8])
 	k2 := newBlock(t, "DES", key[8:])
 	data := []byte("Now is the time for all good men")

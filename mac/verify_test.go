@@ -5,13 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/mac"
 )
 
 func TestAdversarial(t *testing.T) {
-	tdes := newBlock(t, "TDES", mustHex("0123456789ABCDEFFEDCBA9876543210"))
-	aesc := newBlock(t, "AES", mustHex("000102030405060708090A0B0C0D0E0F"))
-	key := mustHex("0123456789ABCDEFFEDCBA9876543210")
+	tdes := newBlock(t, "TDES", testvec.MustHex("0123456789ABCDEFFEDCBA9876543210"))
+	aesc := newBlock(t, "AES", testvec.MustHex("000102030405060708090A0B0C0D0E0F"))
+	key := testvec.MustHex("0123456789ABCDEFFEDCBA9876543210")
 	data := []byte("message")
 	rows := []struct {
 		name string // why the input is bad

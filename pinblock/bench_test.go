@@ -4,6 +4,7 @@ import (
 	"crypto/aes"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/keys"
 	"github.com/posflow/posflow/pinblock"
 )
@@ -127,7 +128,7 @@ func BenchmarkIBM3624Offset(b *testing.B) {
 }
 
 func BenchmarkDecode(b *testing.B) {
-	blk := mustHex("041274EDCBA9876F")
+	blk := testvec.MustHex("041274EDCBA9876F")
 	b.ReportAllocs()
 	for b.Loop() {
 		pin, err := pinblock.Decode(pinblock.ISO0, blk, "4012345678909")

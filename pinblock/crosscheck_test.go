@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/pinblock"
 )
 
@@ -17,28 +18,28 @@ func TestPsecCrossCheck(t *testing.T) {
 			Format pinblock.Format
 			PIN    string
 			PAN    string
-			Block  hexBytes
+			Block  testvec.Hex
 			Exact  bool // false when the fill is random
 		}
 		ISO4 []struct {
-			Key   hexBytes
+			Key   testvec.Hex
 			PIN   string
 			PAN   string
-			Block hexBytes
+			Block testvec.Hex
 		}
 		ISO4PANField []struct {
 			PAN   string
-			Field hexBytes
+			Field testvec.Hex
 		} `json:"iso4_pan_field"`
 		PVV []struct {
-			PVK  hexBytes
+			PVK  testvec.Hex
 			PVKI int
 			PIN  string
 			PAN  string
 			PVV  string
 		}
 		IBM3624 []struct {
-			PVK            hexBytes
+			PVK            testvec.Hex
 			Decimalization string
 			ValidationData string `json:"validation_data"`
 			NaturalPIN     string `json:"natural_pin"`
@@ -46,7 +47,7 @@ func TestPsecCrossCheck(t *testing.T) {
 			Offset         string
 		}
 	}
-	loadJSON(t, "psec-crosscheck.json", &file)
+	testvec.Load(t, "psec-crosscheck.json", &file)
 	if len(file.Clear) == 0 || len(file.ISO4) == 0 || len(file.PVV) == 0 || len(file.IBM3624) == 0 {
 		t.Fatal("empty cross-check file")
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/pinblock"
 )
 
@@ -12,14 +13,14 @@ type clearVector struct {
 	Format pinblock.Format `json:"format"`
 	PIN    string          `json:"pin"`
 	PAN    string          `json:"pan"`
-	Block  hexBytes        `json:"block"`
+	Block  testvec.Hex     `json:"block"`
 	Op     string          `json:"op"`
 	Source string          `json:"source"`
 }
 
 func TestClearVectors(t *testing.T) {
 	var file struct{ Vectors []clearVector }
-	loadJSON(t, "iso9564-clear.json", &file)
+	testvec.Load(t, "iso9564-clear.json", &file)
 	if len(file.Vectors) == 0 {
 		t.Fatal("no vectors")
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/pinblock"
 )
 
@@ -30,7 +31,7 @@ func TestRoundTrip(t *testing.T) {
 func TestAppendEncode(t *testing.T) {
 	dst := []byte{0xAA}
 	out, err := pinblock.AppendEncode(dst, pinblock.ISO0, "1234", "4012345678909")
-	if err != nil || !bytes.Equal(out, mustHex("AA041274EDCBA9876F")) {
+	if err != nil || !bytes.Equal(out, testvec.MustHex("AA041274EDCBA9876F")) {
 		t.Errorf("AppendEncode = %X, %v", out, err)
 	}
 	// On error dst comes back unchanged.

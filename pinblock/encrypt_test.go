@@ -7,6 +7,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/keys"
 	"github.com/posflow/posflow/pinblock"
 )
@@ -15,17 +16,17 @@ import (
 // ANSI X9.24-1:2009 Annex A.4 DUKPT examples.
 func TestX924DUKPTPIN(t *testing.T) {
 	var file struct {
-		PIN        string   `json:"pin"`
-		PAN        string   `json:"pan"`
-		ClearBlock hexBytes `json:"clear_block"`
-		PINVariant hexBytes `json:"pin_variant"`
+		PIN        string      `json:"pin"`
+		PAN        string      `json:"pan"`
+		ClearBlock testvec.Hex `json:"clear_block"`
+		PINVariant testvec.Hex `json:"pin_variant"`
 		Vectors    []struct {
-			Name           string   `json:"name"`
-			TransactionKey hexBytes `json:"transaction_key"`
-			EncryptedBlock hexBytes `json:"encrypted_block"`
+			Name           string      `json:"name"`
+			TransactionKey testvec.Hex `json:"transaction_key"`
+			EncryptedBlock testvec.Hex `json:"encrypted_block"`
 		}
 	}
-	loadJSON(t, "x9.24-1-dukpt-pin.json", &file)
+	testvec.Load(t, "x9.24-1-dukpt-pin.json", &file)
 	if len(file.Vectors) != 34 {
 		t.Fatalf("%d vectors, want 34", len(file.Vectors))
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/pinblock"
 )
 
@@ -22,11 +23,11 @@ func encodeErr(f pinblock.Format, pin, pan string) func() error {
 }
 
 func decodeErr(f pinblock.Format, block, pan string) func() error {
-	return func() error { _, err := pinblock.Decode(f, mustHex(block), pan); return err }
+	return func() error { _, err := pinblock.Decode(f, testvec.MustHex(block), pan); return err }
 }
 
-var tdesKey = mustHex("0123456789ABCDEFFEDCBA9876543210")
-var aesKey = mustHex("00112233445566778899AABBCCDDEEFF")
+var tdesKey = testvec.MustHex("0123456789ABCDEFFEDCBA9876543210")
+var aesKey = testvec.MustHex("00112233445566778899AABBCCDDEEFF")
 
 func TestAdversarial(t *testing.T) {
 	rows := []badInput{
@@ -60,19 +61,19 @@ func TestAdversarial(t *testing.T) {
 		{"Decode is not defined for format 4", decodeErr(pinblock.ISO4, "041274EDCBA9876F", "4012345678909"), pinblock.ErrFormat, false},
 
 		{"format 4 field of 15 bytes", func() error {
-			_, err := pinblock.DecodeFormat4PINField(mustHex("441234AAAAAAAAAA2F69ADDE2E9E7A"))
+			_, err := pinblock.DecodeFormat4PINField(testvec.MustHex("441234AAAAAAAAAA2F69ADDE2E9E7A"))
 			return err
 		}, pinblock.ErrBlockSize, true},
 		{"format 4 field with pad B", func() error {
-			_, err := pinblock.DecodeFormat4PINField(mustHex("441234AAAAAAAAAB2F69ADDE2E9E7ACE"))
+			_, err := pinblock.DecodeFormat4PINField(testvec.MustHex("441234AAAAAAAAAB2F69ADDE2E9E7ACE"))
 			return err
 		}, pinblock.ErrFill, true},
 		{"format 4 field with pad F", func() error {
-			_, err := pinblock.DecodeFormat4PINField(mustHex("441234FFFFFFFFFF2F69ADDE2E9E7ACE"))
+			_, err := pinblock.DecodeFormat4PINField(testvec.MustHex("441234FFFFFFFFFF2F69ADDE2E9E7ACE"))
 			return err
 		}, pinblock.ErrFill, true},
 		{"format 4 field with control 0", func() error {
-			_, err := pinblock.DecodeFormat4PINField(mustHex("041234AAAAAAAAAA2F69ADDE2E9E7ACE"))
+			_, err := pinblock.DecodeFormat4PINField(testvec.MustHex("041234AAAAAAAAAA2F69ADDE2E9E7ACE"))
 			return err
 		}, pinblock.ErrControl, true},
 		{"format 4 PAN field of a 7-digit PAN", func() error {
@@ -105,11 +106,11 @@ func TestAdversarial(t *testing.T) {
 			return err
 		}, pinblock.ErrBlockSize, true},
 		{"format 4 enciphered with a wrong key", func() error {
-			_, err := pinblock.Decrypt(pinblock.ISO4, aesKey, mustHex("A912150391AB65A67E52883D81CE2D15"), "4111111111111111")
+			_, err := pinblock.Decrypt(pinblock.ISO4, aesKey, testvec.MustHex("A912150391AB65A67E52883D81CE2D15"), "4111111111111111")
 			return err
 		}, pinblock.ErrControl, true},
 		{"format 4 enciphered for another PAN", func() error {
-			_, err := pinblock.Decrypt(pinblock.ISO4, mustHex("AF8CB133A78F8DC2D1359F18527593FB"), mustHex("A912150391AB65A67E52883D81CE2D15"), "4111111111111112")
+			_, err := pinblock.Decrypt(pinblock.ISO4, testvec.MustHex("AF8CB133A78F8DC2D1359F18527593FB"), testvec.MustHex("A912150391AB65A67E52883D81CE2D15"), "4111111111111112")
 			return err
 		}, pinblock.ErrControl, true},
 		{"format 6 for Decrypt", func() error {
@@ -226,7 +227,7 @@ func TestAdversarial(t *testing.T) {
 }
 
 func TestSyntaxErrorPosition(t *testing.T) {
-	_, err := pinblock.Decode(pinblock.ISO2, mustHex("241234FFFFFFFFFE"), "")
+	_, err := pinblock.Decode(pinblock.ISO2, testvec.MustHex("241234FFFFFFFFFE"), "")
 	var se *pinblock.SyntaxError
 	if !errors.As(err, &se) || se.Pos != 15 || se.Field != "PIN block" {
 		t.Fatalf("err = %#v, want fill error at nibble 15", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/pinblock"
 )
 
@@ -20,7 +21,7 @@ func TestFillDigits(t *testing.T) {
 			}
 			if f == pinblock.ISO0 || f == pinblock.ISO3 {
 				// Undo the PAN field (0000 0000 0012 3456) to see the fill.
-				for i, b := range mustHex("0000400000123456") {
+				for i, b := range testvec.MustHex("0000400000123456") {
 					blk[i] ^= b
 				}
 			}
@@ -52,23 +53,23 @@ func nib(b []byte, i int) byte {
 func TestDeterministicFill(t *testing.T) {
 	// Bytes 0x00..0x0F give nibbles 0..F for format 1 and, for format 3,
 	// 0x00..0x05 give A..F.
-	c := &pinblock.Config{Rand: fixedRand(mustHex("000102030405060708090A0B0C0D0E0F"))}
+	c := &pinblock.Config{Rand: fixedRand(testvec.MustHex("000102030405060708090A0B0C0D0E0F"))}
 	blk, err := c.Encode(pinblock.ISO1, "1234", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := mustHex("141234012345678" + "9"); !bytes.Equal(blk, want) {
+	if want := testvec.MustHex("141234012345678" + "9"); !bytes.Equal(blk, want) {
 		t.Errorf("ISO-1 with fixed Rand = %X, want %X", blk, want)
 	}
-	c = &pinblock.Config{Rand: fixedRand(mustHex("FF00FC0102FD030405000000000000000000"))}
+	c = &pinblock.Config{Rand: fixedRand(testvec.MustHex("FF00FC0102FD030405000000000000000000"))}
 	blk, err = c.Encode(pinblock.ISO3, "1234", "4000001234562")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// 0xFF, 0xFC and 0xFD are rejected (>= 252); the rest map to A + b%6,
 	// and the zeros that follow give A.
-	want := mustHex("341234ABCDEFAAAA")
-	for i, b := range mustHex("0000400000123456") {
+	want := testvec.MustHex("341234ABCDEFAAAA")
+	for i, b := range testvec.MustHex("0000400000123456") {
 		want[i] ^= b
 	}
 	if !bytes.Equal(blk, want) {

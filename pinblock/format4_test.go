@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/pinblock"
 )
 
@@ -11,18 +12,18 @@ import (
 // supplement, enciphering with the published random part.
 func TestX924ISO4(t *testing.T) {
 	var file struct {
-		PIN      string   `json:"pin"`
-		PAN      string   `json:"pan"`
-		Random   hexBytes `json:"random"`
-		PINField hexBytes `json:"pin_field"`
-		PANField hexBytes `json:"pan_field"`
+		PIN      string      `json:"pin"`
+		PAN      string      `json:"pan"`
+		Random   testvec.Hex `json:"random"`
+		PINField testvec.Hex `json:"pin_field"`
+		PANField testvec.Hex `json:"pan_field"`
 		Vectors  []struct {
-			Name           string   `json:"name"`
-			PINKey         hexBytes `json:"pin_key"`
-			EncryptedBlock hexBytes `json:"encrypted_block"`
+			Name           string      `json:"name"`
+			PINKey         testvec.Hex `json:"pin_key"`
+			EncryptedBlock testvec.Hex `json:"encrypted_block"`
 		}
 	}
-	loadJSON(t, "x9.24-3-iso4.json", &file)
+	testvec.Load(t, "x9.24-3-iso4.json", &file)
 	if len(file.Vectors) != 8 {
 		t.Fatalf("%d vectors, want 8", len(file.Vectors))
 	}
@@ -51,25 +52,25 @@ func TestX924ISO4(t *testing.T) {
 func TestFormat4Vectors(t *testing.T) {
 	var file struct {
 		PINFields []struct {
-			Name   string   `json:"name"`
-			PIN    string   `json:"pin"`
-			Random hexBytes `json:"random"`
-			Field  hexBytes `json:"field"`
+			Name   string      `json:"name"`
+			PIN    string      `json:"pin"`
+			Random testvec.Hex `json:"random"`
+			Field  testvec.Hex `json:"field"`
 		} `json:"pin_fields"`
 		PANFields []struct {
-			Name  string   `json:"name"`
-			PAN   string   `json:"pan"`
-			Field hexBytes `json:"field"`
+			Name  string      `json:"name"`
+			PAN   string      `json:"pan"`
+			Field testvec.Hex `json:"field"`
 		} `json:"pan_fields"`
 		Deciphered []struct {
-			Name  string   `json:"name"`
-			Key   hexBytes `json:"key"`
-			PAN   string   `json:"pan"`
-			Block hexBytes `json:"block"`
-			PIN   string   `json:"pin"`
+			Name  string      `json:"name"`
+			Key   testvec.Hex `json:"key"`
+			PAN   string      `json:"pan"`
+			Block testvec.Hex `json:"block"`
+			PIN   string      `json:"pin"`
 		}
 	}
-	loadJSON(t, "iso9564-format4.json", &file)
+	testvec.Load(t, "iso9564-format4.json", &file)
 	for _, v := range file.PINFields {
 		t.Run("PIN field/"+v.Name, func(t *testing.T) {
 			got, err := pinblock.DecodeFormat4PINField(v.Field)

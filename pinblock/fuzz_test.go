@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/pinblock"
 )
 
@@ -44,12 +45,12 @@ func validPIN(s string) bool {
 // reproduced exactly by Encode when the fill it carries is fed back as
 // randomness, and no strict prefix of it may decode.
 func FuzzDecode(f *testing.F) {
-	f.Add(uint8(0), mustHex("041274EDCBA9876F"), "4012345678909")
-	f.Add(uint8(1), mustHex("1512345EDCBA9876"), "")
-	f.Add(uint8(2), mustHex("2C123456789012FF"), "")
-	f.Add(uint8(3), mustHex("341277EEEFCCB43C"), "5544332211009966")
-	f.Add(uint8(0), mustHex("0A1274444CC6876F"), "4012345678909")
-	f.Add(uint8(4), mustHex("441234AAAAAAAAAA"), "4111111111111111")
+	f.Add(uint8(0), testvec.MustHex("041274EDCBA9876F"), "4012345678909")
+	f.Add(uint8(1), testvec.MustHex("1512345EDCBA9876"), "")
+	f.Add(uint8(2), testvec.MustHex("2C123456789012FF"), "")
+	f.Add(uint8(3), testvec.MustHex("341277EEEFCCB43C"), "5544332211009966")
+	f.Add(uint8(0), testvec.MustHex("0A1274444CC6876F"), "4012345678909")
+	f.Add(uint8(4), testvec.MustHex("441234AAAAAAAAAA"), "4111111111111111")
 	f.Fuzz(func(t *testing.T, format uint8, block []byte, pan string) {
 		fm := pinblock.Format(format % 6)
 		pin, err := pinblock.Decode(fm, block, pan)
@@ -139,8 +140,8 @@ func FuzzEncodeDecode(f *testing.F) {
 // FuzzDecodeFormat4PINField decodes arbitrary format 4 PIN fields; a
 // field that decodes must be rebuilt exactly from its PIN and random half.
 func FuzzDecodeFormat4PINField(f *testing.F) {
-	f.Add(mustHex("441234AAAAAAAAAA2F69ADDE2E9E7ACE"))
-	f.Add(mustHex("4C123456789012AA548ED7FD65495950"))
+	f.Add(testvec.MustHex("441234AAAAAAAAAA2F69ADDE2E9E7ACE"))
+	f.Add(testvec.MustHex("4C123456789012AA548ED7FD65495950"))
 	f.Fuzz(func(t *testing.T, field []byte) {
 		pin, err := pinblock.DecodeFormat4PINField(field)
 		if err != nil {
@@ -158,8 +159,8 @@ func FuzzDecodeFormat4PINField(f *testing.F) {
 // FuzzDecrypt deciphers arbitrary blocks under arbitrary keys: it must
 // never panic, and either return a valid PIN or a typed error.
 func FuzzDecrypt(f *testing.F) {
-	f.Add(uint8(4), mustHex("AF8CB133A78F8DC2D1359F18527593FB"), mustHex("A912150391AB65A67E52883D81CE2D15"), "4111111111111111")
-	f.Add(uint8(0), mustHex("042666B49184CF5C68DE9628D0397B36"), mustHex("1B9C1845EB993A7A"), "4012345678909")
+	f.Add(uint8(4), testvec.MustHex("AF8CB133A78F8DC2D1359F18527593FB"), testvec.MustHex("A912150391AB65A67E52883D81CE2D15"), "4111111111111111")
+	f.Add(uint8(0), testvec.MustHex("042666B49184CF5C68DE9628D0397B36"), testvec.MustHex("1B9C1845EB993A7A"), "4012345678909")
 	f.Add(uint8(1), make([]byte, 24), make([]byte, 8), "")
 	f.Fuzz(func(t *testing.T, format uint8, key, block []byte, pan string) {
 		fm := pinblock.Format(format % 6)

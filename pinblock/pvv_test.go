@@ -3,30 +3,31 @@ package pinblock_test
 import (
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/pinblock"
 )
 
 func TestPINVerificationVectors(t *testing.T) {
 	var file struct {
 		PVV []struct {
-			Name string   `json:"name"`
-			PVK  hexBytes `json:"pvk"`
-			PAN  string   `json:"pan"`
-			PVKI int      `json:"pvki"`
-			PIN  string   `json:"pin"`
-			PVV  string   `json:"pvv"`
+			Name string      `json:"name"`
+			PVK  testvec.Hex `json:"pvk"`
+			PAN  string      `json:"pan"`
+			PVKI int         `json:"pvki"`
+			PIN  string      `json:"pin"`
+			PVV  string      `json:"pvv"`
 		}
 		IBM3624 []struct {
-			Name           string   `json:"name"`
-			PVK            hexBytes `json:"pvk"`
-			Decimalization string   `json:"decimalization"`
-			ValidationData string   `json:"validation_data"`
-			PIN            string   `json:"pin"`
-			NaturalPIN     string   `json:"natural_pin"`
-			Offset         string   `json:"offset"`
+			Name           string      `json:"name"`
+			PVK            testvec.Hex `json:"pvk"`
+			Decimalization string      `json:"decimalization"`
+			ValidationData string      `json:"validation_data"`
+			PIN            string      `json:"pin"`
+			NaturalPIN     string      `json:"natural_pin"`
+			Offset         string      `json:"offset"`
 		}
 	}
-	loadJSON(t, "pin-verification.json", &file)
+	testvec.Load(t, "pin-verification.json", &file)
 	for _, v := range file.PVV {
 		t.Run("PVV/"+v.Name, func(t *testing.T) {
 			got, err := pinblock.VisaPVV(v.PVK, v.PAN, v.PVKI, v.PIN)

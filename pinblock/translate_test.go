@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/posflow/posflow/internal/testvec"
 	"github.com/posflow/posflow/pinblock"
 )
 
@@ -50,14 +51,14 @@ func TestTranslateDeterministic(t *testing.T) {
 	// part, gives the published X9.24-3 block for PAN 4111111111111111
 	// only if the PAN matches, so translate a block made for that PAN.
 	const pan = "4111111111111111"
-	tdes := mustHex("042666B49184CF5C68DE9628D0397B36")
+	tdes := testvec.MustHex("042666B49184CF5C68DE9628D0397B36")
 	in, err := pinblock.Encrypt(pinblock.ISO0, tdes, "1234", pan)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &pinblock.Config{Rand: fixedRand(mustHex("2F69ADDE2E9E7ACE"))}
-	out, err := c.Translate(pinblock.ISO0, tdes, pinblock.ISO4, mustHex("AF8CB133A78F8DC2D1359F18527593FB"), in, pan)
-	if err != nil || !bytes.Equal(out, mustHex("A912150391AB65A67E52883D81CE2D15")) {
+	c := &pinblock.Config{Rand: fixedRand(testvec.MustHex("2F69ADDE2E9E7ACE"))}
+	out, err := c.Translate(pinblock.ISO0, tdes, pinblock.ISO4, testvec.MustHex("AF8CB133A78F8DC2D1359F18527593FB"), in, pan)
+	if err != nil || !bytes.Equal(out, testvec.MustHex("A912150391AB65A67E52883D81CE2D15")) {
 		t.Errorf("Translate = %X, %v, want A912150391AB65A67E52883D81CE2D15", out, err)
 	}
 }

@@ -2,35 +2,23 @@ package oda
 
 import (
 	"bytes"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"os"
 	"testing"
 	"time"
+
+	"github.com/posflow/posflow/internal/testvec"
 )
 
-// hexBytes is a JSON string of hexadecimal digits.
-type hexBytes []byte
-
-func (h *hexBytes) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	v, err := hex.DecodeString(s)
-	*h = v
-	return err
-}
-
 type certFields struct {
-	ID       hexBytes `json:"id"`
-	PAN      hexBytes `json:"pan"`
-	Expiry   hexBytes `json:"expiry"`
-	Serial   hexBytes `json:"serial"`
-	Modulus  hexBytes `json:"modulus"`
-	Exponent hexBytes `json:"exponent"`
-	Hash     hexBytes `json:"hash"`
+	ID       testvec.Hex `json:"id"`
+	PAN      testvec.Hex `json:"pan"`
+	Expiry   testvec.Hex `json:"expiry"`
+	Serial   testvec.Hex `json:"serial"`
+	Modulus  testvec.Hex `json:"modulus"`
+	Exponent testvec.Hex `json:"exponent"`
+	Hash     testvec.Hex `json:"hash"`
 }
 
 // emvUtilsVector is one of the testdata/emv-utils-*.json files (see
@@ -38,33 +26,33 @@ type certFields struct {
 type emvUtilsVector struct {
 	Source string `json:"source"`
 	CAPK   struct {
-		RID   string   `json:"rid"`
-		Index hexBytes `json:"index"`
+		RID   string      `json:"rid"`
+		Index testvec.Hex `json:"index"`
 	} `json:"capk"`
-	PAN               hexBytes          `json:"pan"`
-	IssuerRemainder   hexBytes          `json:"issuer_remainder"`
-	IssuerExponent    hexBytes          `json:"issuer_exponent"`
-	ICCRemainder      hexBytes          `json:"icc_remainder"`
-	ICCExponent       hexBytes          `json:"icc_exponent"`
-	IssuerCert        hexBytes          `json:"issuer_cert"`
-	IssuerCertInvalid hexBytes          `json:"issuer_cert_invalid"`
+	PAN               testvec.Hex       `json:"pan"`
+	IssuerRemainder   testvec.Hex       `json:"issuer_remainder"`
+	IssuerExponent    testvec.Hex       `json:"issuer_exponent"`
+	ICCRemainder      testvec.Hex       `json:"icc_remainder"`
+	ICCExponent       testvec.Hex       `json:"icc_exponent"`
+	IssuerCert        testvec.Hex       `json:"issuer_cert"`
+	IssuerCertInvalid testvec.Hex       `json:"issuer_cert_invalid"`
 	Issuer            certFields        `json:"issuer"`
-	SSAD              hexBytes          `json:"ssad"`
-	SSADInvalid       hexBytes          `json:"ssad_invalid"`
-	SSADDAC           hexBytes          `json:"ssad_dac"`
-	SSADHash          hexBytes          `json:"ssad_hash"`
-	ICCCert           hexBytes          `json:"icc_cert"`
-	ICCCertInvalid    hexBytes          `json:"icc_cert_invalid"`
+	SSAD              testvec.Hex       `json:"ssad"`
+	SSADInvalid       testvec.Hex       `json:"ssad_invalid"`
+	SSADDAC           testvec.Hex       `json:"ssad_dac"`
+	SSADHash          testvec.Hex       `json:"ssad_hash"`
+	ICCCert           testvec.Hex       `json:"icc_cert"`
+	ICCCertInvalid    testvec.Hex       `json:"icc_cert_invalid"`
 	ICC               certFields        `json:"icc"`
-	SDAD              hexBytes          `json:"sdad"`
-	SDADInvalid       hexBytes          `json:"sdad_invalid"`
-	DDOLData          hexBytes          `json:"ddol_data"`
-	UN                hexBytes          `json:"un"`
-	SDADIDN           hexBytes          `json:"sdad_idn"`
-	SDADCID           hexBytes          `json:"sdad_cid"`
-	SDADAC            hexBytes          `json:"sdad_ac"`
-	SDADTDHC          hexBytes          `json:"sdad_tdhc"`
-	SDADHash          hexBytes          `json:"sdad_hash"`
+	SDAD              testvec.Hex       `json:"sdad"`
+	SDADInvalid       testvec.Hex       `json:"sdad_invalid"`
+	DDOLData          testvec.Hex       `json:"ddol_data"`
+	UN                testvec.Hex       `json:"un"`
+	SDADIDN           testvec.Hex       `json:"sdad_idn"`
+	SDADCID           testvec.Hex       `json:"sdad_cid"`
+	SDADAC            testvec.Hex       `json:"sdad_ac"`
+	SDADTDHC          testvec.Hex       `json:"sdad_tdhc"`
+	SDADHash          testvec.Hex       `json:"sdad_hash"`
 	Dates             map[string]string `json:"dates"`
 }
 
