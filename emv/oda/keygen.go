@@ -149,6 +149,21 @@ func (k *PrivateKey) Public() *PublicKey {
 	return &pub
 }
 
+// Decrypt applies the raw private operation to c, a block as long as the
+// modulus and smaller than it: what a card does with an enciphered PIN
+// (EMV 4.4 Book 2 section 7.2) before checking the recovered block. It
+// returns ErrLength or ErrRange for a block it cannot take. Like every
+// private operation of this package it is for test keys only.
+func (k *PrivateKey) Decrypt(c []byte) ([]byte, error) {
+	if len(c) != len(k.Modulus) {
+		return nil, ErrLength
+	}
+	if new(big.Int).SetBytes(c).Cmp(k.n) >= 0 {
+		return nil, ErrRange
+	}
+	return k.sign(c), nil
+}
+
 // sign applies the private operation to a block as long as the modulus,
 // with the Chinese remainder theorem.
 func (k *PrivateKey) sign(block []byte) []byte {

@@ -91,3 +91,28 @@ func TestNewPrivateKey(t *testing.T) {
 		t.Errorf("NewPrivateKey(empty) = %v", err)
 	}
 }
+
+func TestPrivateKeyDecrypt(t *testing.T) {
+	k, err := GenerateKey(rand.NewChaCha8([32]byte{7}), 512, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Decrypt undoes the public operation, as a card undoes the
+	// terminal's encipherment of a PIN block.
+	m := make([]byte, len(k.Modulus))
+	m[0], m[1], m[len(m)-1] = 0x00, 0x7F, 0x42
+	c, err := k.Public().Recover(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := k.Decrypt(c)
+	if err != nil || !bytes.Equal(got, m) {
+		t.Fatalf("Decrypt(Recover(m)) = %X, %v; want %X", got, err, m)
+	}
+	if _, err := k.Decrypt(c[1:]); !errors.Is(err, ErrLength) {
+		t.Errorf("short block: %v, want ErrLength", err)
+	}
+	if _, err := k.Decrypt(bytes.Repeat([]byte{0xFF}, len(k.Modulus))); !errors.Is(err, ErrRange) {
+		t.Errorf("block above the modulus: %v, want ErrRange", err)
+	}
+}
