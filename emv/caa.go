@@ -26,8 +26,9 @@ type GenerateACResponse struct {
 	// SDAD is the signed dynamic application data (9F4B) of CDA, nil when
 	// absent.
 	SDAD []byte
-	// Objects are the primitive objects of a format 2 response, in order.
-	Objects []tlv.Object
+	// Template is the value of template 77 in format 2: every data
+	// object of the response, to be read with a tlv.Cursor.
+	Template []byte
 }
 
 // ParseGenerateACResponse parses GENERATE AC response data in format 1
@@ -61,19 +62,20 @@ func ParseGenerateACResponse(b []byte) (GenerateACResponse, error) {
 		}
 	case 0x77:
 		g.Format2 = true
+		g.Template = obj.Value
 		var cid, atc bool
+		var seen tagSet
 		in := obj.Children()
 		for in.Next() {
 			o := in.Object()
 			if o.Constructed() {
 				return g, fmt.Errorf("%w: GENERATE AC response: constructed object %X", ErrCardData, uint32(o.Tag))
 			}
-			for _, p := range g.Objects {
-				if p.Tag == o.Tag {
-					return g, fmt.Errorf("%w: GENERATE AC response: tag %X twice", ErrRedundantData, uint32(o.Tag))
-				}
+			if ok, full := seen.add(o.Tag); full {
+				return g, fmt.Errorf("%w: GENERATE AC response: more than %d data objects", ErrCardData, maxTemplateObjects)
+			} else if !ok {
+				return g, fmt.Errorf("%w: GENERATE AC response: tag %X twice", ErrRedundantData, uint32(o.Tag))
 			}
-			g.Objects = append(g.Objects, o)
 			v := o.Value
 			switch o.Tag {
 			case 0x9F27:
@@ -184,8 +186,11 @@ func (k *kernel) generateAC(p1 byte, data, dol, cdol1Data []byte) (GenerateACRes
 	if g.IAD != nil {
 		k.icc[0x9F10] = bytes.Clone(g.IAD)
 	}
-	for _, o := range g.Objects {
-		k.icc[o.Tag] = bytes.Clone(o.Value)
+	if g.Format2 {
+		c := tlv.NewCursor(g.Template)
+		for c.Next() {
+			k.icc[c.Tag()] = bytes.Clone(c.Value())
+		}
 	}
 	ac := g.AC
 	if p1&RequestCDA != 0 && g.CID.Type() != AAC {

@@ -16,9 +16,36 @@ type GPOResponse struct {
 	AFL []byte
 	// Format2 is true for a response in template 77.
 	Format2 bool
-	// Objects are the primitive data objects of a format 2 response other
-	// than 82 and 94, in order.
-	Objects []tlv.Object
+	// Template is the value of template 77 in format 2: the data objects,
+	// 82 and 94 among them, to be read with a tlv.Cursor.
+	Template []byte
+}
+
+// maxTemplateObjects bounds the data objects of a response template that
+// the parsers check for duplicates (GET PROCESSING OPTIONS and GENERATE
+// AC responses hold about ten).
+const maxTemplateObjects = 32
+
+// tagSet records the tags of one template without allocating.
+type tagSet struct {
+	tags [maxTemplateObjects]tlv.Tag
+	n    int
+}
+
+// add records t and reports false if it was already there or the set is
+// full.
+func (s *tagSet) add(t tlv.Tag) (ok, full bool) {
+	for _, u := range s.tags[:s.n] {
+		if u == t {
+			return false, false
+		}
+	}
+	if s.n == len(s.tags) {
+		return false, true
+	}
+	s.tags[s.n] = t
+	s.n++
+	return true, false
 }
 
 // ParseGPOResponse parses the response data of GET PROCESSING OPTIONS in
@@ -48,15 +75,19 @@ func ParseGPOResponse(b []byte) (GPOResponse, error) {
 		g.AFL = v[2:]
 	case 0x77:
 		g.Format2 = true
+		g.Template = obj.Value
 		var aip, afl bool
+		var seen tagSet
 		in := obj.Children()
 		for in.Next() {
 			o := in.Object()
 			if o.Constructed() {
 				return g, fmt.Errorf("%w: GPO response: constructed object %X", ErrCardData, uint32(o.Tag))
 			}
-			for _, p := range g.Objects {
-				if p.Tag == o.Tag {
+			if o.Tag != 0x82 && o.Tag != 0x94 {
+				if ok, full := seen.add(o.Tag); full {
+					return g, fmt.Errorf("%w: GPO response: more than %d data objects", ErrCardData, maxTemplateObjects)
+				} else if !ok {
 					return g, fmt.Errorf("%w: GPO response: tag %X twice", ErrRedundantData, uint32(o.Tag))
 				}
 			}
@@ -73,8 +104,6 @@ func ParseGPOResponse(b []byte) (GPOResponse, error) {
 				}
 				afl = true
 				g.AFL = o.Value
-			default:
-				g.Objects = append(g.Objects, o)
 			}
 		}
 		if err := in.Err(); err != nil {
@@ -86,7 +115,7 @@ func ParseGPOResponse(b []byte) (GPOResponse, error) {
 	default:
 		return g, fmt.Errorf("%w: GPO response: template %X, want 80 or 77", ErrCardData, uint32(obj.Tag))
 	}
-	if _, err := ParseAFL(g.AFL); err != nil {
+	if err := checkAFL(g.AFL); err != nil {
 		return g, fmt.Errorf("%w: GPO response: %w", ErrCardData, err)
 	}
 	return g, nil
@@ -124,9 +153,14 @@ func (k *kernel) initiateApplicationProcessing() error {
 	if err != nil {
 		return k.fail(err)
 	}
-	for _, o := range g.Objects {
-		if err := k.keepICC(o.Tag, o.Value); err != nil {
-			return err
+	if g.Format2 {
+		c := tlv.NewCursor(g.Template)
+		for c.Next() {
+			if t := c.Tag(); t != 0x82 && t != 0x94 {
+				if err := k.keepICC(t, c.Value()); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	k.aip = g.AIP

@@ -135,3 +135,19 @@ func FuzzParseGPOResponse(f *testing.F) {
 		}
 	})
 }
+
+// The response parsers allocate nothing (STYLE rule 4).
+func TestParsersDoNotAllocate(t *testing.T) {
+	fci := mustHexT(strings.TrimSuffix(fciHex(visaCredit, tlvb(0x50, []byte("VISA")), tlvb(0x87, []byte{1}), tlvb(0x9F38, mustHexT("9F6604"))), "9000"))
+	gpo := mustHexT("7713940408010100 9F360200 12 82021C00 57021234")
+	genac := mustHexT("77149F2701409F360200119F26081122334455667788")
+	for name, f := range map[string]func(){
+		"ParseFCI":                func() { _, _ = ParseFCI(fci) },
+		"ParseGPOResponse":        func() { _, _ = ParseGPOResponse(gpo) },
+		"ParseGenerateACResponse": func() { _, _ = ParseGenerateACResponse(genac) },
+	} {
+		if n := testing.AllocsPerRun(100, f); n != 0 {
+			t.Errorf("%s: %v allocations, want 0", name, n)
+		}
+	}
+}
