@@ -179,7 +179,8 @@ type ExceptionFile interface {
 
 // A TransactionLog is the terminal's record of approved transactions,
 // which the floor limit check consults so that a purchase split in two
-// is counted whole (Book 3 10.6.1).
+// is counted whole (Book 3 10.6.1). The terminal adds to it from the
+// Results it approves; the kernel only reads it.
 type TransactionLog interface {
 	// Amount returns the sum of the amounts authorised in the log for the
 	// card with this application PAN, in the currency given, since the

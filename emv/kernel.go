@@ -17,10 +17,18 @@ import (
 // application selection to completion, in the order of EMV 4.4 Book 3
 // section 10 (see the package documentation). It always returns a Result;
 // the error is the Result's Err, non-nil when the transaction was
-// terminated.
+// terminated. ctx ends the transaction between two APDUs and is passed to
+// the Cardholder, PINPad and Online.
+//
+// Process does not modify cfg: one Config may serve concurrent
+// transactions on several readers if its Rand, interfaces and Time are
+// safe for concurrent use.
 func Process(ctx context.Context, card Card, cfg *Config, txn Transaction) (*Result, error) {
 	if cfg == nil {
 		cfg = new(Config)
+	}
+	if ctx == nil {
+		ctx = context.Background()
 	}
 	k := &kernel{
 		ctx:  ctx,

@@ -47,7 +47,8 @@ type OnlineResponse struct {
 	// Approved is the issuer's decision.
 	Approved bool
 	// ResponseCode is the authorisation response code (8A, ISO 8583
-	// field 39), two characters such as "00".
+	// field 39), two characters such as "00"; zero means "00" when
+	// approved and "05" when not.
 	ResponseCode [2]byte
 	// IssuerAuthData is tag 91, 8 to 16 bytes, nil when absent.
 	IssuerAuthData []byte
@@ -85,8 +86,16 @@ func (k *kernel) onlineProcessing() error {
 	}
 	k.online = resp
 	k.arc = resp.ResponseCode
-	k.term[0x8A] = bytes.Clone(resp.ResponseCode[:])
-	k.note("issuer answered %q, approved %v", resp.ResponseCode[:], resp.Approved)
+	if k.arc == [2]byte{} {
+		// A host that leaves out the response code: 00 or 05, so that
+		// the card sees a code in the CDOL2 data.
+		k.arc = [2]byte{'0', '5'}
+		if resp.Approved {
+			k.arc = [2]byte{'0', '0'}
+		}
+	}
+	k.term[0x8A] = bytes.Clone(k.arc[:])
+	k.note("issuer answered %q, approved %v", k.arc[:], resp.Approved)
 	return nil
 }
 

@@ -113,3 +113,28 @@ func TestOnlineRequest(t *testing.T) {
 		t.Error("no track 2 equivalent data for field 35")
 	}
 }
+
+type bareOnline struct{ approved bool }
+
+func (b bareOnline) Authorise(context.Context, *OnlineRequest) (*OnlineResponse, error) {
+	return &OnlineResponse{Approved: b.approved}, nil
+}
+
+// A host that sends neither response code nor issuer authentication data:
+// the card gets 00 or 05 in the CDOL2 data, and no EXTERNAL AUTHENTICATE
+// is sent.
+func TestOnlineWithoutResponseCode(t *testing.T) {
+	for _, approved := range []bool{true, false} {
+		fc := newFakeCard(t)
+		cfg := testConfig(t)
+		cfg.Online = bareOnline{approved}
+		res := run(t, fc, cfg, testTxn(10000))
+		want, outcome := "05", DeclinedOnline
+		if approved {
+			want, outcome = "00", ApprovedOnline
+		}
+		if string(res.ResponseCode[:]) != want || res.Outcome != outcome || fc.extAuth != 0 || res.TSI.Has(TSIIssuerAuthentication) {
+			t.Errorf("approved %v: ARC %q, outcome %v, %d EXTERNAL AUTHENTICATE, TSI %v", approved, res.ResponseCode[:], res.Outcome, fc.extAuth, res.TSI)
+		}
+	}
+}
