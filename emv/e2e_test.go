@@ -1,11 +1,14 @@
 package emv_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -342,4 +345,45 @@ func tlvT(t tlv.Tag, v []byte) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// Golden transcripts of cardsim transactions: Mastercard CVN 20 with CDA
+// through the PSE, and Visa CVN 18 with SDA and offline enciphered PIN.
+func TestCardsimTranscripts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates card keys")
+	}
+	for _, tt := range []struct {
+		name string
+		make func(cardsim.ODAMode, cardsim.Options) (*cardsim.Profile, error)
+		mode cardsim.ODAMode
+		cvn  issuer.CVN
+	}{
+		{"cardsim-mastercard-cvn20-cda", cardsim.MastercardCVN20, cardsim.CDA, issuer.MastercardCVN20},
+		{"cardsim-visa-cvn18-sda", cardsim.VisaCVN18, cardsim.SDA, issuer.VisaCVN18},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := tt.make(tt.mode, cardsim.Options{Seed: 7})
+			if err != nil {
+				t.Fatal(err)
+			}
+			app := p.Applications[0]
+			card := newSimCard(t, p, cardsim.Config{})
+			res, _ := emv.Process(context.Background(), card, terminal(t, app, &host{t: t, cvn: tt.cvn}), txn(app, 10000))
+			got := emv.Transcript(res)
+			path := filepath.Join("testdata", "transcripts", tt.name+".txt")
+			if *emv.Update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("transcript differs from %s; if emv/cardsim changed its cards on purpose, run with -update and review the diff", path)
+			}
+		})
+	}
 }

@@ -1,0 +1,7 @@
+package emv
+
+// Exported for the tests of package emv_test.
+var (
+	Update     = update
+	Transcript = transcript
+)
