@@ -25,15 +25,17 @@ func (k *kernel) cardholderVerification() error {
 		k.note("cardholder verification not supported by the card")
 		return nil
 	}
-	k.tsi.Set(TSICardholderVerification)
 	raw, ok := k.icc[0x8E]
 	list, err := ParseCVMList(raw)
 	if !ok || err != nil {
+		// Book 3 10.5: without a CVM list, cardholder verification
+		// ends without the TSI bit.
 		k.tvr.Set(TVRICCDataMissing)
 		k.cvm = CVMResults{byte(CVMNotAvailable), 0, 0}
 		k.note("CVM list absent or malformed")
 		return nil
 	}
+	k.tsi.Set(TSICardholderVerification)
 	satisfied := false
 	for _, r := range list.Rules {
 		if !k.conditionSatisfied(r, list) {

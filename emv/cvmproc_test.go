@@ -261,6 +261,12 @@ func TestCVMNotPerformed(t *testing.T) {
 		}
 	})
 	t.Run("CVM list missing", func(t *testing.T) {
-		runCVM(t, cvmCase{"", "", 0, func(k *kernel, _ *fakeCard, _ *Config) { delete(k.icc, 0x8E) }, "3F0000", []Bit{TVRICCDataMissing}})
+		k, _ := runCVM(t, cvmCase{"", "", 0, func(k *kernel, _ *fakeCard, _ *Config) { delete(k.icc, 0x8E) }, "3F0000", []Bit{TVRICCDataMissing}})
+		if k.tsi.Has(TSICardholderVerification) {
+			t.Error("TSI says cardholder verification was performed")
+		}
+	})
+	t.Run("CVM list without rules", func(t *testing.T) {
+		runCVM(t, cvmCase{"", "", 0, nil, "3F0000", []Bit{TVRICCDataMissing}})
 	})
 }
