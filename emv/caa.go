@@ -161,6 +161,11 @@ func (k *kernel) cardActionAnalysis(p1 byte) error {
 		k.res.AdviceRequired = true
 	}
 	k.note("card answered %v", g.CID)
+	if g.CID.Type() == AAC && g.CID.Reason() == 1 {
+		// Book 3 10.8: an AAC for "service not allowed" ends the
+		// transaction rather than declining it.
+		return k.failf(ErrServiceNotAllowed, "AAC with reason code 1")
+	}
 	return nil
 }
 

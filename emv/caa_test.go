@@ -78,6 +78,7 @@ func TestCardActionAnalysis(t *testing.T) {
 			cfg.Exceptions = panList{testPAN}
 			cfg.Applications[0].TACDenial = TVR{0x10} // card on exception file
 		}, Terminated, "", ErrCardData},
+		{"AAC for service not allowed: terminated", 100, func(c *fakeCard, _ *Config) { c.firstCID = cidp(AAC | 0x01) }, Terminated, "", ErrServiceNotAllowed},
 		{"GENERATE AC refused: terminated", 100, func(c *fakeCard, _ *Config) { c.genacSW = SWConditionsNotSatisfied }, Terminated, "", SWConditionsNotSatisfied},
 	}
 	for _, tt := range tests {

@@ -45,6 +45,9 @@ var (
 	ErrCardData      = errors.New("emv: malformed card data")
 	ErrMissingData   = errors.New("emv: mandatory card data missing")
 	ErrRedundantData = errors.New("emv: redundant card data")
+	// ErrServiceNotAllowed: the card answered the first GENERATE AC with
+	// an AAC whose reason is "service not allowed".
+	ErrServiceNotAllowed = errors.New("emv: service not allowed by the card")
 )
 
 // A StepError reports why a transaction was terminated and at which step.
