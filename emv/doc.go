@@ -54,9 +54,8 @@
 // *[StepError] naming the step and wrapping a sentinel ([ErrCardBlocked],
 // [ErrNoApplication], [ErrCancelled], [ErrCardData], [ErrMissingData],
 // [ErrRedundantData], [ErrServiceNotAllowed]) or the [StatusWord] the card
-// answered — or records
-// its outcome in the TVR and TSI and lets the next step decide, as Book 3
-// asks. Every APDU, decoded response and decision goes into Result.Trace
+// answered — or records its outcome in the TVR and TSI and lets the next
+// step decide, as Book 3 asks. Every APDU, decoded response and decision goes into Result.Trace
 // with the step's name; the PAN is masked, track data and PIN blocks are
 // not shown.
 //
