@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -276,13 +277,18 @@ func FuzzProcess(f *testing.F) {
 		if res == nil || (err != nil) != (res.Outcome == Terminated) {
 			t.Fatalf("Process = %v, %v", res, err)
 		}
+		// Data objects the dictionary knows as a PAN or track data are
+		// masked: at most six digits before the stars. (Unknown tags are
+		// shown in hex, whatever their bytes.)
 		for _, e := range res.Trace {
-			if strings.Contains(e.Text, "4761739001010119") || strings.Contains(e.Text, "761739001010") {
-				t.Fatalf("trace shows the PAN: %v", e)
+			if unmasked.MatchString(e.Text) {
+				t.Fatalf("trace shows card data: %v", e)
 			}
 		}
 	})
 }
+
+var unmasked = regexp.MustCompile(`(\(PAN\)|Track 2 Equivalent Data|Track 2 Data \(scheme\)|Track 1 Data) \[\d+\] [0-9A-F]{7}`)
 
 // recorder passes commands to a card and keeps the exchanges.
 type recorder struct {

@@ -57,3 +57,17 @@ func TestStepAndEventStrings(t *testing.T) {
 		t.Errorf("Event = %q", s)
 	}
 }
+
+// The pattern FuzzProcess uses to find card data in the trace.
+func TestUnmaskedPattern(t *testing.T) {
+	for s, want := range map[string]bool{
+		"5A Application Primary Account Number (PAN) [8] 4761739001010119": true,
+		"5A Application Primary Account Number (PAN) [8] 476173******0119": false,
+		"57 Track 2 Equivalent Data [15] 4761739001010119D2212":            true,
+		"57 Track 2 Equivalent Data [15] 476173******0119D*************":   false,
+	} {
+		if unmasked.MatchString(s) != want {
+			t.Errorf("unmasked.MatchString(%q) = %v", s, !want)
+		}
+	}
+}
