@@ -279,6 +279,9 @@ func (c *Client) connect(ctx context.Context) (*clientConn, error) {
 			c.mu.Unlock()
 			return nil, ErrClosed
 		}
+		if c.conn != nil && c.conn.closed() {
+			c.conn = nil // failed; its reader is on the way to drop it
+		}
 		if c.conn != nil {
 			cc := c.conn
 			c.lastUse = c.now()
@@ -333,12 +336,14 @@ func (c *Client) drop(cc *clientConn, err error) {
 	if !errors.Is(err, ErrClosed) {
 		err = &connError{err}
 	}
-	cc.close(err)
+	// Forget cc before closing it, so that whoever sees it closed and
+	// tries again dials a new connection.
 	c.mu.Lock()
 	if c.conn == cc {
 		c.conn = nil
 	}
 	c.mu.Unlock()
+	cc.close(err)
 }
 
 func (c *Client) readLoop(cc *clientConn) {
@@ -544,6 +549,15 @@ func (cc *clientConn) write(frame []byte, timeout time.Duration) error {
 	}
 	_, err := cc.c.Write(frame)
 	return err
+}
+
+func (cc *clientConn) closed() bool {
+	select {
+	case <-cc.done:
+		return true
+	default:
+		return false
+	}
 }
 
 func (cc *clientConn) close(err error) {
