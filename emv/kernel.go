@@ -1,6 +1,7 @@
 package emv
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
@@ -55,7 +56,8 @@ type kernel struct {
 
 	// icc holds the data objects the card returned (FCI, GPO response,
 	// records, GENERATE AC), term those of the terminal. Values are
-	// owned copies.
+	// owned copies: the Result hands them out without aliasing the
+	// card's buffers or the Config.
 	icc, term map[tlv.Tag][]byte
 	seen      map[tlv.Tag]bool // tags read from the GPO response and records
 
@@ -261,7 +263,7 @@ func (k *kernel) initialiseTerminalData() error {
 	k.term[0x9F03] = bcd(k.txn.Cashback, 6)
 	k.term[0x81] = binary.BigEndian.AppendUint32(nil, uint32(min(k.txn.Amount, 0xFFFFFFFF)))
 	k.term[0x9F04] = binary.BigEndian.AppendUint32(nil, uint32(min(k.txn.Cashback, 0xFFFFFFFF)))
-	k.term[0x5F2A] = k.txn.Currency[:]
+	k.term[0x5F2A] = bytes.Clone(k.txn.Currency[:])
 	k.term[0x5F36] = []byte{k.txn.CurrencyExponent}
 	k.term[0x9C] = []byte{byte(k.txn.Type)}
 	k.term[0x9F41] = bcd(uint64(k.txn.Sequence), 4)
@@ -274,19 +276,19 @@ func (k *kernel) initialiseTerminalData() error {
 		return k.fail(fmt.Errorf("emv: unpredictable number: %w", err))
 	}
 	k.term[0x9F37] = un
-	k.term[0x9F1A] = t.CountryCode[:]
-	k.term[0x9F33] = t.Capabilities[:]
-	k.term[0x9F40] = t.AdditionalCapabilities[:]
+	k.term[0x9F1A] = bytes.Clone(t.CountryCode[:])
+	k.term[0x9F33] = bytes.Clone(t.Capabilities[:])
+	k.term[0x9F40] = bytes.Clone(t.AdditionalCapabilities[:])
 	k.term[0x9F35] = []byte{t.Type}
 	k.term[0x9F39] = []byte{0x05}
-	k.term[0x9F15] = t.MerchantCategory[:]
+	k.term[0x9F15] = bytes.Clone(t.MerchantCategory[:])
 	for tag, s := range map[tlv.Tag]string{0x9F1E: t.IFDSerial, 0x9F1C: t.TerminalID, 0x9F16: t.MerchantID} {
 		if s != "" {
 			k.term[tag] = []byte(s)
 		}
 	}
 	if len(t.AcquirerID) > 0 {
-		k.term[0x9F01] = t.AcquirerID
+		k.term[0x9F01] = bytes.Clone(t.AcquirerID)
 	}
 	return nil
 }
@@ -295,7 +297,7 @@ func (k *kernel) initialiseTerminalData() error {
 // application.
 func (k *kernel) setAppTerminalData() {
 	a := k.app
-	k.term[0x9F06] = a.AID
-	k.term[0x9F09] = a.Version[:]
+	k.term[0x9F06] = bytes.Clone(a.AID)
+	k.term[0x9F09] = bytes.Clone(a.Version[:])
 	k.term[0x9F1B] = binary.BigEndian.AppendUint32(nil, uint32(min(a.FloorLimit, 0xFFFFFFFF)))
 }
