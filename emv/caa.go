@@ -186,6 +186,9 @@ func (k *kernel) generateAC(p1 byte, data, dol, cdol1Data []byte) (GenerateACRes
 	if !allowed(p1, g.CID) {
 		return g, k.failf(ErrCardData, "card answered %v to a request for %v", g.CID.Type(), CID(p1&0xC0))
 	}
+	// The objects of an earlier GENERATE AC must not outlive it.
+	delete(k.icc, 0x9F26)
+	delete(k.icc, 0x9F4B)
 	k.icc[0x9F27] = []byte{byte(g.CID)}
 	k.icc[0x9F36] = bytes.Clone(g.ATC[:])
 	if g.IAD != nil {
@@ -206,8 +209,8 @@ func (k *kernel) generateAC(p1 byte, data, dol, cdol1Data []byte) (GenerateACRes
 		var s *oda.SDAD
 		if !g.Format2 || g.SDAD == nil {
 			err = fmt.Errorf("%w: %w: no signed dynamic application data", ErrODA, ErrMissingData)
-		} else {
-			s, err = oda.VerifyCDA(k.iccKey, cda)
+		} else if s, err = oda.VerifyCDA(k.iccKey, cda); err == nil && g.AC != nil && !bytes.Equal(g.AC, s.AC) {
+			err = fmt.Errorf("%w: cryptogram 9F26 differs from the signed one", ErrODA)
 		}
 		if err != nil {
 			k.tvr.Set(TVRCDAFailed)
@@ -215,9 +218,7 @@ func (k *kernel) generateAC(p1 byte, data, dol, cdol1Data []byte) (GenerateACRes
 			k.note("CDA failed: %v", err)
 		} else {
 			k.icc[0x9F4C] = bytes.Clone(s.IDN)
-			if ac == nil {
-				ac = s.AC
-			}
+			ac = s.AC // Book 2 6.6.2: the signed cryptogram
 			k.note("CDA successful")
 		}
 	} else if g.AC == nil {

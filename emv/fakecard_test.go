@@ -161,6 +161,7 @@ type fakeCard struct {
 	noGetData     bool              // GET DATA answers 6A88
 	failScriptINS byte              // script command answered 6985
 	cdaCorrupt    bool              // flip a byte of the SDAD
+	cda9F26       int               // CDA response with 9F26: 1 the cryptogram, 2 another
 	firstCID      *CID              // the answer to the first GENERATE AC
 	genacSW       StatusWord        // GENERATE AC status other than 9000
 	pinKey        *rawRSA           // deciphers enciphered PINs
@@ -463,6 +464,12 @@ func (c *fakeCard) generateAC(p1 byte, data []byte) []byte {
 	}
 	if p1&RequestCDA != 0 && cid.Type() != AAC {
 		body := cat(tlvb(0x9F27, []byte{byte(cid)}), tlvb(0x9F36, atc), tlvb(0x9F10, c.iad()))
+		switch c.cda9F26 {
+		case 1:
+			body = append(body, tlvb(0x9F26, ac)...)
+		case 2:
+			body = append(body, tlvb(0x9F26, make([]byte, 8))...)
+		}
 		d := oda.CDA{UN: m[0x9F37], PDOLData: c.pdolData, CDOL1Data: c.cdol1Data, Response: tlvb(0x77, body)}
 		if !first {
 			d.CDOL2Data = data

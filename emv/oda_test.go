@@ -46,6 +46,12 @@ func TestOfflineDataAuthentication(t *testing.T) {
 		{"CDA with a bad signature: no online, AAC", cdaAIP, odaCDA, func(c *fakeCard, _ *Config) {
 			c.cdaCorrupt = true
 		}, []Bit{TVRCDAFailed}, nil, DeclinedOffline},
+		{"CDA response with 9F26 too", cdaAIP, odaCDA, func(c *fakeCard, _ *Config) {
+			c.cda9F26 = 1
+		}, nil, []Bit{TVRCDAFailed}, ApprovedOnline},
+		{"CDA response with a 9F26 other than the signed one", cdaAIP, odaCDA, func(c *fakeCard, _ *Config) {
+			c.cda9F26 = 2
+		}, []Bit{TVRCDAFailed}, nil, DeclinedOffline},
 		{"terminal without ODA", ddaAIP, odaNone, func(_ *fakeCard, cfg *Config) {
 			cfg.Terminal.Capabilities[2] = 0
 		}, []Bit{TVROfflineDataAuthNotPerformed}, nil, ApprovedOnline},
