@@ -89,7 +89,11 @@
 //     them. A failure sets the method's TVR bit (and "ICC data missing" when
 //     a data object was absent) and the transaction goes on. A CDA failure
 //     on an ARQC completes with a second GENERATE AC asking for an AAC,
-//     without going online; on a TC it declines.
+//     without going online; on a TC it declines. With CDA the cryptogram is
+//     the one inside the signature; a 9F26 beside it that differs fails CDA.
+//     CDA is not asked for with an AAC.
+//   - An AAC for "service not allowed" (CID reason 1) terminates the
+//     transaction ([ErrServiceNotAllowed]) instead of declining it.
 //   - CVM: a rule the terminal does not support fails like a tried rule
 //     (and moves on with b7); no satisfied condition gives 3F 00 01;
 //     signature and online PIN have result "unknown" (00).
