@@ -201,26 +201,48 @@ func TestEndToEndOnlineOutcomes(t *testing.T) {
 		amount  uint64
 		edit    func(*host)
 		outcome emv.Outcome
-		check   func(t *testing.T, res *emv.Result, st cardsim.State)
+		check   func(t *testing.T, res *emv.Result, st cardsim.State, app cardsim.Application)
+		term    func(*emv.Config)
 	}{
-		{"declined", 10000, func(h *host) { h.decline = true }, emv.DeclinedOnline, func(t *testing.T, res *emv.Result, st cardsim.State) {
+		{"declined", 10000, func(h *host) { h.decline = true }, emv.DeclinedOnline, func(t *testing.T, res *emv.Result, st cardsim.State, app cardsim.Application) {
 			if st.LastCID.Type() != emv.AAC || res.ReversalRequired {
 				t.Errorf("card %v, reversal %v", st.LastCID, res.ReversalRequired)
 			}
-		}},
-		{"unable to go online over the floor limit", 10000, func(h *host) { h.unable = true }, emv.DeclinedOffline, func(t *testing.T, res *emv.Result, st cardsim.State) {
+		}, nil},
+		{"unable to go online over the floor limit", 10000, func(h *host) { h.unable = true }, emv.DeclinedOffline, func(t *testing.T, res *emv.Result, st cardsim.State, app cardsim.Application) {
 			if string(res.ResponseCode[:]) != "Z3" {
 				t.Errorf("ARC %q", res.ResponseCode[:])
 			}
+		}, nil},
+		{"unable to go online under the floor limit", 1000, func(h *host) { h.unable = true }, emv.ApprovedOffline, func(t *testing.T, res *emv.Result, st cardsim.State, app cardsim.Application) {
+			if string(res.ResponseCode[:]) != "Y3" || st.LastCID.Type() != emv.TC || !res.TVR.Has(emv.TVRRandomlySelectedOnline) {
+				t.Errorf("ARC %q, card %v, TVR %v", res.ResponseCode[:], st.LastCID, res.TVR)
+			}
+		}, func(cfg *emv.Config) {
+			// Selected at random, a bit that is in the online codes
+			// but not in the default codes.
+			a := &cfg.Applications[0]
+			a.Threshold, a.TargetPercent, a.MaxTargetPercent = 2000, 99, 99
 		}},
-		{"issuer authentication fails", 10000, func(h *host) { h.badARPC = true }, 0, func(t *testing.T, res *emv.Result, st cardsim.State) {
+		{"issuer authentication fails", 10000, func(h *host) { h.badARPC = true }, 0, func(t *testing.T, res *emv.Result, st cardsim.State, app cardsim.Application) {
 			if st.IssuerAuth != cardsim.IssuerAuthFailed {
 				t.Errorf("card issuer authentication %v", st.IssuerAuth)
 			}
-			if res.Outcome == emv.DeclinedOnline && !res.ReversalRequired {
-				t.Error("card declined an approved transaction without reversal")
+			// A card that requires issuer authentication declines the
+			// approved transaction, which must be reversed; the others
+			// approve. With EXTERNAL AUTHENTICATE (Visa CVN 10) the
+			// terminal sees the failure in the TVR.
+			if app.IssuerAuthRequired {
+				if res.Outcome != emv.DeclinedOnline || !res.ReversalRequired {
+					t.Errorf("outcome %v, reversal %v, want declined online with reversal", res.Outcome, res.ReversalRequired)
+				}
+			} else if res.Outcome != emv.ApprovedOnline || res.ReversalRequired {
+				t.Errorf("outcome %v, reversal %v, want approved online", res.Outcome, res.ReversalRequired)
 			}
-		}},
+			if app.CVN == issuer.VisaCVN10 && !res.TVR.Has(emv.TVRIssuerAuthenticationFailed) {
+				t.Errorf("TVR %v", res.TVR)
+			}
+		}, nil},
 		{"scripts before and after", 10000, func(h *host) {
 			h.scripts = func(s *issuer.Script) []byte {
 				unblock, err := s.ApplicationUnblock()
@@ -232,7 +254,7 @@ func TestEndToEndOnlineOutcomes(t *testing.T) {
 				return cat(tlvT(0x71, cat(tlvT(0x9F18, []byte{0, 0, 0, 1}), tlvT(0x86, unblock))),
 					tlvT(0x72, cat(tlvT(0x9F18, []byte{0, 0, 0, 2}), tlvT(0x86, bad))))
 			}
-		}, emv.ApprovedOnline, func(t *testing.T, res *emv.Result, st cardsim.State) {
+		}, emv.ApprovedOnline, func(t *testing.T, res *emv.Result, st cardsim.State, app cardsim.Application) {
 			if got := hex.EncodeToString(res.ScriptResults); got != "2000000001"+"1100000002" {
 				t.Errorf("9F5B %s", got)
 			}
@@ -242,7 +264,7 @@ func TestEndToEndOnlineOutcomes(t *testing.T) {
 			if st.ScriptCommands != 2 || !st.ScriptFailed {
 				t.Errorf("card: %d script commands, failed %v", st.ScriptCommands, st.ScriptFailed)
 			}
-		}},
+		}, nil},
 	}
 	for _, pre := range []cardsim.Preset{cardsim.Presets()[0], cardsim.Presets()[2]} {
 		for _, tt := range tests {
@@ -255,14 +277,18 @@ func TestEndToEndOnlineOutcomes(t *testing.T) {
 				card := newSimCard(t, p, cardsim.Config{})
 				h := &host{t: t, cvn: pre.CVN}
 				tt.edit(h)
-				res, _ := emv.Process(context.Background(), card, terminal(t, app, h), txn(app, tt.amount))
+				cfg := terminal(t, app, h)
+				if tt.term != nil {
+					tt.term(cfg)
+				}
+				res, _ := emv.Process(context.Background(), card, cfg, txn(app, tt.amount))
 				if tt.outcome != 0 && res.Outcome != tt.outcome {
 					for _, e := range res.Trace {
 						t.Log(e)
 					}
 					t.Fatalf("outcome %v (%v), want %v", res.Outcome, res.Err, tt.outcome)
 				}
-				tt.check(t, res, card.State())
+				tt.check(t, res, card.State(), app)
 			})
 		}
 	}
