@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/posflow/posflow/emv/oda"
+	"github.com/posflow/posflow/tlv"
 )
 
 // Config is the configuration of the contact kernel: the terminal's data
@@ -134,7 +135,7 @@ type Application struct {
 	DefaultDDOL, DefaultTDOL []byte
 	// Field55 lists the tags of field 55 for this application; nil means
 	// DefaultField55Tags.
-	Field55 []uint32
+	Field55 []tlv.Tag
 }
 
 // A Transaction is what the terminal asks the kernel to perform.

@@ -101,11 +101,7 @@ func (k *kernel) onlineProcessing() error {
 
 func (k *kernel) field55Tags() []tlv.Tag {
 	if k.app != nil && k.app.Field55 != nil {
-		tags := make([]tlv.Tag, len(k.app.Field55))
-		for i, t := range k.app.Field55 {
-			tags[i] = tlv.Tag(t)
-		}
-		return tags
+		return k.app.Field55
 	}
 	return DefaultField55Tags
 }

@@ -93,7 +93,7 @@ func TestOnlineProcessing(t *testing.T) {
 func TestOnlineRequest(t *testing.T) {
 	fc := newFakeCard(t, func(p *profile) { p.cvmList = mustHexT("00000000000000000200") })
 	cfg := testConfig(t)
-	cfg.Applications[0].Field55 = []uint32{0x9F26, 0x9F27, 0x9F10, 0x9F37, 0x9F36, 0x95, 0x9A, 0x9C, 0x9F02, 0x5F2A, 0x82, 0x9F1A, 0x9F03, 0x5A}
+	cfg.Applications[0].Field55 = []tlv.Tag{0x9F26, 0x9F27, 0x9F10, 0x9F37, 0x9F36, 0x95, 0x9A, 0x9C, 0x9F02, 0x5F2A, 0x82, 0x9F1A, 0x9F03, 0x5A}
 	res := run(t, fc, cfg, testTxn(10000))
 	if res.Outcome != ApprovedOnline {
 		t.Fatalf("outcome %v: %v", res.Outcome, res.Err)
