@@ -107,18 +107,7 @@ func (tx *transaction) keys() (mk, sk []byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	atc, un := tx.data[issuer.TagATC], tx.data[issuer.TagUnpredictableNumber]
-	switch tx.cvn.SessionKeyMethod() {
-	case issuer.NoSessionKey:
-		sk = mk
-	case issuer.MastercardSKD:
-		sk, err = issuer.MastercardSessionKey(mk, atc, un)
-	default:
-		var r []byte
-		if r, err = issuer.ACR(atc); err == nil {
-			sk, err = issuer.SessionKey(mk, r)
-		}
-	}
+	sk, err = issuer.CryptogramKey(tx.cvn, mk, tx.data)
 	return mk, sk, err
 }
 
