@@ -413,3 +413,50 @@ func TestCardsimTranscripts(t *testing.T) {
 		})
 	}
 }
+
+// Book 3 10.3 with an independent card: application data records in SFI
+// 11 to 30 are signed whole (tag and length included) and the kernel must hash
+// them so; redundant data and a malformed AFL terminate.
+func TestEndToEndRecords(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates card keys")
+	}
+	keys, err := cardsim.SeededKeys(4, oda.RID{0xA0, 0, 0, 0, 0x03})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		mode cardsim.ODAMode
+		edit func(*cardsim.Application)
+		err  error
+		tvr  emv.Bit
+	}{
+		{"SDA over records of SFI 12", cardsim.SDA, func(a *cardsim.Application) { a.AppDataSFI = 12 }, nil, emv.TVRSDAFailed},
+		{"DDA over records of SFI 20", cardsim.DDA, func(a *cardsim.Application) { a.AppDataSFI = 20 }, nil, emv.TVRDDAFailed},
+		{"CDA over records of SFI 30", cardsim.CDA, func(a *cardsim.Application) { a.AppDataSFI = 30 }, nil, emv.TVRCDAFailed},
+		{"redundant PAN", cardsim.DDA, func(a *cardsim.Application) { a.ExtraData = tlvT(0x5A, []byte{0x47, 0x61, 0x73, 0x90, 0x01, 0x01, 0x01, 0x19}) }, emv.ErrRedundantData, 0},
+		{"AFL with SFI 31", cardsim.DDA, func(a *cardsim.Application) { a.AFL = []byte{0xF8, 0x01, 0x01, 0x00} }, emv.ErrCardData, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := cardsim.VisaCVN10(tt.mode, cardsim.Options{Keys: keys})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.edit(&p.Applications[0])
+			app := p.Applications[0]
+			card := newSimCard(t, p, cardsim.Config{})
+			res, err := emv.Process(context.Background(), card, terminal(t, app, &host{t: t, cvn: app.CVN}), txn(app, 10000))
+			if !errors.Is(err, tt.err) {
+				t.Fatalf("err %v, want %v", err, tt.err)
+			}
+			if tt.err == nil && (res.Outcome != emv.ApprovedOnline || res.TVR.Has(tt.tvr)) {
+				for _, e := range res.Trace {
+					t.Log(e)
+				}
+				t.Errorf("outcome %v TVR %v", res.Outcome, res.TVR)
+			}
+		})
+	}
+}
