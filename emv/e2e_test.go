@@ -435,7 +435,9 @@ func TestEndToEndRecords(t *testing.T) {
 		{"SDA over records of SFI 12", cardsim.SDA, func(a *cardsim.Application) { a.AppDataSFI = 12 }, nil, emv.TVRSDAFailed},
 		{"DDA over records of SFI 20", cardsim.DDA, func(a *cardsim.Application) { a.AppDataSFI = 20 }, nil, emv.TVRDDAFailed},
 		{"CDA over records of SFI 30", cardsim.CDA, func(a *cardsim.Application) { a.AppDataSFI = 30 }, nil, emv.TVRCDAFailed},
-		{"redundant PAN", cardsim.DDA, func(a *cardsim.Application) { a.ExtraData = tlvT(0x5A, []byte{0x47, 0x61, 0x73, 0x90, 0x01, 0x01, 0x01, 0x19}) }, emv.ErrRedundantData, 0},
+		{"redundant PAN", cardsim.DDA, func(a *cardsim.Application) {
+			a.ExtraData = tlvT(0x5A, []byte{0x47, 0x61, 0x73, 0x90, 0x01, 0x01, 0x01, 0x19})
+		}, emv.ErrRedundantData, 0},
 		{"AFL with SFI 31", cardsim.DDA, func(a *cardsim.Application) { a.AFL = []byte{0xF8, 0x01, 0x01, 0x00} }, emv.ErrCardData, 0},
 	}
 	for _, tt := range tests {
