@@ -462,3 +462,70 @@ func TestEndToEndRecords(t *testing.T) {
 		})
 	}
 }
+
+type pick struct {
+	aid   string
+	shown []string
+}
+
+func (p *pick) ChooseApplication(_ context.Context, cs []emv.Candidate) (int, error) {
+	p.shown = p.shown[:0]
+	choice := -1
+	for i, c := range cs {
+		p.shown = append(p.shown, hex.EncodeToString(c.AID))
+		if hex.EncodeToString(c.AID) == p.aid {
+			choice = i
+		}
+	}
+	if choice < 0 {
+		return 0, emv.ErrCancelled
+	}
+	return choice, nil
+}
+
+// Application selection with cardsim's two-application card: VISA DEBIT
+// (priority 1, confirmation required) and VISA CREDIT (priority 2).
+func TestEndToEndSelection(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates card keys")
+	}
+	p, err := cardsim.TwoApplications(cardsim.Options{Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	credit := p.Applications[1]
+	tests := []struct {
+		name     string
+		chooser  *pick
+		confirm  bool
+		pseBlock bool
+		want     string
+	}{
+		{"no cardholder: debit needs confirmation, credit selected", nil, false, false, "a0000000031010"},
+		{"cardholder chooses debit", &pick{aid: "a0000000032010"}, true, false, "a0000000032010"},
+		{"cardholder chooses credit", &pick{aid: "a0000000031010"}, true, false, "a0000000031010"},
+		{"PSE blocked: list of AIDs, same choice", &pick{aid: "a0000000032010"}, true, true, "a0000000032010"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			prof := *p
+			prof.PSEBlocked = tt.pseBlock
+			card := newSimCard(t, &prof, cardsim.Config{})
+			cfg := terminal(t, credit, &host{t: t, cvn: credit.CVN})
+			cfg.Terminal.ConfirmationSupported = tt.confirm
+			if tt.chooser != nil {
+				cfg.Cardholder = tt.chooser
+			}
+			res, err := emv.Process(context.Background(), card, cfg, txn(credit, 10000))
+			if err != nil || res.Outcome != emv.ApprovedOnline {
+				t.Fatalf("outcome %v: %v", res.Outcome, err)
+			}
+			if got := hex.EncodeToString(res.AID); got != tt.want {
+				t.Errorf("AID %s, want %s", got, tt.want)
+			}
+			if tt.chooser != nil && (len(tt.chooser.shown) != 2 || tt.chooser.shown[0] != "a0000000032010") {
+				t.Errorf("candidates shown %v, want debit first", tt.chooser.shown)
+			}
+		})
+	}
+}
