@@ -2,6 +2,7 @@ package emv
 
 import (
 	"bytes"
+	"crypto/sha1"
 	"errors"
 	"strings"
 	"testing"
@@ -141,4 +142,53 @@ func FuzzParseGenerateACResponse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The TC hash value (98) in a CDOL is SHA-1 over the TDOL data: the
+// card's TDOL (97), else the default TDOL, which sets the TVR bit (Book 3
+// 10.8, 5.4).
+func TestTCHashValue(t *testing.T) {
+	cdol1 := "9F02069F03069F1A0295055F2A029A039C019F37049F35019814"
+	tests := []struct {
+		name        string
+		cardTDOL    string
+		defaultTDOL string
+		tdolData    func(res *Result) []byte
+		defaultUsed bool
+	}{
+		{"card TDOL", "9F02065F2A02", "9F3704", func(res *Result) []byte {
+			a, _ := res.Value(0x9F02)
+			c, _ := res.Value(0x5F2A)
+			return cat(a, c)
+		}, false},
+		{"default TDOL", "", "9F3704", func(res *Result) []byte {
+			un, _ := res.Value(0x9F37)
+			return un
+		}, true},
+		{"no TDOL: hash of nothing", "", "", func(*Result) []byte { return nil }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fc := newFakeCard(t, func(p *profile) {
+				p.cdol1 = mustHexT(cdol1)
+				if tt.cardTDOL != "" {
+					p.extra = tlvb(0x97, mustHexT(tt.cardTDOL))
+				}
+			})
+			cfg := testConfig(t)
+			cfg.Applications[0].DefaultTDOL = mustHexT(tt.defaultTDOL)
+			res := run(t, fc, cfg, testTxn(10000))
+			if res.Outcome != ApprovedOnline {
+				t.Fatalf("outcome %v: %v", res.Outcome, res.Err)
+			}
+			sent := fc.cardData(fc.p.cdol1, fc.cdol1Data)[0x98]
+			want := sha1.Sum(tt.tdolData(res))
+			if !bytes.Equal(sent, want[:]) {
+				t.Errorf("98 sent %X, want %X", sent, want)
+			}
+			if res.TVR.Has(TVRDefaultTDOLUsed) != tt.defaultUsed {
+				t.Errorf("TVR %v", res.TVR)
+			}
+		})
+	}
 }
