@@ -114,9 +114,9 @@
 // # Performance
 //
 // One complete online CDA transaction with enciphered PIN, against a card
-// replaying a recorded transcript, takes about 79 µs and 690 allocations
-// with the trace and 27 µs and 202 allocations without it, on one core of
+// replaying a recorded transcript, takes about 85 µs and 700 allocations
+// with the trace and 29 µs and 210 allocations without it, on one core of
 // the development machine; with emv/cardsim computing the card's answers
-// (RSA signatures, cryptograms) the same transaction takes about 540 µs
+// (RSA signatures, cryptograms) the same transaction takes about 560 µs
 // (go test ./emv -run '^$' -bench ProcessCDA -count 3 -cpu 1).
 package emv
