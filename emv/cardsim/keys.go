@@ -2,10 +2,8 @@ package cardsim
 
 import (
 	"crypto/rand"
-	"crypto/rsa"
 	"fmt"
 	"io"
-	"math/big"
 
 	"github.com/posflow/posflow/emv/oda"
 )
@@ -27,28 +25,19 @@ const (
 // the published test keys of oda.TestKeys.
 const TestCAPKIndex byte = 0xE1
 
-// An RSAKey is an RSA private key of a simulated card: the oda signing key
+// An RSAKey is an RSA private key of a simulated card: an oda signing key
 // (embedded, so that its public half and the oda signing functions work on
-// it) together with the private exponent for the raw RSA operation the
-// card applies to an enciphered PIN (EMV 4.4 Book 2 section 7.2), which
-// package oda does not offer.
+// it), whose raw private operation the card also applies to an enciphered
+// PIN (EMV 4.4 Book 2 section 7.2).
 type RSAKey struct {
 	*oda.PrivateKey
-	n, d *big.Int
 }
 
 // decipher applies the private operation to c, which must be as long as
 // the modulus and smaller than it.
 func (k *RSAKey) decipher(c []byte) ([]byte, bool) {
-	if len(c) != len(k.Modulus) {
-		return nil, false
-	}
-	x := new(big.Int).SetBytes(c)
-	if x.Cmp(k.n) >= 0 {
-		return nil, false
-	}
-	x.Exp(x, k.d, k.n)
-	return x.FillBytes(make([]byte, len(k.Modulus))), true
+	m, err := k.Decrypt(c)
+	return m, err == nil
 }
 
 // String describes the key without any of its values.
@@ -150,67 +139,14 @@ func orDefault(v, def int) int {
 	return v
 }
 
-// generateRSA makes an RSA key with exponent 3 whose primes come from r,
-// searching upwards from random odd starting points, as oda.GenerateKey
-// does; it keeps the private exponent that oda hides.
+// generateRSA makes an RSA key with exponent 3 whose primes come from r.
 func generateRSA(r io.Reader, bits int) (*RSAKey, error) {
 	if bits%16 != 0 || bits < 8*oda.MinModulusLen || bits > 8*oda.MaxModulusLen {
 		return nil, fmt.Errorf("%w: RSA key of %d bits (want a multiple of 16 from %d to %d)", ErrProfile, bits, 8*oda.MinModulusLen, 8*oda.MaxModulusLen)
 	}
-	e := big.NewInt(3)
-	one := big.NewInt(1)
-	for {
-		p, err := prime(r, bits/2, e)
-		if err != nil {
-			return nil, err
-		}
-		q, err := prime(r, bits/2, e)
-		if err != nil {
-			return nil, err
-		}
-		if p.Cmp(q) == 0 {
-			continue
-		}
-		n := new(big.Int).Mul(p, q)
-		if n.BitLen() != bits {
-			continue
-		}
-		pm1 := new(big.Int).Sub(p, one)
-		qm1 := new(big.Int).Sub(q, one)
-		lambda := new(big.Int).Mul(pm1, qm1)
-		lambda.Div(lambda, new(big.Int).GCD(nil, nil, pm1, qm1))
-		d := new(big.Int).ModInverse(e, lambda)
-		if d == nil {
-			continue
-		}
-		sk := &rsa.PrivateKey{PublicKey: rsa.PublicKey{N: n, E: 3}, D: d, Primes: []*big.Int{p, q}}
-		ok, err := oda.NewPrivateKey(sk)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrProfile, err)
-		}
-		return &RSAKey{PrivateKey: ok, n: n, d: d}, nil
+	k, err := oda.GenerateKey(r, bits, 3)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrProfile, err)
 	}
-}
-
-// prime returns a prime of bits bits with its two top bits set and p-1
-// prime to e.
-func prime(r io.Reader, bits int, e *big.Int) (*big.Int, error) {
-	buf := make([]byte, bits/8)
-	one := big.NewInt(1)
-	two := big.NewInt(2)
-	for {
-		if _, err := io.ReadFull(r, buf); err != nil {
-			return nil, fmt.Errorf("%w: random source: %v", ErrProfile, err)
-		}
-		buf[0] |= 0xC0
-		buf[len(buf)-1] |= 1
-		p := new(big.Int).SetBytes(buf)
-		pm1, g := new(big.Int), new(big.Int)
-		for i := 0; i < 4096 && p.BitLen() == bits; i++ {
-			if g.GCD(nil, nil, e, pm1.Sub(p, one)).Cmp(one) == 0 && p.ProbablyPrime(10) {
-				return p, nil
-			}
-			p.Add(p, two)
-		}
-	}
+	return &RSAKey{PrivateKey: k}, nil
 }
