@@ -38,7 +38,8 @@ func TestISO9797Vectors(t *testing.T) {
 	for _, v := range file.Alg1 {
 		t.Run("alg1/"+v.Name, func(t *testing.T) {
 			c := newBlock(t, v.Cipher, v.Key)
-			if got := mac.Alg1(c, v.Data, v.Padding); !bytes.Equal(got, v.MAC) {
+			// Some sources publish only the leftmost bytes (FIPS 113: 4).
+			if got := mac.Alg1(c, v.Data, v.Padding); !bytes.Equal(got[:len(v.MAC)], v.MAC) {
 				t.Errorf("Alg1 = %X, want %X", got, []byte(v.MAC))
 			}
 			if err := mac.VerifyAlg1(c, v.Data, v.Padding, v.MAC); err != nil {
