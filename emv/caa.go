@@ -193,6 +193,7 @@ func (k *kernel) generateAC(p1 byte, data, dol, cdol1Data []byte) (GenerateACRes
 	k.icc[0x9F36] = bytes.Clone(g.ATC[:])
 	if g.IAD != nil {
 		k.icc[0x9F10] = bytes.Clone(g.IAD)
+		k.noteIAD(g.IAD)
 	}
 	if g.Format2 {
 		c := tlv.NewCursor(g.Template)

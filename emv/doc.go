@@ -46,6 +46,8 @@
 //	scripts.go      issuer-to-card script processing, 71 and 72 (10.10)
 //	completion.go   second GENERATE AC, reversal decision (10.11)
 //	result.go       the Result, its outcome and field 55
+//	iad.go          issuer application data: VSDC, M/Chip and CCD layouts
+//	                and their card verification results, shown in the trace
 //	config.go       the configuration and the interfaces the terminal provides
 //	pinpad.go       a PINPad enciphering online PINs under DUKPT
 //	trace.go        the masked trace of the transaction
