@@ -1,0 +1,39 @@
+// Package c3 implements Kernel 3 of EMV Contactless Book C-3 (Kernel 3
+// Specification, version 2.11, 2023) in its qVSDC path: the card makes its
+// decision, and returns its cryptogram, in the response to GET PROCESSING
+// OPTIONS.
+//
+// A Kernel is activated by package emv/entrypoint. Inside, one unexported
+// state struct has one method per step of Book C-3 chapter 5, each in the
+// file named after it:
+//
+//	gpo.go          initiate application processing: PDOL data with the
+//	                TTQ, GET PROCESSING OPTIONS, the card's decision (5.2, 5.3)
+//	records.go      read application data (5.4)
+//	restrictions.go processing restrictions: expiry date (5.5)
+//	fdda.go         offline data authentication, fDDA 00 and 01 (5.6)
+//	cvm.go          cardholder verification from the CTQ and TTQ (5.7)
+//	outcome.go      the outcome and the data record (5.8)
+//	ctq.go          the Card Transaction Qualifiers (9F6C)
+//
+// # Decisions where Book C-3 is silent or leaves the choice to the reader
+//
+//   - A PDOL without the TTQ (9F66) means the card does not do qVSDC on this
+//     reader: End Application (the MSD and contact VSDC paths are not
+//     implemented).
+//   - GPO answered 6984 gives Try Another Interface, 6985 Select Next, 6986
+//     Try Again with "see phone"; other status words End Application.
+//   - The cryptogram type is 9F27 when present, else bits 6-5 of byte 5 of
+//     the issuer application data (CVR byte 2) for the Visa IAD formats that
+//     begin with a length of 06 or 1F (format 0/1/3 and format 2).
+//   - An offline approval needs fDDA: a TC from a card that does not
+//     support DDA (AIP byte 1 bit 6), or whose fDDA fails, is declined unless
+//     the CTQ asks to go online (and the reader can) or to switch interface.
+//   - CVM: online PIN on a TC, or a CVM required that neither side can
+//     perform, declines. A consumer device CVM is accepted when the CTQ says
+//     it was performed; the check of the CTQ copy inside 9F69 is done when
+//     9F69 holds it (version 01, bytes 6-7).
+//   - Issuer update processing (the second tap with 71/72 scripts) is not
+//     implemented: the TTQ issuer update bit is cleared before GPO, so the
+//     card never expects it.
+package c3

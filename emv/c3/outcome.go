@@ -1,0 +1,51 @@
+package c3
+
+import (
+	"github.com/posflow/posflow/emv"
+	"github.com/posflow/posflow/emv/entrypoint"
+	"github.com/posflow/posflow/tlv"
+)
+
+// outcome turns the card's decision into the outcome of Book C-3 5.8: a TC
+// that passed fDDA is approved, an ARQC is an online request, an AAC a
+// decline.
+func (s *state) outcome() *entrypoint.Outcome {
+	s.tr.Begin("C-3 outcome")
+	o := &entrypoint.Outcome{CVM: s.cvm}
+	switch s.cid.Type() {
+	case emv.TC:
+		o.Type = entrypoint.Approved
+		if s.cvm == entrypoint.Signature {
+			o.Receipt = true
+			o.UIRequest = &entrypoint.UIRequest{Message: entrypoint.MsgApprovedSign, Status: entrypoint.StatusCardRead}
+		}
+	case emv.ARQC:
+		o.Type = entrypoint.OnlineRequest
+		if s.cvm == entrypoint.OnlinePIN {
+			o.UIRequest = &entrypoint.UIRequest{Message: entrypoint.MsgEnterPIN, Status: entrypoint.StatusCardRead}
+		}
+	default:
+		o.Type = entrypoint.Declined
+	}
+	return s.finish(o)
+}
+
+// finish adds the data record to every outcome that reached the card's
+// decision.
+func (s *state) finish(o *entrypoint.Outcome) *entrypoint.Outcome {
+	if _, ok := s.card[0x9F26]; !ok {
+		return o
+	}
+	tags := s.k.DataRecord
+	if tags == nil {
+		tags = DefaultDataRecord
+	}
+	o.DataRecord, _ = emv.AppendField55(nil, tags, func(t tlv.Tag) ([]byte, bool) {
+		if v, ok := s.card[t]; ok {
+			return v, true
+		}
+		v, ok := s.term[t]
+		return v, ok
+	})
+	return o
+}

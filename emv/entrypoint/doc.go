@@ -1,0 +1,51 @@
+// Package entrypoint implements the Entry Point of EMV Contactless Book B
+// (Entry Point Specification, version 2.11, 2023) and the outcomes of
+// Book A (Architecture and General Requirements, 2.11): the part of a
+// contactless reader that runs before and after a kernel.
+//
+// Process runs one tap. Inside, one unexported state struct has one method
+// per step of Book B, each in the file named after it:
+//
+//	preprocess.go   Start A, pre-processing (3.1): per combination, the
+//	                reader contactless transaction limit, the contactless
+//	                floor limit, the CVM required limit, the status check,
+//	                the zero amount and the copy and modification of the
+//	                TTQ (9F66)
+//	ppse.go         Start B, protocol activation is the reader's; SELECT
+//	                of the PPSE and its directory entries (3.3.2)
+//	combination.go  Start C, combination selection: AID, kernel identifier
+//	                (9F2A), priority, extended selection (9F29), final
+//	                SELECT, Select Next (3.3)
+//	activate.go     kernel activation (3.4)
+//	outcome.go      outcome processing (3.5) and the outcome parameter set
+//	                and user interface request data of Book A (6.2, 7.1)
+//
+// Kernels plug in through the Kernel interface: package emv/c3 implements
+// Kernel 3 (qVSDC) and package emv/c2 Kernel 2 (M/Chip) in EMV mode.
+// They share the card through an emv.Transport and report an *Outcome.
+// The terminal gets the outcome back and acts on it: approve, decline, send
+// Outcome.DataRecord online, ask for another interface.
+//
+// # Decisions where Book B is silent or leaves the choice to the reader
+//
+//   - A limit is present only when set (Limit.Present); an absent reader
+//     contactless floor limit falls back on the terminal floor limit
+//     (Config.TerminalFloorLimit) when that one is present, as 3.1.1.6 asks.
+//   - Amounts are compared in the minor unit of the transaction currency.
+//     The reader does not convert currencies: a combination applies to the
+//     transaction currency it was configured for.
+//   - A directory entry whose ADF name is not 5 to 16 bytes long, or whose
+//     kernel identifier is malformed, is skipped rather than failing the
+//     PPSE (3.3.2.5 asks to skip it).
+//   - A kernel identifier absent or of 00 selects the default kernel of
+//     the RID (Book B Table 3-6): Visa 3, Mastercard 2, American Express 4,
+//     JCB 5, Discover 6, UnionPay 7; for other RIDs the entry is skipped.
+//   - Entries without a priority (87 absent or its low nibble 0) come after
+//     those with one; equal priorities keep the card's order.
+//   - Restart (Start B or C asked for by a kernel outcome) is the caller's:
+//     the outcome says where to start and Process is called again on the
+//     next tap; Select Next is handled inside Process.
+//   - Kernels other than 2 and 3, relay resistance, torn transaction recovery
+//     and data exchange are not implemented; a combination whose kernel is
+//     absent from Config.Kernels is never selected.
+package entrypoint
