@@ -1,0 +1,180 @@
+package pos
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/posflow/posflow/iso8583"
+)
+
+// A Terminal is a point-of-sale terminal connected to one acquirer host.
+// It is safe for use by one transaction at a time, as a real terminal is.
+type Terminal struct {
+	cfg    Config
+	spec   *iso8583.Spec
+	client *iso8583.Client
+	log    *slog.Logger
+
+	mu       sync.Mutex
+	stan     int
+	sequence uint32
+	batch    Batch
+	splits   splitLog
+}
+
+// New returns a terminal for cfg. It does not connect until the first
+// message.
+func New(cfg Config) (*Terminal, error) {
+	if len(cfg.TerminalID) != 8 {
+		return nil, errors.New("pos: terminal ID must be 8 characters")
+	}
+	if len(cfg.Merchant.ID) != 15 {
+		return nil, errors.New("pos: merchant ID must be 15 characters")
+	}
+	if cfg.Currency == "" {
+		cfg.Currency, cfg.CurrencyCode, cfg.Exponent = "840", "USD", 2
+	}
+	if cfg.Country == "" {
+		cfg.Country = "840"
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 15 * time.Second
+	}
+	t := &Terminal{cfg: cfg, spec: cfg.Spec, log: cfg.Log, stan: cfg.FirstSTAN - 1, splits: newSplitLog()}
+	if t.spec == nil {
+		t.spec = iso8583.SpecASCII
+	}
+	if t.log == nil {
+		t.log = slog.New(slog.DiscardHandler)
+	}
+	if t.stan < 0 {
+		t.stan = 0
+	}
+	t.client = iso8583.NewClient(iso8583.ClientConfig{
+		Addr:          cfg.Host,
+		Dial:          cfg.Dial,
+		Spec:          t.spec,
+		Framing:       cfg.Framing,
+		MAC:           cfg.MAC,
+		Time:          cfg.Time,
+		Rand:          cfg.Rand,
+		STAN:          t.nextSTAN,
+		RetryInterval: time.Hour, // the terminal flushes itself, after each transaction and at settlement
+		MinBackoff:    10 * time.Millisecond,
+		MaxBackoff:    time.Second,
+		DialTimeout:   5 * time.Second,
+	})
+	return t, nil
+}
+
+// Close closes the connection to the host. Messages still waiting to be
+// forwarded are lost with the in-memory queue.
+func (t *Terminal) Close() error { return t.client.Close() }
+
+// Pending returns the number of reversals and advices waiting to be
+// forwarded to the host.
+func (t *Terminal) Pending() int { return t.client.Pending() }
+
+// Batch returns a copy of the current batch.
+func (t *Terminal) Batch() Batch {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return Batch{Entries: append([]Entry(nil), t.batch.Entries...)}
+}
+
+func (t *Terminal) nextSTAN() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stan = t.stan%999999 + 1
+	return fmt.Sprintf("%06d", t.stan)
+}
+
+func (t *Terminal) step(format string, args ...any) {
+	if t.cfg.Steps != nil {
+		t.cfg.Steps(fmt.Sprintf(format, args...))
+	}
+}
+
+// SignOn sends the 0800 sign-on and waits for its answer.
+func (t *Terminal) SignOn(ctx context.Context) error {
+	m, err := (&iso8583.NetworkRequest{
+		Code:        iso8583.SignOn,
+		Transmitted: iso8583.TransmissionTime(t.cfg.now()),
+		STAN:        t.nextSTAN(),
+		TerminalID:  t.cfg.TerminalID,
+		MerchantID:  t.cfg.Merchant.ID,
+	}).Message()
+	if err != nil {
+		return err
+	}
+	resp, err := t.send(ctx, m)
+	if err != nil {
+		return fmt.Errorf("pos: sign-on: %w", err)
+	}
+	if err := resp.Code.Err(); err != nil {
+		return fmt.Errorf("pos: sign-on: %w", err)
+	}
+	t.step("signed on to the host (0800 → 0810 %s)", string(resp.Code))
+	return nil
+}
+
+// send sends a request and reads its response.
+func (t *Terminal) send(ctx context.Context, m *iso8583.Message) (*iso8583.Response, error) {
+	t.log.Debug("send", "message", m)
+	rm, err := t.client.Send(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	t.log.Debug("receive", "message", rm)
+	return iso8583.ReadResponse(rm)
+}
+
+// flush forwards the queued reversals and advices.
+func (t *Terminal) flush(ctx context.Context) error {
+	n := t.client.Pending()
+	if n == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
+	defer cancel()
+	err := t.client.Flush(ctx)
+	t.log.Info("store and forward", "sent", n-t.client.Pending(), "pending", t.client.Pending(), "err", err)
+	return err
+}
+
+// FormatAmount writes an amount in minor units with the terminal's
+// currency: "USD 25.00".
+func (t *Terminal) FormatAmount(minor uint64) string {
+	return formatAmount(t.cfg.CurrencyCode, t.cfg.Exponent, minor)
+}
+
+func formatAmount(code string, exp int, minor uint64) string {
+	s := strconv.FormatUint(minor, 10)
+	if exp > 0 {
+		if len(s) <= exp {
+			s = strings.Repeat("0", exp-len(s)+1) + s
+		}
+		s = s[:len(s)-exp] + "." + s[len(s)-exp:]
+	}
+	if code == "" {
+		return s
+	}
+	return code + " " + s
+}
+
+// numeric2 encodes a three-digit ISO code as the two BCD bytes of EMV
+// tags 5F2A and 9F1A.
+func numeric2(s string) [2]byte {
+	var b [2]byte
+	if v, err := hex.DecodeString(fmt.Sprintf("%04s", s)); err == nil && len(v) == 2 {
+		copy(b[:], v)
+	}
+	return b
+}
