@@ -112,4 +112,3 @@ func TestReplay(t *testing.T) {
 		})
 	}
 }
-

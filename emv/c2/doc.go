@@ -1,0 +1,47 @@
+// Package c2 implements Kernel 2 of EMV Contactless Book C-2 (Kernel 2
+// Specification, version 2.11, 2023) in EMV mode: the M/Chip flow in which
+// the terminal reads the card, verifies the cardholder, analyses the
+// transaction and asks for a cryptogram with GENERATE AC, the cryptogram
+// coming back inside the signed dynamic data of CDA.
+//
+// A Kernel is activated by package emv/entrypoint. Inside, one unexported
+// state struct has one method per step of Book C-2 (its states S1 to S9),
+// each in the file named after it:
+//
+//	gpo.go          initiate application processing: PDOL data, GET
+//	                PROCESSING OPTIONS, EMV or mag-stripe mode (S1, S3)
+//	records.go      read application data, with the first AFL entry
+//	                dropped in EMV mode (S3.30-S3.32, S4)
+//	restrictions.go processing restrictions: dates, AUC (procedure 7.7)
+//	cvm.go          CVM selection (procedure 7.5) with the CVM capability
+//	                of the CVM required limit
+//	riskmgmt.go     terminal risk management: floor limit (7.8)
+//	taa.go          terminal action analysis (7.8)
+//	genac.go        GENERATE AC with CDA and its verification (S9, 7.6)
+//	outcome.go      the outcome and the data record
+//
+// # Not supported
+//
+// Mag-stripe mode (COMPUTE CRYPTOGRAPHIC CHECKSUM), relay resistance (the
+// TVR says "not performed"), torn transaction recovery (RECOVER AC), data
+// exchange (DEK/DET), the integrated data storage and the second GENERATE AC
+// of a two-tap flow. A card that supports only mag-stripe mode gets End
+// Application with ErrMagstripeMode.
+//
+// # Decisions where Book C-2 is silent or leaves the choice to the reader
+//
+//   - The CVM capability byte of 9F33 follows the Entry Point indicator
+//     "CVM required limit exceeded" (amount at or over the limit, Book B),
+//     not C-2's own comparison (over the limit).
+//   - CVM results byte 1 holds the CVM code without the "apply succeeding"
+//     bit, as the recorded transactions show.
+//   - Offline PINs are never supported in contactless: such rules fail like
+//     unsupported ones. Consumer device CVM (AIP byte 1 bit 2) is not
+//     supported.
+//   - Absent issuer action codes are 0000000000 for denial and FFFFFFFFFF
+//     for online and default (Book 3 10.7).
+//   - The ICC public key is retrieved after GENERATE AC, as in Book C-2
+//     S9: a failure to retrieve it or a CDA signature that fails sets "CDA
+//     failed" and declines, whatever cryptogram the card returned. An AAC
+//     is asked for without CDA.
+package c2

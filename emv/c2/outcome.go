@@ -1,0 +1,49 @@
+package c2
+
+import (
+	"github.com/posflow/posflow/emv"
+	"github.com/posflow/posflow/emv/entrypoint"
+	"github.com/posflow/posflow/tlv"
+)
+
+// outcome turns the card's cryptogram into the outcome: TC approved, ARQC
+// online request, AAC declined (Book C-2 S9 and S910).
+func (s *state) outcome() *entrypoint.Outcome {
+	s.tr.Begin("C-2 outcome")
+	o := &entrypoint.Outcome{CVM: s.cvm}
+	switch s.genac.CID.Type() {
+	case emv.TC:
+		o.Type = entrypoint.Approved
+		if s.cvm == entrypoint.Signature {
+			o.Receipt = true
+			o.UIRequest = &entrypoint.UIRequest{Message: entrypoint.MsgApprovedSign, Status: entrypoint.StatusCardRead}
+		}
+	case emv.ARQC:
+		o.Type = entrypoint.OnlineRequest
+		if s.cvm == entrypoint.OnlinePIN {
+			o.UIRequest = &entrypoint.UIRequest{Message: entrypoint.MsgEnterPIN, Status: entrypoint.StatusCardRead}
+		}
+	default:
+		o.Type = entrypoint.Declined
+	}
+	return s.finish(o)
+}
+
+// finish adds the data record once the card has returned a cryptogram.
+func (s *state) finish(o *entrypoint.Outcome) *entrypoint.Outcome {
+	if _, ok := s.card[0x9F27]; !ok {
+		return o
+	}
+	tags := s.k.DataRecord
+	if tags == nil {
+		tags = DefaultDataRecord
+	}
+	o.DataRecord, _ = emv.AppendField55(nil, tags, func(t tlv.Tag) ([]byte, bool) {
+		if v, ok := s.term[t]; ok {
+			return v, true
+		}
+		v, ok := s.card[t]
+		return v, ok
+	})
+	return o
+}

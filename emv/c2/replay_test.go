@@ -1,0 +1,166 @@
+package c2_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/posflow/posflow/emv"
+	"github.com/posflow/posflow/emv/c2"
+	"github.com/posflow/posflow/emv/entrypoint"
+	"github.com/posflow/posflow/emv/entrypoint/entrypointtest"
+	"github.com/posflow/posflow/emv/oda"
+)
+
+// fixtures is the shared folder of public test-card transcripts, outside
+// the project tree: ../shared/fixtures/contactless from the repository root.
+const fixtures = "../../../shared/fixtures/contactless"
+
+func transcript(t testing.TB, name string) *entrypointtest.Transcript {
+	t.Helper()
+	tr, err := entrypointtest.ReadTranscript(filepath.Join(fixtures, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("%s not found: the public transcripts live outside the project in %s", name, fixtures)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+func tvr(s string) emv.TVR {
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != 5 {
+		panic(s)
+	}
+	return emv.TVR(b)
+}
+
+// mcConfig is the reader configuration of a Mastercard transcript:
+// terminal type, CVM required limit and TACs as the fixtures README gives
+// them for the source's cfg_PPS_MChip1.json and cfg_PPS_Perf_MC.json.
+func mcConfig(tr *entrypointtest.Transcript, termType byte, cvmLimit uint64, online emv.TVR) *entrypoint.Config {
+	date, _ := time.Parse("060102150405", hex.EncodeToString(tr.Date)+hex.EncodeToString(tr.Time))
+	return &entrypoint.Config{
+		Combinations: []entrypoint.Combination{{
+			AID:              []byte{0xA0, 0, 0, 0, 0x04},
+			Kernel:           entrypoint.Kernel2,
+			TransactionLimit: entrypoint.LimitOf(900000),
+			FloorLimit:       entrypoint.LimitOf(900000),
+			CVMRequiredLimit: entrypoint.LimitOf(cvmLimit),
+		}},
+		Kernels: map[entrypoint.KernelID]entrypoint.Kernel{
+			entrypoint.Kernel2: &c2.Kernel{
+				Terminal: emv.Terminal{
+					CountryCode:            [2]byte{0x00, 0x56},
+					Type:                   termType,
+					AdditionalCapabilities: [5]byte{0x60, 0x00, 0xF0, 0x00, 0x01},
+				},
+				CVMRequired:   0x60,
+				NoCVMRequired: 0x08,
+				Security:      0x08,
+				TACDenial:     tvr("0400800000"),
+				TACOnline:     online,
+				TACDefault:    online,
+				// the ICC dynamic number too, to check CDA's
+				DataRecord: append(c2.DefaultDataRecord[:len(c2.DefaultDataRecord):len(c2.DefaultDataRecord)], 0x9F4C),
+			},
+		},
+		CAPKs: oda.TestKeys(),
+		Rand:  bytes.NewReader(tr.UN),
+		Time:  func() time.Time { return date },
+	}
+}
+
+func txnOf(tr *entrypointtest.Transcript) emv.Transaction {
+	var txn emv.Transaction
+	for _, b := range tr.Value(0x9F02) {
+		txn.Amount = txn.Amount*100 + uint64(b>>4)*10 + uint64(b&15)
+	}
+	copy(txn.Currency[:], tr.Value(0x5F2A))
+	txn.Type = emv.TransactionType(tr.Value(0x9C)[0])
+	return txn
+}
+
+func TestReplay(t *testing.T) {
+	tests := []struct {
+		file       string
+		termType   byte
+		cvmLimit   uint64
+		tacOnline  string
+		outcome    entrypoint.OutcomeType
+		cvm        entrypoint.CVM
+		cryptogram string // from inside the CDA signature
+		idn        string
+	}{
+		// cfg_PPS_Perf_MC.json: terminal type 26, limits 9000.00,
+		// TAC-online DC50000000.
+		{"mock-msc-offline.json", 0x26, 900000, "DC50000000", entrypoint.Approved, entrypoint.NoCVM, "49C27A9F8E4BF538", "AB803A04B0BCA313"},
+		// cfg_PPS_MChip1.json: CVM required limit 10.00.
+		{"mock-msc-offline-2.json", 0x22, 1000, "DC50000000", entrypoint.OnlineRequest, entrypoint.NoCVM, "AC123456789ABCDE", "D0987654"},
+		// cfg_PPS_MChip1.json: terminal type 22, CVM required limit
+		// 10.00; the ARQC request needs a TAC-online with "online PIN
+		// entered", as Mastercard's usual F45084800C has.
+		{"mock-msc-online.json", 0x22, 1000, "F45084800C", entrypoint.OnlineRequest, entrypoint.OnlinePIN, "675B759BB5350F8C", "B39C5522F9D77FAD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			tr := transcript(t, tt.file)
+			card := entrypointtest.NewCard(tr)
+			o := entrypoint.Process(context.Background(), card, mcConfig(tr, tt.termType, tt.cvmLimit, tvr(tt.tacOnline)), txnOf(tr))
+			if err := card.Err(); err != nil {
+				for _, e := range o.Trace {
+					t.Log(e)
+				}
+				t.Fatalf("replay: %v", err)
+			}
+			if !card.Done() {
+				t.Errorf("replay stopped at command %d of %d", card.Next(), len(tr.APDUs))
+			}
+			if o.Type != tt.outcome || o.CVM != tt.cvm {
+				for _, e := range o.Trace {
+					t.Log(e)
+				}
+				t.Fatalf("outcome %v, want %v with CVM %v", o, tt.outcome, tt.cvm)
+			}
+			ac, _ := o.Value(0x9F26)
+			if got := hex.EncodeToString(ac); got != lower(tt.cryptogram) {
+				t.Errorf("9F26 = %s, want %s", got, tt.cryptogram)
+			}
+			if idn, _ := o.Value(0x9F4C); hex.EncodeToString(idn) != lower(tt.idn) {
+				t.Errorf("9F4C = %x, want %s", idn, tt.idn)
+			}
+			if o.Kernel != entrypoint.Kernel2 {
+				t.Errorf("kernel %d, want 2", o.Kernel)
+			}
+		})
+	}
+}
+
+// TestReplayMagstripe: a card without EMV mode ends the application
+// right after GET PROCESSING OPTIONS.
+func TestReplayMagstripe(t *testing.T) {
+	tr := transcript(t, "mock-msc-ms-mode.json")
+	card := entrypointtest.NewCard(tr)
+	cfg := mcConfig(tr, 0x22, 1000, tvr("DC50000000"))
+	// The mag-stripe transcript was recorded without CDA in 9F33
+	// (DF811F 00, as in cfg_default_kernel2.json).
+	cfg.Kernels[entrypoint.Kernel2].(*c2.Kernel).Security = 0
+	o := entrypoint.Process(context.Background(), card, cfg, txnOf(tr))
+	if err := card.Err(); err != nil {
+		t.Fatalf("replay: %v", err)
+	}
+	if o.Type != entrypoint.EndApplication || !errors.Is(o.Err, c2.ErrMagstripeMode) {
+		t.Fatalf("outcome %v, want End Application: %v", o, c2.ErrMagstripeMode)
+	}
+	if card.Next() != 3 {
+		t.Errorf("stopped at command %d, want 3 (after GET PROCESSING OPTIONS)", card.Next())
+	}
+}
+
+func lower(s string) string { return string(bytes.ToLower([]byte(s))) }
