@@ -27,13 +27,16 @@ import (
 
 // host is the issuer stub.
 type host struct {
-	t        testing.TB
-	cvn      issuer.CVN
-	decline  bool
-	unable   bool
-	badARPC  bool
-	scripts  func(s *issuer.Script) []byte
-	verified int
+	t       testing.TB
+	cvn     issuer.CVN
+	decline bool
+	unable  bool
+	badARPC bool
+	// badLength sends 7 bytes of issuer authentication data (Book 3
+	// allows 8 to 16).
+	badLength bool
+	scripts   func(s *issuer.Script) []byte
+	verified  int
 }
 
 func (h *host) Authorise(ctx context.Context, req *emv.OnlineRequest) (*emv.OnlineResponse, error) {
@@ -71,6 +74,9 @@ func (h *host) Authorise(ctx context.Context, req *emv.OnlineRequest) (*emv.Onli
 	}
 	if resp.IssuerAuthData, err = issuer.IssuerAuthenticationData(h.cvn, arpc, code, nil); err != nil {
 		h.t.Fatal(err)
+	}
+	if h.badLength {
+		resp.IssuerAuthData = resp.IssuerAuthData[:7]
 	}
 	if h.scripts != nil {
 		s, err := issuer.NewScript(h.cvn, issuer.ScriptKeys{SMI: cardsim.TestIMKSMI, SMC: cardsim.TestIMKSMC, AC: cardsim.TestIMK}, pan, psn, data[0x9F36], arqc)
