@@ -22,8 +22,10 @@ type Entry struct {
 	Transmitted string
 	Time        time.Time
 	// Offline is set for a chip approval without the host; Advice once
-	// its 0220 is queued.
-	Offline, Advice bool
+	// its 0220 is queued. Reversed is set for a purchase the terminal
+	// reversed (0400): the host may have approved it, so it counts among
+	// the debits and among the debit reversals, as the host counts it.
+	Offline, Advice, Reversed bool
 
 	expiry, psn string
 	icc         []byte
@@ -40,14 +42,25 @@ type Batch struct {
 	Entries []Entry
 }
 
-// Totals returns the batch totals of an 0500: purchases are debits.
+// Totals returns the batch totals of an 0500: purchases are debits, and
+// reversed purchases are debits and debit reversals.
 func (b Batch) Totals() iso8583.Totals {
 	var tot iso8583.Totals
 	for _, e := range b.Entries {
 		tot.DebitsNumber++
 		tot.DebitsAmount += int64(e.Amount)
+		if e.Reversed {
+			tot.DebitsReversalNumber++
+			tot.DebitsReversalAmount += int64(e.Amount)
+		}
 	}
 	return tot
+}
+
+// Net returns the amount the batch settles: debits less their reversals.
+func (b Batch) Net() int64 {
+	t := b.Totals()
+	return t.DebitsAmount - t.DebitsReversalAmount
 }
 
 // A Settlement is the result of the end-of-day reconciliation.
@@ -88,6 +101,9 @@ func (t *Terminal) Settle(ctx context.Context) (*Settlement, error) {
 	if resp.Code == iso8583.ReconcileError {
 		t.step("host: out of balance (95): uploading %d transaction(s)", len(b.Entries))
 		for _, e := range b.Entries {
+			if e.Reversed {
+				continue // the reversal travelled on its own; an upload would count it as a sale
+			}
 			if err := t.upload(ctx, e); err != nil {
 				return nil, err
 			}
@@ -103,7 +119,7 @@ func (t *Terminal) Settle(ctx context.Context) (*Settlement, error) {
 		t.batch.Entries = nil
 		t.mu.Unlock()
 		t.splits.reset()
-		t.step("batch closed: %d purchase(s), %s", s.Totals.DebitsNumber, t.FormatAmount(uint64(s.Totals.DebitsAmount)))
+		t.step("batch closed: %d purchase(s), %d reversed, net %s", s.Totals.DebitsNumber, s.Totals.DebitsReversalNumber, t.FormatAmount(uint64(b.Net())))
 	}
 	return s, nil
 }
@@ -126,7 +142,9 @@ func (t *Terminal) reconcile(ctx context.Context, tot iso8583.Totals) (*iso8583.
 	if err != nil {
 		return nil, fmt.Errorf("pos: reconciliation: %w", err)
 	}
-	t.step("settlement: 0500 sent (%d debits, %s) → 0510 %s %s, field 66 %q", tot.DebitsNumber, t.FormatAmount(uint64(tot.DebitsAmount)), resp.Code, resp.Code.Meaning(), resp.SettlementCode)
+	t.step("settlement: 0500 sent (%d debits %s, %d reversals %s) → 0510 %s %s, field 66 %q",
+		tot.DebitsNumber, t.FormatAmount(uint64(tot.DebitsAmount)), tot.DebitsReversalNumber, t.FormatAmount(uint64(tot.DebitsReversalAmount)),
+		string(resp.Code), resp.Code.Meaning(), resp.SettlementCode)
 	return resp, nil
 }
 

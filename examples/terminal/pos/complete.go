@@ -2,6 +2,7 @@ package pos
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/posflow/posflow/emv"
@@ -26,6 +27,15 @@ func (x *txn) complete(ctx context.Context) {
 			r.Reason = "approved by the card offline after no answer from the host"
 		}
 		x.forwardReversal(ctx)
+	}
+	if x.timedOut || r.Reversed {
+		// The host may have approved what the terminal reversed: the
+		// purchase and its reversal both go into the batch totals.
+		e := x.entry()
+		e.Reversed = true
+		t.mu.Lock()
+		t.batch.Entries = append(t.batch.Entries, e)
+		t.mu.Unlock()
 	}
 	if r.Approved {
 		e := x.entry()
@@ -70,11 +80,16 @@ func (x *txn) reverse(ctx context.Context) {
 // forwardReversal sends the queued reversal at once.
 func (x *txn) forwardReversal(ctx context.Context) {
 	t := x.t
+	n := t.client.Pending()
 	if err := t.flush(ctx); err != nil {
 		t.step("reversal kept in the store-and-forward queue (%d pending): %v", t.client.Pending(), err)
 		return
 	}
-	t.step("reversal acknowledged by the host (0410)")
+	if n > 1 {
+		t.step("reversal acknowledged by the host (0410), with %d other stored message(s) forwarded", n-1)
+	} else {
+		t.step("reversal acknowledged by the host (0410)")
+	}
 	x.rcpt.Reversed = true
 }
 
@@ -140,7 +155,16 @@ func (x *txn) fillReceipt() {
 		case emv.DeclinedOffline:
 			r.Reason = "declined offline by the card"
 		case emv.Terminated:
-			r.Reason = fmt.Sprintf("chip transaction terminated: %v", res.Err)
+			switch {
+			case errors.Is(res.Err, emv.ErrCardBlocked):
+				r.Reason = "card blocked: the chip refuses every application"
+			case errors.Is(res.Err, emv.ErrNoApplication):
+				r.Reason = "no application on the card that the terminal accepts"
+			case errors.Is(res.Err, emv.ErrServiceNotAllowed):
+				r.Reason = "service not allowed by the card"
+			default:
+				r.Reason = fmt.Sprintf("chip transaction terminated: %v", res.Err)
+			}
 		}
 	case x.track != nil:
 		r.MaskedPAN = emv.MaskPAN(x.track.PAN)

@@ -259,14 +259,15 @@ func (x *txn) authorise(ctx context.Context, a iso8583.Transaction) (*iso8583.Re
 	}
 	x.req = m
 	t.step("authorisation: 0200 sent, STAN %s", a.STAN)
-	sctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
+	timeout := t.authTimeout()
+	sctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	resp, err := t.send(sctx, m)
 	var te *iso8583.TimeoutError
 	switch {
 	case errors.As(err, &te):
 		x.timedOut = true
-		t.step("no answer from the host within %v: reversal 0400 queued", t.cfg.Timeout)
+		t.step("no answer from the host within %v: reversal 0400 queued", timeout)
 		return nil, fmt.Errorf("%w: %v", emv.ErrUnableToGoOnline, err)
 	case err != nil:
 		t.step("host unreachable: %v", err)

@@ -27,6 +27,7 @@ type Terminal struct {
 	sequence uint32
 	batch    Batch
 	splits   splitLog
+	timeout  time.Duration
 }
 
 // New returns a terminal for cfg. It does not connect until the first
@@ -77,6 +78,24 @@ func New(cfg Config) (*Terminal, error) {
 // Close closes the connection to the host. Messages still waiting to be
 // forwarded are lost with the in-memory queue.
 func (t *Terminal) Close() error { return t.client.Close() }
+
+// SetTimeout sets how long the terminal waits for the answer to an
+// authorisation before it reverses it; zero restores the configured
+// timeout.
+func (t *Terminal) SetTimeout(d time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.timeout = d
+}
+
+func (t *Terminal) authTimeout() time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.timeout > 0 {
+		return t.timeout
+	}
+	return t.cfg.Timeout
+}
 
 // Pending returns the number of reversals and advices waiting to be
 // forwarded to the host.

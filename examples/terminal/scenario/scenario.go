@@ -49,8 +49,10 @@ type Expect struct {
 	Code     string // response code on the receipt
 	Reversed bool
 	Advice   bool
-	// Debited is the amount the account loses in the end.
-	Debited int64
+	// Debited is the amount the account loses by the end of the payment,
+	// and DebitedAtSettlement what it loses when the terminal forwards
+	// the offline approval's advice before settlement.
+	Debited, DebitedAtSettlement int64
 }
 
 // A Card is a simulated card: its chip (nil for a stripe-only card), its
@@ -136,7 +138,7 @@ func New(seed uint64) (*Catalogue, error) {
 	bob := b.card(cardsim.VisaCVN18(cardsim.DDA, vo))("4761739001010127", "active", 50000, nil)
 	carol := b.card(cardsim.PINTriesExhausted(vo))("4761739001010200", "active", 50000, func(i *Issued) { i.PINTries = 2 })
 	dave := b.card(cardsim.MastercardCVN16(cardsim.CDA, mo))("5413330089020011", "active", 1000, nil)
-	erin := b.card(cardsim.BlockedApplication(vo))("4761739001010309", "blocked", 50000, nil)
+	erin := b.card(cardsim.BlockedCard(vo))("4761739001010309", "blocked", 50000, nil)
 	frank := b.card(cardsim.ExpiredCard(vo))("4761739001010408", "active", 50000, nil)
 	grace := b.card(cardsim.VisaCVN10(cardsim.SDA, vo))("4761739001010507", "lost", 50000, nil)
 	heidi := b.card(cardsim.VisaCVN10(cardsim.SDA, vo))("4761739001010606", "active", 50000, nil, cardsim.Fault{Kind: cardsim.FaultMute, INS: 0xA4})
@@ -168,7 +170,7 @@ func New(seed uint64) (*Catalogue, error) {
 		{Name: "stripe-only", Description: "magnetic-stripe-only card", Amount: 1250, PINs: []string{pin}, Card: ivan,
 			Expect: Expect{Approved: true, Code: "00", Debited: 1250}},
 		{Name: "offline", Description: "offline approval under the floor limit", Amount: 850, Card: judy,
-			Expect: Expect{Approved: true, Code: "Y1", Advice: true, Debited: 850}},
+			Expect: Expect{Approved: true, Code: "Y1", Advice: true, DebitedAtSettlement: 850}},
 		{Name: "host-timeout", Description: "host does not answer in time: reversal", Amount: 9900, PINs: []string{pin}, Card: alice, Fault: HostSilent,
 			Expect: Expect{Code: "Z3", Reversed: true}},
 		{Name: "card-declines", Description: "card declines after host approval: reversal", Amount: 2000, PINs: []string{pin}, Card: mallory,

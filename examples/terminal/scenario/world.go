@@ -1,0 +1,164 @@
+package scenario
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/posflow/posflow/dukpt"
+	"github.com/posflow/posflow/examples/host/acquirer"
+	"github.com/posflow/posflow/examples/terminal/pos"
+	"github.com/posflow/posflow/iso8583"
+)
+
+// Options configure Start.
+type Options struct {
+	// Seed personalises the cards and seeds every random choice.
+	Seed uint64
+	// StateDir holds the PIN pad's DUKPT state file.
+	StateDir string
+	// HostLog and TerminalLog receive the structured logs; nil discards
+	// them.
+	HostLog, TerminalLog *slog.Logger
+	// Steps receives the terminal's steps.
+	Steps func(string)
+	// SilentTimeout is how long the terminal waits in the HostSilent
+	// scenario; zero means 300 ms. Other scenarios wait 15 seconds.
+	SilentTimeout time.Duration
+}
+
+// A World is an acquirer host on a loopback port and a terminal connected
+// to it through a Link, with the catalogue's cards issued.
+type World struct {
+	Catalogue *Catalogue
+	Host      *acquirer.Host
+	Terminal  *pos.Terminal
+	PINPad    *pos.PINPad
+	Link      *Link
+
+	opts  Options
+	serve chan error
+}
+
+// Clock returns a clock that starts at 10:30:00 UTC on 26 November 2026
+// and moves one second each time it is read, so that runs are repeatable.
+func Clock() func() time.Time {
+	var mu sync.Mutex
+	t := time.Date(2026, 11, 26, 10, 30, 0, 0, time.UTC)
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		t = t.Add(time.Second)
+		return t
+	}
+}
+
+// Start issues the cards, starts the host on 127.0.0.1 at a free port and
+// connects a terminal to it.
+func Start(ctx context.Context, o Options) (*World, error) {
+	if o.SilentTimeout == 0 {
+		o.SilentTimeout = 300 * time.Millisecond
+	}
+	cat, err := New(o.Seed)
+	if err != nil {
+		return nil, err
+	}
+	hc, err := cat.HostConfig()
+	if err != nil {
+		return nil, err
+	}
+	hc.Time = Clock()
+	hc.Rand = rand.NewChaCha8(seed32(o.Seed, 1<<32))
+	hc.Log = o.HostLog
+	host, err := acquirer.New(*hc)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		host.Shutdown(ctx)
+		return nil, err
+	}
+	w := &World{Catalogue: cat, Host: host, opts: o, serve: make(chan error, 1)}
+	go func() { w.serve <- host.Serve(ln) }()
+	w.Link = &Link{Addr: ln.Addr().String()}
+
+	ik, err := dukpt.TDESInitialKey(BDK, IKSN[:])
+	if err != nil {
+		w.Close(ctx)
+		return nil, err
+	}
+	w.PINPad, err = pos.OpenPINPad(filepath.Join(o.StateDir, "pinpad.state"), ik, IKSN)
+	clear(ik)
+	if err != nil {
+		w.Close(ctx)
+		return nil, err
+	}
+	w.PINPad.Rand = rand.NewChaCha8(seed32(o.Seed, 2<<32))
+	mac, err := iso8583.RetailMAC(MACKey)
+	if err != nil {
+		w.Close(ctx)
+		return nil, err
+	}
+	w.Terminal, err = pos.New(pos.Config{
+		Merchant:   pos.Merchant{Name: MerchantName, City: "SPRINGFIELD", ID: MerchantID, Category: "5411", Country: "US"},
+		TerminalID: TerminalID,
+		FloorLimit: 1000,
+		CAPKs:      cat.CAPKs,
+		Host:       w.Link.Addr,
+		Dial:       w.Link.Dial,
+		MAC:        mac,
+		PINPad:     w.PINPad,
+		Time:       Clock(),
+		Rand:       rand.NewChaCha8(seed32(o.Seed, 3<<32)),
+		Log:        o.TerminalLog,
+		Steps:      o.Steps,
+	})
+	if err != nil {
+		w.Close(ctx)
+		return nil, err
+	}
+	return w, nil
+}
+
+// Run performs scenario s: the cardholder types its PINs, the link loses
+// what its fault says, and the terminal pays.
+func (w *World) Run(ctx context.Context, s *Scenario) (*pos.Receipt, error) {
+	w.PINPad.Enter = pos.ScriptedPINs(s.PINs...)
+	if s.Fault == HostSilent {
+		w.Link.DropNextResponse()
+		w.Terminal.SetTimeout(w.opts.SilentTimeout)
+		defer w.Terminal.SetTimeout(0)
+	}
+	return w.Terminal.Pay(ctx, s.Amount, s.Card.Present())
+}
+
+// Balance returns the balance of the card's account at the host.
+func (w *World) Balance(ctx context.Context, c *Card) (int64, error) {
+	return w.Host.Balance(ctx, c.Issued.Account)
+}
+
+// Close closes the terminal and shuts the host down.
+func (w *World) Close(ctx context.Context) error {
+	var err error
+	if w.Terminal != nil {
+		err = w.Terminal.Close()
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	err = errors.Join(err, w.Host.Shutdown(ctx))
+	select {
+	case serr := <-w.serve:
+		if serr != nil && !errors.Is(serr, iso8583.ErrServerClosed) {
+			err = errors.Join(err, fmt.Errorf("scenario: host: %w", serr))
+		}
+	case <-ctx.Done():
+	}
+	return err
+}
