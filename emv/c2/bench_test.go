@@ -1,0 +1,51 @@
+package c2_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/posflow/posflow/emv/entrypoint"
+	"github.com/posflow/posflow/emv/entrypoint/entrypointtest"
+)
+
+// BenchmarkTap runs a complete tap of the public M/Chip CDA transcript:
+// Entry Point, Kernel 2, CA, issuer and ICC certificates and the CDA
+// signature; with and without the trace.
+func BenchmarkTap(b *testing.B) {
+	tr := transcript(b, "mock-msc-offline.json")
+	for _, trace := range []bool{true, false} {
+		name := "trace"
+		if !trace {
+			name = "notrace"
+		}
+		b.Run(name, func(b *testing.B) {
+			cfg := mcConfig(tr, 0x26, 900000, tvr("DC50000000"))
+			cfg.NoTrace = !trace
+			txn := txnOf(tr)
+			b.ReportAllocs()
+			for b.Loop() {
+				cfg.Rand = bytes.NewReader(tr.UN)
+				o := entrypoint.Process(context.Background(), entrypointtest.NewCard(tr), cfg, txn)
+				if o.Type != entrypoint.Approved {
+					b.Fatal(o)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkReplayOnly is the peer: the same exchanges with the replay
+// card and no kernel, the floor under which a tap cannot go in this setup.
+func BenchmarkReplayOnly(b *testing.B) {
+	tr := transcript(b, "mock-msc-offline.json")
+	b.ReportAllocs()
+	for b.Loop() {
+		card := entrypointtest.NewCard(tr)
+		for i := range tr.APDUs {
+			if _, err := card.Transmit(tr.APDUs[i].Command); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
