@@ -1,0 +1,69 @@
+// Package acquirer implements an example acquirer host for point-of-sale
+// card payments: the host side of the ISO 8583:1987 card-originated message
+// flow (package iso8583) as a POS terminal meets it — sign-on, echo and key
+// exchange (0800), authorization (0100), purchase (0200), advice (0220),
+// reversal and reversal advice (0400, 0420), reconciliation (0500) and
+// batch upload (0320) — with the issuer's checks done in place: MAC, PIN
+// under DUKPT, EMV application cryptogram and ARPC, card status, limits and
+// balance, and the merchants' settlement report.
+//
+// # Checks
+//
+// A request of a terminal goes through these checks in order; the first
+// that fails gives the response code:
+//
+//	terminal known                         58
+//	MAC (field 64, key sync after 161)     63
+//	message validity (iso8583.Validate)    30
+//	processing code 00, 01, 20 or 31       12
+//	card known                             14
+//	card status: lost 41, stolen 43, blocked 62
+//	expiry (host record and field 14/35)   54
+//	PIN (DUKPT, Visa PVV or IBM 3624)      55, 75 at the try limit
+//	ARQC (CVN from 9F10)                   05
+//	ATC not above the last one seen        59
+//	amount limit                           61
+//	balance                                51
+//	approval: 00 with fields 37, 38 and 55 (91, and 72 with a pending script)
+//
+// A duplicate (same terminal, message class, STAN and field 7) gets the
+// journaled response again and moves nothing; the same key with another
+// card or amount gets 94. A store failure gets 96 and moves nothing.
+//
+// # Keys
+//
+// Every operation with a key goes through a SecurityModule; the software
+// one, NewSoftwareModule, holds the TDES and AES DUKPT BDKs, the PIN
+// verification key, the issuer master keys and the terminals' MAC and
+// master keys of the Config. Keys never appear in logs, errors or String
+// methods; PANs are logged masked (first six and last four digits), and PIN
+// blocks and track data are never logged.
+//
+// # State
+//
+// Accounts and cards come from the Config; their balances and state, the
+// journal and the terminals' batches live in a Store: SQLite by default
+// (OpenSQLite, pure Go through modernc.org/sqlite, WAL and synchronous
+// FULL). Each request's response is built and journaled, with the balance
+// and card changes it makes, in one store transaction before it is sent.
+//
+// # Decisions where the issue and ISO 8583 are silent
+//
+//   - The MAC is ANSI X9.19 under a static per-terminal key (field 64). A key
+//     exchange (0800, 161) answers the new key under the terminal master key
+//     in field 48 (hex key ‖ hex KCV), signed with the old key, which stays
+//     valid until the terminal first uses the new one (key sync).
+//   - A terminal without a MAC key in the Config is not authenticated.
+//   - Field 53 carries the PIN pad's DUKPT KSN: 10 bytes for TDES (PIN block
+//     ISO format 0), 12 for AES (ISO format 4).
+//   - An undecipherable PIN block counts as a wrong PIN.
+//   - A verified ATC becomes the card's last ATC whatever the outcome, so
+//     the same ARQC cannot be replayed after a decline.
+//   - An 0100 holds the amount (debits the balance) but is not settled; an
+//     0200 or 0220 is settled. A reversal restores what its original moved,
+//     once; one for nothing approved is acknowledged with 00.
+//   - Batch totals (fields 74 to 77, 86 to 89): debits are approved
+//     purchases and cash advances, including those reversed later; debit
+//     reversals the reversals that restored money; credits are refunds.
+//   - Response field 48 of a balance inquiry (31) is "BAL" and 12 digits.
+package acquirer

@@ -1,0 +1,214 @@
+package acquirer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/posflow/posflow/iso8583"
+)
+
+// request is the state of one request as it goes through the host's
+// checks, one method per step, in the order of the checks.
+type request struct {
+	h        *Host
+	ctx      context.Context
+	req      *iso8583.Message
+	terminal *Terminal
+	merchant *Merchant
+	key      iso8583.MACKey // signs the response; nil for an unauthenticated terminal
+	log      *slog.Logger
+}
+
+// begin runs the checks every request shares: the terminal is known, the
+// MAC verifies (with key sync after a key change) and the message carries
+// the fields its class requires. It returns the request and nil, or nil
+// and the response refusing it.
+func (h *Host) begin(ctx context.Context, req *iso8583.Message) (*request, *iso8583.Message) {
+	r := &request{h: h, ctx: ctx, req: req}
+	tid := req.Text(41)
+	r.log = h.log.With("mti", string(req.MTI), "terminal", tid, "stan", req.Text(11))
+	if tid == "" && req.MTI.Class() == '8' {
+		// The 0800 of iso8583.Client.Echo carries no terminal ID: find
+		// the terminal by the key that verifies its MAC.
+		return r, r.echoWithoutTerminal()
+	}
+	r.terminal = h.terminals[tid]
+	if r.terminal == nil {
+		r.log.Warn("acquirer: unknown terminal")
+		return nil, r.respond(iso8583.NotPermittedToTerm, nil)
+	}
+	r.merchant = h.merchants[r.terminal.Merchant]
+	key, err := h.hsm.VerifyMAC(tid, req)
+	if err != nil {
+		r.key = h.hsm.MACKey(tid)
+		r.log.Warn("acquirer: MAC refused", "err", err)
+		return nil, r.respond(iso8583.SecurityViolation, nil)
+	}
+	r.key = key
+	if err := iso8583.Validate(req); err != nil {
+		r.log.Warn("acquirer: invalid message", "err", err)
+		return nil, r.respond(iso8583.FormatError, nil)
+	}
+	return r, nil
+}
+
+// echoWithoutTerminal answers an 0800 without field 41.
+func (r *request) echoWithoutTerminal() *iso8583.Message {
+	if r.req.Has(64) {
+		for id := range r.h.terminals {
+			if k, err := r.h.hsm.VerifyMAC(id, r.req); err == nil && k != nil {
+				r.key = k
+				break
+			}
+		}
+		if r.key == nil {
+			r.log.Warn("acquirer: MAC of an 0800 without terminal matches no terminal")
+			return r.respond(iso8583.SecurityViolation, nil)
+		}
+	}
+	if err := iso8583.Validate(r.req); err != nil {
+		return r.respond(iso8583.FormatError, nil)
+	}
+	return r.respond(iso8583.Approved, nil)
+}
+
+// respond builds the response with code, lets fill add fields, and signs
+// it with the request's key. It returns nil only if the response cannot be
+// built, which the log records.
+func (r *request) respond(code iso8583.ResponseCode, fill func(*iso8583.Response)) *iso8583.Message {
+	resp, err := iso8583.Respond(r.req, code)
+	if err != nil {
+		r.log.Error("acquirer: cannot build response", "err", err)
+		return nil
+	}
+	if resp.MTI == iso8583.MTINetworkResponse && resp.Network == "" {
+		resp.Network = iso8583.NetworkCode(r.req.Text(70))
+	}
+	if fill != nil {
+		fill(resp)
+	}
+	m, err := resp.Message()
+	if err != nil {
+		// A request odd enough to make its own echo invalid: answer
+		// with the bare minimum.
+		r.log.Warn("acquirer: response not valid, answering with the minimum", "err", err)
+		m = iso8583.NewMessage(r.req.MTI.Response())
+		for _, f := range []int{3, 4, 11, 41} {
+			if v, ok := r.req.Field(f); ok {
+				m.Set(f, v)
+			}
+		}
+		m.SetString(39, string(code))
+	}
+	if r.key != nil {
+		if _, err := iso8583.Sign(r.h.spec, m, r.key); err != nil {
+			r.log.Error("acquirer: cannot sign response", "err", err)
+			return nil
+		}
+	} else if _, err := r.h.spec.Pack(m); err != nil {
+		r.log.Error("acquirer: cannot pack response", "err", err)
+		return nil
+	}
+	r.log.Info("acquirer: response", "code", string(code))
+	return m
+}
+
+// key returns the duplicate-detection key of the request.
+func (r *request) requestKey() RequestKey {
+	return RequestKey{Terminal: r.req.Text(41), MTI: string(r.req.MTI.Original()),
+		STAN: r.req.Text(11), Transmitted: r.req.Text(7)}
+}
+
+// digest hashes the fields that identify a transaction, so that a request
+// reusing the key of another (same STAN and time, other card or amount) is
+// told from a resend of the same request.
+func digest(pan string, fields ...string) string {
+	h := sha256.New()
+	h.Write([]byte(pan))
+	for _, f := range fields {
+		h.Write([]byte{0})
+		h.Write([]byte(f))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// duplicate answers a request whose key is already in the journal: with
+// the original response when the request is the same, with code 94 when
+// it is another request reusing the STAN.
+func (r *request) duplicate(e *Entry, dig string) *iso8583.Message {
+	if e.Digest != dig {
+		r.log.Warn("acquirer: STAN reused for another request")
+		return r.respond(iso8583.DuplicateTransmission, nil)
+	}
+	r.log.Info("acquirer: duplicate, answering as before", "code", e.Code)
+	m, err := r.h.spec.Unpack(e.Response)
+	if err != nil {
+		r.log.Error("acquirer: journaled response unreadable", "err", err)
+		return r.respond(iso8583.SystemMalfunction, nil)
+	}
+	return m
+}
+
+// update runs fn in a store transaction. If the store fails, the request
+// is answered with 96 and nothing is applied or journaled.
+func (r *request) update(fn func(Tx) (*iso8583.Message, error)) *iso8583.Message {
+	var resp *iso8583.Message
+	err := r.h.store.Update(r.ctx, func(tx Tx) error {
+		var err error
+		resp, err = fn(tx)
+		return err
+	})
+	if err != nil {
+		r.log.Error("acquirer: store failed, answering 96", "err", err)
+		return r.respond(iso8583.SystemMalfunction, nil)
+	}
+	return resp
+}
+
+// journal fills the common columns of e from the request and the signed
+// response, and inserts it.
+func (r *request) journal(tx Tx, e *Entry, resp *iso8583.Message) error {
+	if resp == nil {
+		return errors.New("acquirer: no response to journal")
+	}
+	e.RequestKey = r.requestKey()
+	e.Merchant = r.terminal.Merchant
+	e.Code = resp.Text(39)
+	e.AuthCode = resp.Text(38)
+	if e.RRN == "" {
+		e.RRN = resp.Text(37)
+	}
+	e.Response = resp.Raw()
+	if e.Response == nil {
+		b, err := r.h.spec.Pack(resp)
+		if err != nil {
+			return err
+		}
+		e.Response = b
+	}
+	e.Time = r.h.now().UTC()
+	return tx.Insert(e)
+}
+
+// cardOf returns the PAN and expiry date (YYMM) of a transaction, from
+// field 2 and 14 or from track 2.
+func cardOf(t *iso8583.Transaction) (pan, expiry string) {
+	pan, expiry = t.PAN, t.Expiry
+	if t.Track2 != "" {
+		p, rest, ok := strings.Cut(t.Track2, "=")
+		if !ok {
+			p, rest, _ = strings.Cut(t.Track2, "D")
+		}
+		if pan == "" {
+			pan = p
+		}
+		if expiry == "" && len(rest) >= 4 {
+			expiry = rest[:4]
+		}
+	}
+	return pan, expiry
+}

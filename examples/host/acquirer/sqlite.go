@@ -1,0 +1,343 @@
+package acquirer
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"net/url"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver: pure Go, no cgo
+)
+
+// SQLiteStore is the default Store: an embedded SQLite database (through
+// modernc.org/sqlite) in WAL mode with synchronous=FULL, so that a
+// committed Update survives a crash of the process or the machine. Writes
+// are serialised on one connection, as SQLite serialises them anyway.
+type SQLiteStore struct {
+	db *sql.DB
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS accounts (
+	id TEXT PRIMARY KEY,
+	balance INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cards (
+	pan TEXT PRIMARY KEY,
+	status TEXT NOT NULL,
+	pin_tries INTEGER NOT NULL,
+	last_atc INTEGER NOT NULL,
+	script TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS journal (
+	id INTEGER PRIMARY KEY,
+	terminal TEXT NOT NULL,
+	mti TEXT NOT NULL,
+	stan TEXT NOT NULL,
+	transmitted TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	merchant TEXT NOT NULL,
+	masked_pan TEXT NOT NULL,
+	account TEXT NOT NULL,
+	processing TEXT NOT NULL,
+	amount INTEGER NOT NULL,
+	currency TEXT NOT NULL,
+	digest TEXT NOT NULL,
+	code TEXT NOT NULL,
+	auth_code TEXT NOT NULL,
+	rrn TEXT NOT NULL,
+	debit INTEGER NOT NULL,
+	applied INTEGER NOT NULL,
+	batch INTEGER NOT NULL,
+	reversed INTEGER NOT NULL,
+	original INTEGER NOT NULL,
+	response BLOB,
+	time INTEGER NOT NULL,
+	UNIQUE (terminal, mti, stan, transmitted)
+);
+CREATE INDEX IF NOT EXISTS journal_stan ON journal (terminal, stan);
+CREATE INDEX IF NOT EXISTS journal_batch ON journal (terminal, batch);
+CREATE TABLE IF NOT EXISTS batches (
+	terminal TEXT PRIMARY KEY,
+	open INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settlements (
+	id INTEGER PRIMARY KEY,
+	terminal TEXT NOT NULL,
+	merchant TEXT NOT NULL,
+	batch INTEGER NOT NULL,
+	time INTEGER NOT NULL,
+	balanced INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sequence (
+	name TEXT PRIMARY KEY,
+	value INTEGER NOT NULL
+);
+`
+
+// OpenSQLite opens (creating if needed) the SQLite database at path; an
+// empty path opens a private in-memory database.
+func OpenSQLite(path string) (*SQLiteStore, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	dsn := ":memory:?" + q.Encode()
+	if path != "" {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(FULL)")
+		dsn = "file:" + path + "?" + q.Encode()
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, &StoreError{Op: "open", Err: err}
+	}
+	// One connection: SQLite has one writer, and an in-memory database
+	// exists per connection.
+	db.SetMaxOpenConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	if _, err := db.Exec(schema); err != nil {
+		db.Close()
+		return nil, &StoreError{Op: "schema", Err: err}
+	}
+	return &SQLiteStore{db: db}, nil
+}
+
+// DB returns the database handle, for tests that inspect or break it.
+func (s *SQLiteStore) DB() *sql.DB { return s.db }
+
+// Close closes the database.
+func (s *SQLiteStore) Close() error { return s.db.Close() }
+
+// Seed implements Store.
+func (s *SQLiteStore) Seed(ctx context.Context, accounts []Account, cards []Card) error {
+	return s.Update(ctx, func(t Tx) error {
+		tx := t.(*sqliteTx).tx
+		for _, a := range accounts {
+			if _, err := tx.Exec(`INSERT OR IGNORE INTO accounts (id, balance) VALUES (?, ?)`, a.ID, a.Balance); err != nil {
+				return &StoreError{Op: "seed", Err: err}
+			}
+		}
+		for _, c := range cards {
+			if _, err := tx.Exec(`INSERT OR IGNORE INTO cards (pan, status, pin_tries, last_atc, script) VALUES (?, ?, ?, -1, ?)`,
+				c.PAN, c.status(), c.PINTries, c.Script); err != nil {
+				return &StoreError{Op: "seed", Err: err}
+			}
+		}
+		return nil
+	})
+}
+
+// Update implements Store.
+func (s *SQLiteStore) Update(ctx context.Context, fn func(Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return &StoreError{Op: "begin", Err: err}
+	}
+	if err := fn(&sqliteTx{tx: tx}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return &StoreError{Op: "commit", Err: err}
+	}
+	return nil
+}
+
+// View implements Store.
+func (s *SQLiteStore) View(ctx context.Context, fn func(Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return &StoreError{Op: "begin", Err: err}
+	}
+	defer tx.Rollback()
+	return fn(&sqliteTx{tx: tx})
+}
+
+type sqliteTx struct{ tx *sql.Tx }
+
+func storeErr(op string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return &StoreError{Op: op, Err: err}
+}
+
+func (t *sqliteTx) CardState(pan string) (CardState, error) {
+	c := CardState{PAN: pan}
+	err := t.tx.QueryRow(`SELECT status, pin_tries, last_atc, script FROM cards WHERE pan = ?`, pan).
+		Scan(&c.Status, &c.PINTries, &c.LastATC, &c.Script)
+	if err != nil {
+		return CardState{}, storeErr("card", err)
+	}
+	return c, nil
+}
+
+func (t *sqliteTx) SetCardState(c CardState) error {
+	r, err := t.tx.Exec(`UPDATE cards SET status = ?, pin_tries = ?, last_atc = ?, script = ? WHERE pan = ?`,
+		c.Status, c.PINTries, c.LastATC, c.Script, c.PAN)
+	if err != nil {
+		return storeErr("card", err)
+	}
+	if n, _ := r.RowsAffected(); n != 1 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+func (t *sqliteTx) Balance(account string) (int64, error) {
+	var b int64
+	if err := t.tx.QueryRow(`SELECT balance FROM accounts WHERE id = ?`, account).Scan(&b); err != nil {
+		return 0, storeErr("balance", err)
+	}
+	return b, nil
+}
+
+func (t *sqliteTx) AddBalance(account string, delta int64) error {
+	r, err := t.tx.Exec(`UPDATE accounts SET balance = balance + ? WHERE id = ?`, delta, account)
+	if err != nil {
+		return storeErr("balance", err)
+	}
+	if n, _ := r.RowsAffected(); n != 1 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+const entryColumns = `id, terminal, mti, stan, transmitted, kind, merchant, masked_pan, account, processing,
+	amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original, response, time`
+
+func scanEntry(row interface{ Scan(...any) error }) (*Entry, error) {
+	var e Entry
+	var ns int64
+	err := row.Scan(&e.ID, &e.Terminal, &e.MTI, &e.STAN, &e.Transmitted, &e.Kind, &e.Merchant, &e.MaskedPAN,
+		&e.Account, &e.Processing, &e.Amount, &e.Currency, &e.Digest, &e.Code, &e.AuthCode, &e.RRN, &e.Debit,
+		&e.Applied, &e.Batch, &e.Reversed, &e.Original, &e.Response, &ns)
+	if err != nil {
+		return nil, err
+	}
+	e.Time = time.Unix(0, ns).UTC()
+	return &e, nil
+}
+
+func (t *sqliteTx) Lookup(k RequestKey) (*Entry, error) {
+	e, err := scanEntry(t.tx.QueryRow(`SELECT `+entryColumns+` FROM journal
+		WHERE terminal = ? AND mti = ? AND stan = ? AND transmitted = ?`, k.Terminal, k.MTI, k.STAN, k.Transmitted))
+	if err != nil {
+		return nil, storeErr("lookup", err)
+	}
+	return e, nil
+}
+
+func (t *sqliteTx) Original(terminal, stan, transmitted string) (*Entry, error) {
+	e, err := scanEntry(t.tx.QueryRow(`SELECT `+entryColumns+` FROM journal
+		WHERE terminal = ? AND stan = ? AND (? = '' OR transmitted = ?) AND kind IN (?, ?, ?) AND code IN ('00', '08', '10', '11')
+		ORDER BY id DESC LIMIT 1`, terminal, stan, transmitted, transmitted, KindAuthorization, KindFinancial, KindAdvice))
+	if err != nil {
+		return nil, storeErr("original", err)
+	}
+	return e, nil
+}
+
+func (t *sqliteTx) Insert(e *Entry) error {
+	r, err := t.tx.Exec(`INSERT INTO journal (terminal, mti, stan, transmitted, kind, merchant, masked_pan, account,
+		processing, amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original, response, time)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Terminal, e.MTI, e.STAN, e.Transmitted, e.Kind, e.Merchant, e.MaskedPAN, e.Account, e.Processing,
+		e.Amount, e.Currency, e.Digest, e.Code, e.AuthCode, e.RRN, e.Debit, e.Applied, e.Batch, e.Reversed,
+		e.Original, e.Response, e.Time.UnixNano())
+	if err != nil {
+		return storeErr("journal", err)
+	}
+	e.ID, err = r.LastInsertId()
+	if err != nil {
+		return storeErr("journal", err)
+	}
+	return nil
+}
+
+func (t *sqliteTx) SetReversed(id, by int64) error {
+	if _, err := t.tx.Exec(`UPDATE journal SET reversed = ? WHERE id = ?`, by, id); err != nil {
+		return storeErr("journal", err)
+	}
+	return nil
+}
+
+func (t *sqliteTx) Batch(terminal string) (int64, error) {
+	var n int64
+	err := t.tx.QueryRow(`SELECT open FROM batches WHERE terminal = ?`, terminal).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 1, nil
+	}
+	if err != nil {
+		return 0, storeErr("batch", err)
+	}
+	return n, nil
+}
+
+func (t *sqliteTx) CloseBatch(terminal string, s Settlement) error {
+	if _, err := t.tx.Exec(`INSERT INTO batches (terminal, open) VALUES (?, ?)
+		ON CONFLICT (terminal) DO UPDATE SET open = excluded.open`, terminal, s.Batch+1); err != nil {
+		return storeErr("batch", err)
+	}
+	if _, err := t.tx.Exec(`INSERT INTO settlements (terminal, merchant, batch, time, balanced) VALUES (?, ?, ?, ?, ?)`,
+		terminal, s.Merchant, s.Batch, s.Time.UnixNano(), s.Balanced); err != nil {
+		return storeErr("settlement", err)
+	}
+	return nil
+}
+
+func (t *sqliteTx) Entries(terminal string, batch int64) ([]Entry, error) {
+	rows, err := t.tx.Query(`SELECT `+entryColumns+` FROM journal WHERE terminal = ? AND (? = 0 OR batch = ?) ORDER BY id`,
+		terminal, batch, batch)
+	if err != nil {
+		return nil, storeErr("entries", err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, storeErr("entries", err)
+		}
+		out = append(out, *e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeErr("entries", err)
+	}
+	return out, nil
+}
+
+func (t *sqliteTx) Settlements() ([]Settlement, error) {
+	rows, err := t.tx.Query(`SELECT terminal, merchant, batch, time, balanced FROM settlements ORDER BY id`)
+	if err != nil {
+		return nil, storeErr("settlements", err)
+	}
+	defer rows.Close()
+	var out []Settlement
+	for rows.Next() {
+		var s Settlement
+		var ns int64
+		if err := rows.Scan(&s.Terminal, &s.Merchant, &s.Batch, &ns, &s.Balanced); err != nil {
+			return nil, storeErr("settlements", err)
+		}
+		s.Time = time.Unix(0, ns).UTC()
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeErr("settlements", err)
+	}
+	return out, nil
+}
+
+func (t *sqliteTx) NextSequence() (int64, error) {
+	var n int64
+	err := t.tx.QueryRow(`INSERT INTO sequence (name, value) VALUES ('rrn', 1)
+		ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`).Scan(&n)
+	if err != nil {
+		return 0, storeErr("sequence", err)
+	}
+	return n, nil
+}

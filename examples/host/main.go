@@ -1,0 +1,89 @@
+// Command host runs the example acquirer host: it answers the ISO 8583
+// requests of point-of-sale terminals on TCP, keeps the journal and the
+// balances in SQLite, and prints the settlement report when it stops.
+//
+// Usage:
+//
+//	go run ./examples/host [-config examples/host/testdata/seed.json] [-addr 127.0.0.1:8583] [-db host.db]
+//
+// The seed configuration holds test keys only. Interrupt (Ctrl-C) stops the
+// host after answering the requests in flight and prints the settlement
+// report of the batches closed while it ran (-report csv for CSV).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/posflow/posflow/examples/host/acquirer"
+	"github.com/posflow/posflow/iso8583"
+)
+
+func main() {
+	config := flag.String("config", "examples/host/testdata/seed.json", "configuration `file` (JSON)")
+	addr := flag.String("addr", "", "TCP `address` to listen on (default from the configuration, else "+acquirer.DefaultAddr+")")
+	db := flag.String("db", "", "SQLite database `file` (default from the configuration, else in memory)")
+	report := flag.String("report", "text", "settlement report format at exit: text, csv or none")
+	flag.Parse()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(*config, *addr, *db, *report, log); err != nil {
+		fmt.Fprintln(os.Stderr, "host:", err)
+		os.Exit(1)
+	}
+}
+
+func run(config, addr, db, report string, log *slog.Logger) error {
+	cfg, err := acquirer.LoadConfig(config)
+	if err != nil {
+		return err
+	}
+	if addr != "" {
+		cfg.Addr = addr
+	}
+	if db != "" {
+		cfg.Database = db
+	}
+	cfg.Log = log
+	h, err := acquirer.New(*cfg)
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- h.ListenAndServe() }()
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt)
+	select {
+	case err := <-errc:
+		h.Shutdown(context.Background())
+		return err
+	case <-stop:
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var r *acquirer.Report
+	if report != "none" {
+		r, err = h.Report(ctx)
+		if err != nil {
+			log.Error("host: settlement report", "err", err)
+		}
+	}
+	if err := h.Shutdown(ctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, iso8583.ErrServerClosed) {
+		return err
+	}
+	if r == nil {
+		return nil
+	}
+	if report == "csv" {
+		return r.WriteCSV(os.Stdout)
+	}
+	return r.WriteText(os.Stdout)
+}
