@@ -25,7 +25,7 @@ func (s *state) outcome() *entrypoint.Outcome {
 			o.UIRequest = &entrypoint.UIRequest{Message: entrypoint.MsgEnterPIN, Status: entrypoint.StatusCardRead}
 		}
 	default:
-		o.Type = entrypoint.Declined
+		o.Type, o.CVM = entrypoint.Declined, entrypoint.CVMNA
 	}
 	return s.finish(o)
 }

@@ -1,0 +1,109 @@
+package c3_test
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/posflow/posflow/emv"
+	"github.com/posflow/posflow/emv/c3"
+	"github.com/posflow/posflow/emv/entrypoint"
+	"github.com/posflow/posflow/emv/entrypoint/entrypointtest"
+	"github.com/posflow/posflow/emv/oda"
+)
+
+// seeded is a deterministic random source for the simulated card's keys.
+type seeded struct{ r *rand.ChaCha8 }
+
+func (s seeded) Read(p []byte) (int, error) { return s.r.Read(p) }
+
+var simOnce = sync.OnceValues(func() (*oda.CAPK, error) {
+	_, capk, err := newSim(entrypointtest.QVSDCProfile{})
+	return capk, err
+})
+
+// newSim makes a simulated qVSDC card; the keys come from a fixed seed, so
+// every card of a test run shares one CA key.
+func newSim(p entrypointtest.QVSDCProfile) (*entrypointtest.QVSDCCard, *oda.CAPK, error) {
+	p.Rand = seeded{rand.NewChaCha8([32]byte{'p', 'o', 's', 'f', 'l', 'o', 'w'})}
+	p.PAN = []byte{0x47, 0x61, 0x73, 0x00, 0x00, 0x00, 0x00, 0x19}
+	p.Expiry = [3]byte{0x30, 0x12, 0x31}
+	if p.OfflineLimit == 0 {
+		p.OfflineLimit = 5000
+	}
+	return entrypointtest.NewQVSDCCard(p)
+}
+
+// simConfig: floor limit 50.00, CVM required limit 100.00, transaction
+// limit 200.00; a reader with online PIN, signature and consumer device
+// CVM.
+func simConfig(t *testing.T) *entrypoint.Config {
+	capk, err := simOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := oda.NewStore(capk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &entrypoint.Config{
+		Combinations: []entrypoint.Combination{{
+			AID: []byte{0xA0, 0, 0, 0, 0x03}, Kernel: entrypoint.Kernel3,
+			TransactionLimit: entrypoint.LimitOf(20000), FloorLimit: entrypoint.LimitOf(5000),
+			CVMRequiredLimit: entrypoint.LimitOf(10000),
+			TTQ:              entrypoint.TTQ{0x26, 0x00, 0x40, 0x00}, TTQPresent: true,
+		}},
+		Kernels: map[entrypoint.KernelID]entrypoint.Kernel{entrypoint.Kernel3: &c3.Kernel{
+			Terminal: emv.Terminal{CountryCode: [2]byte{0x08, 0x26}},
+		}},
+		CAPKs: store,
+		Rand:  seeded{rand.NewChaCha8([32]byte{1})},
+		Time:  func() time.Time { return time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC) },
+	}
+}
+
+// TestSimulatedCard runs the tap scenarios of issue 11 against the
+// simulated card: approved offline under the floor limit, online over it,
+// online PIN or signature over the CVM required limit, declined, and over
+// the transaction limit.
+func TestSimulatedCard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates RSA keys")
+	}
+	tests := []struct {
+		name    string
+		profile entrypointtest.QVSDCProfile
+		amount  uint64
+		want    entrypoint.OutcomeType
+		cvm     entrypoint.CVM
+		wantErr error
+	}{
+		{"offline under the floor limit", entrypointtest.QVSDCProfile{}, 1500, entrypoint.Approved, entrypoint.NoCVM, nil},
+		{"online over the floor limit", entrypointtest.QVSDCProfile{}, 6000, entrypoint.OnlineRequest, entrypoint.NoCVM, nil},
+		{"over the CVM limit, card asks for online PIN", entrypointtest.QVSDCProfile{CTQ: [2]byte{0x80, 0x00}}, 12000, entrypoint.OnlineRequest, entrypoint.OnlinePIN, nil},
+		{"over the CVM limit, card asks for a signature", entrypointtest.QVSDCProfile{CTQ: [2]byte{0x40, 0x00}}, 12000, entrypoint.OnlineRequest, entrypoint.Signature, nil},
+		{"signature under the CVM limit, offline", entrypointtest.QVSDCProfile{CTQ: [2]byte{0x40, 0x00}}, 1500, entrypoint.Approved, entrypoint.Signature, nil},
+		{"over the CVM limit, no CVM possible", entrypointtest.QVSDCProfile{}, 12000, entrypoint.Declined, entrypoint.CVMNA, c3.ErrCVM},
+		{"card offline limit lower than the reader's: online", entrypointtest.QVSDCProfile{OfflineLimit: 1000}, 1500, entrypoint.OnlineRequest, entrypoint.NoCVM, nil},
+		{"card declines", entrypointtest.QVSDCProfile{Decline: true}, 1500, entrypoint.Declined, entrypoint.CVMNA, nil},
+		{"over the transaction limit", entrypointtest.QVSDCProfile{}, 25000, entrypoint.TryAnotherInterface, entrypoint.CVMNA, entrypoint.ErrNoCombination},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			card, _, err := newSim(tt.profile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := entrypoint.Process(context.Background(), card, simConfig(t), emv.Transaction{Amount: tt.amount, Currency: [2]byte{0x08, 0x26}})
+			if o.Type != tt.want || o.CVM != tt.cvm || !errors.Is(o.Err, tt.wantErr) {
+				for _, e := range o.Trace {
+					t.Log(e)
+				}
+				t.Fatalf("outcome %v, want %v with CVM %v (%v)", o, tt.want, tt.cvm, tt.wantErr)
+			}
+		})
+	}
+}

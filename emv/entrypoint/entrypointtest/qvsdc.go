@@ -1,0 +1,217 @@
+package entrypointtest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/posflow/posflow/emv"
+	"github.com/posflow/posflow/emv/oda"
+	"github.com/posflow/posflow/tlv"
+)
+
+// A QVSDCProfile personalises a simulated Kernel 3 (qVSDC) card.
+type QVSDCProfile struct {
+	// Rand seeds the card's RSA keys; a fixed reader makes the card
+	// reproducible. Nil means no keys: the AIP does not offer fDDA.
+	Rand io.Reader
+	// CAIndex is the index of the test CA key (8F) under RID A000000003;
+	// zero means E1, an index no published Visa key uses.
+	CAIndex byte
+	// PAN is 5A, compressed numeric padded with F; Expiry is 5F24 YYMMDD.
+	PAN    []byte
+	Expiry [3]byte
+	// CTQ is the card transaction qualifiers the card returns.
+	CTQ [2]byte
+	// OfflineLimit is the card's own limit: it approves offline (TC) only
+	// at or under it, and when the reader does not require an online
+	// cryptogram.
+	OfflineLimit uint64
+	// Decline makes the card answer with an AAC.
+	Decline bool
+	// ATC is the application transaction counter before the tap.
+	ATC uint16
+}
+
+// QVSDCAID is the AID of the simulated qVSDC card.
+var QVSDCAID = []byte{0xA0, 0x00, 0x00, 0x00, 0x03, 0x10, 0x10}
+
+// qvsdcPDOL asks for the TTQ and the transaction data.
+var qvsdcPDOL = []byte{0x9F, 0x66, 0x04, 0x9F, 0x02, 0x06, 0x9F, 0x03, 0x06, 0x9F, 0x1A, 0x02, 0x95, 0x05, 0x5F, 0x2A, 0x02, 0x9A, 0x03, 0x9C, 0x01, 0x9F, 0x37, 0x04}
+
+// A QVSDCCard is a simulated contactless Visa-style card: PPSE, SELECT,
+// GET PROCESSING OPTIONS with the card's decision and fDDA version 01,
+// READ RECORD. Its cryptograms are a hash of the transaction data, not a
+// scheme's: they are for kernel tests, not for issuer verification.
+type QVSDCCard struct {
+	p       QVSDCProfile
+	pki     *oda.TestPKI
+	records map[[2]byte][]byte // SFI, record to response data
+	cad     []byte             // 9F69
+	afl     []byte
+}
+
+// NewQVSDCCard personalises a card and returns it with the CA public
+// key a terminal needs to authenticate it (nil without keys).
+func NewQVSDCCard(p QVSDCProfile) (*QVSDCCard, *oda.CAPK, error) {
+	if len(p.PAN) == 0 {
+		return nil, nil, errors.New("entrypointtest: profile without a PAN")
+	}
+	if p.CAIndex == 0 {
+		p.CAIndex = 0xE1
+	}
+	c := &QVSDCCard{p: p, records: map[[2]byte][]byte{}, cad: []byte{0x01, 0x12, 0x34, 0x56, 0x78}}
+	rec1 := cat(tlvOf(0x5A, p.PAN), tlvOf(0x5F24, p.Expiry[:]), tlvOf(0x5F34, []byte{0x01}))
+	c.records[[2]byte{1, 1}] = tlvOf(0x70, rec1)
+	c.afl = []byte{0x08, 0x01, 0x01, 0x01}
+	if p.Rand == nil {
+		return c, nil, nil
+	}
+	pki, err := oda.NewTestPKI(oda.TestPKIConfig{
+		Rand: p.Rand, RID: oda.RID{0xA0, 0, 0, 0, 0x03}, Index: p.CAIndex,
+		CABits: 1024, IssuerBits: 1024, ICCBits: 768,
+		PAN: p.PAN, StaticData: rec1,
+		Time: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }, ValidYears: 20,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	c.pki = pki
+	rec2 := cat(tlvOf(0x8F, []byte{p.CAIndex}), tlvOf(0x90, pki.IssuerCert), tlvOf(0x9F32, pki.Issuer.Exponent))
+	if pki.IssuerRemainder != nil {
+		rec2 = append(rec2, tlvOf(0x92, pki.IssuerRemainder)...)
+	}
+	rec3 := cat(tlvOf(0x9F46, pki.ICCCert), tlvOf(0x9F47, pki.ICC.Exponent), tlvOf(0x9F69, c.cad))
+	if pki.ICCRemainder != nil {
+		rec3 = append(rec3, tlvOf(0x9F48, pki.ICCRemainder)...)
+	}
+	c.records[[2]byte{2, 1}] = tlvOf(0x70, rec2)
+	c.records[[2]byte{2, 2}] = tlvOf(0x70, rec3)
+	c.afl = append(c.afl, 0x10, 0x01, 0x02, 0x00)
+	return c, pki.CAPK, nil
+}
+
+// Transmit implements emv.Card.
+func (c *QVSDCCard) Transmit(cmd []byte) ([]byte, error) {
+	if len(cmd) < 4 {
+		return sw(0x6700), nil
+	}
+	var data []byte
+	if len(cmd) > 5 {
+		n := int(cmd[4])
+		if len(cmd) < 5+n {
+			return sw(0x6700), nil
+		}
+		data = cmd[5 : 5+n]
+	}
+	switch {
+	case cmd[0] == 0x00 && cmd[1] == 0xA4 && bytes.Equal(data, []byte("2PAY.SYS.DDF01")):
+		e := tlvOf(0x61, cat(tlvOf(0x4F, QVSDCAID), tlvOf(0x87, []byte{0x01})))
+		return ok(tlvOf(0x6F, cat(tlvOf(0x84, data), tlvOf(0xA5, tlvOf(0xBF0C, e))))), nil
+	case cmd[0] == 0x00 && cmd[1] == 0xA4 && bytes.Equal(data, QVSDCAID):
+		return ok(tlvOf(0x6F, cat(tlvOf(0x84, data), tlvOf(0xA5, cat(tlvOf(0x50, []byte("VISA SIM")), tlvOf(0x9F38, qvsdcPDOL)))))), nil
+	case cmd[0] == 0x80 && cmd[1] == 0xA8:
+		return c.gpo(data)
+	case cmd[0] == 0x00 && cmd[1] == 0xB2:
+		if r, found := c.records[[2]byte{cmd[3] >> 3, cmd[2]}]; found {
+			return ok(r), nil
+		}
+		return sw(0x6A83), nil
+	}
+	return sw(0x6D00), nil
+}
+
+func (c *QVSDCCard) gpo(data []byte) ([]byte, error) {
+	if len(data) != 2+33 || data[0] != 0x83 || data[1] != 33 {
+		return sw(0x6700), nil
+	}
+	d := data[2:]
+	ttq, amount, currency, un := d[0:4], d[4:10], d[23:25], d[29:33]
+	c.p.ATC++
+	atc := binary.BigEndian.AppendUint16(nil, c.p.ATC)
+	var value uint64
+	for _, b := range amount {
+		value = value*100 + uint64(b>>4)*10 + uint64(b&15)
+	}
+	cvr := byte(0x10) // TC
+	switch {
+	case c.p.Decline:
+		cvr = 0x00
+	case ttq[1]&0x80 != 0 || value > c.p.OfflineLimit || c.pki == nil:
+		cvr = 0x20 // ARQC
+	}
+	h := sha256.Sum256(cat(d, atc, []byte{cvr}))
+	iad := []byte{0x06, 0x01, 0x11, 0x03, cvr, 0x00, 0x00}
+	resp := cat(
+		tlvOf(0x82, []byte{c.aip(), 0x00}),
+		tlvOf(0x94, c.afl),
+		tlvOf(0x57, track2(c.p.PAN, c.p.Expiry)),
+		tlvOf(0x9F10, iad),
+		tlvOf(0x9F26, h[:8]),
+		tlvOf(0x9F36, atc),
+		tlvOf(0x9F6C, c.p.CTQ[:]),
+	)
+	if cvr == 0x10 {
+		sdad, err := oda.SignFDDA(c.pki.ICC, atc, oda.FDDA{UN: un, Amount: amount, Currency: currency, CardAuthData: c.cad})
+		if err != nil {
+			return nil, fmt.Errorf("entrypointtest: fDDA: %w", err)
+		}
+		resp = append(resp, tlvOf(0x9F4B, sdad)...)
+	}
+	return ok(tlvOf(0x77, resp)), nil
+}
+
+func (c *QVSDCCard) aip() byte {
+	if c.pki != nil {
+		return 0x20 // DDA (fDDA)
+	}
+	return 0x00
+}
+
+// track2 builds track 2 equivalent data from the PAN and the expiry date,
+// service code 201.
+func track2(pan []byte, exp [3]byte) []byte {
+	digits := emvDigits(pan)
+	digits += "D" + fmt.Sprintf("%02X%02X", exp[0], exp[1]) + "201" + "0000000"
+	if len(digits)%2 == 1 {
+		digits += "F"
+	}
+	out := make([]byte, len(digits)/2)
+	for i := range out {
+		out[i] = nibble(digits[2*i])<<4 | nibble(digits[2*i+1])
+	}
+	return out
+}
+
+func emvDigits(pan []byte) string {
+	s := fmt.Sprintf("%X", pan)
+	for len(s) > 0 && s[len(s)-1] == 'F' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func nibble(c byte) byte {
+	if c >= 'A' {
+		return c - 'A' + 10
+	}
+	return c - '0'
+}
+
+func tlvOf(t tlv.Tag, v []byte) []byte {
+	b, err := tlv.AppendTLV(nil, t, v)
+	if err != nil {
+		panic(err) // lengths here are the simulator's own
+	}
+	return b
+}
+
+func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+
+func ok(data []byte) []byte { return append(data, 0x90, 0x00) }
+
+func sw(s emv.StatusWord) []byte { return []byte{s.SW1(), s.SW2()} }
