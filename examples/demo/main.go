@@ -26,7 +26,6 @@ import (
 	"time"
 
 	"github.com/posflow/posflow/emv"
-	"github.com/posflow/posflow/examples/terminal/pos"
 	"github.com/posflow/posflow/examples/terminal/scenario"
 )
 
@@ -249,5 +248,3 @@ func withComponent(l *slog.Logger, name string) *slog.Logger {
 	}
 	return l.With("component", name)
 }
-
-var _ = pos.Receipt{}

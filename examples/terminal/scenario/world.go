@@ -28,6 +28,8 @@ type Options struct {
 	HostLog, TerminalLog *slog.Logger
 	// Steps receives the terminal's steps.
 	Steps func(string)
+	// Time is the terminal's clock; nil means Clock.
+	Time func() time.Time
 	// SilentTimeout is how long the terminal waits in the HostSilent
 	// scenario; zero means 300 ms. Other scenarios wait 15 seconds.
 	SilentTimeout time.Duration
@@ -89,54 +91,75 @@ func Start(ctx context.Context, o Options) (*World, error) {
 	go func() { w.serve <- host.Serve(ln) }()
 	w.Link = &Link{Addr: ln.Addr().String()}
 
-	ik, err := dukpt.TDESInitialKey(BDK, IKSN[:])
-	if err != nil {
-		w.Close(ctx)
-		return nil, err
-	}
-	w.PINPad, err = pos.OpenPINPad(filepath.Join(o.StateDir, "pinpad.state"), ik, IKSN)
-	clear(ik)
-	if err != nil {
-		w.Close(ctx)
-		return nil, err
-	}
-	w.PINPad.Rand = rand.NewChaCha8(seed32(o.Seed, 2<<32))
-	mac, err := iso8583.RetailMAC(MACKey)
-	if err != nil {
-		w.Close(ctx)
-		return nil, err
-	}
-	w.Terminal, err = pos.New(pos.Config{
-		Merchant:   pos.Merchant{Name: MerchantName, City: "SPRINGFIELD", ID: MerchantID, Category: "5411", Country: "US"},
-		TerminalID: TerminalID,
-		FloorLimit: 1000,
-		CAPKs:      cat.CAPKs,
-		Host:       w.Link.Addr,
-		Dial:       w.Link.Dial,
-		MAC:        mac,
-		PINPad:     w.PINPad,
-		Time:       Clock(),
-		Rand:       rand.NewChaCha8(seed32(o.Seed, 3<<32)),
-		Log:        o.TerminalLog,
-		Steps:      o.Steps,
-	})
-	if err != nil {
+	if w.Terminal, w.PINPad, err = Connect(cat, w.Link, o); err != nil {
 		w.Close(ctx)
 		return nil, err
 	}
 	return w, nil
 }
 
+// Connect returns a terminal for the catalogue's cards that reaches the
+// host through link, with its PIN pad (state in o.StateDir) and the
+// demo's keys, merchant and clock.
+func Connect(cat *Catalogue, link *Link, o Options) (*pos.Terminal, *pos.PINPad, error) {
+	ik, err := dukpt.TDESInitialKey(BDK, IKSN[:])
+	if err != nil {
+		return nil, nil, err
+	}
+	pad, err := pos.OpenPINPad(filepath.Join(o.StateDir, "pinpad.state"), ik, IKSN)
+	clear(ik)
+	if err != nil {
+		return nil, nil, err
+	}
+	pad.Rand = rand.NewChaCha8(seed32(o.Seed, 2<<32))
+	mac, err := iso8583.RetailMAC(MACKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	clock := o.Time
+	if clock == nil {
+		clock = Clock()
+	}
+	term, err := pos.New(pos.Config{
+		Merchant:   pos.Merchant{Name: MerchantName, City: "SPRINGFIELD", ID: MerchantID, Category: "5411", Country: "US"},
+		TerminalID: TerminalID,
+		FloorLimit: 1000,
+		CAPKs:      cat.CAPKs,
+		Host:       link.Addr,
+		Dial:       link.Dial,
+		MAC:        mac,
+		PINPad:     pad,
+		Time:       clock,
+		Rand:       rand.NewChaCha8(seed32(o.Seed, 3<<32)),
+		Log:        o.TerminalLog,
+		Steps:      o.Steps,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return term, pad, nil
+}
+
 // Run performs scenario s: the cardholder types its PINs, the link loses
 // what its fault says, and the terminal pays.
 func (w *World) Run(ctx context.Context, s *Scenario) (*pos.Receipt, error) {
 	w.PINPad.Enter = pos.ScriptedPINs(s.PINs...)
+	return Pay(ctx, w.Terminal, w.Link, s, w.opts.SilentTimeout)
+}
+
+// Pay performs scenario s on term, whose PIN pad the caller has set up:
+// for HostSilent, link loses the host's answer and the terminal waits
+// only silent.
+func Pay(ctx context.Context, term *pos.Terminal, link *Link, s *Scenario, silent time.Duration) (*pos.Receipt, error) {
 	if s.Fault == HostSilent {
-		w.Link.DropNextResponse()
-		w.Terminal.SetTimeout(w.opts.SilentTimeout)
-		defer w.Terminal.SetTimeout(0)
+		if silent == 0 {
+			silent = 300 * time.Millisecond
+		}
+		link.DropNextResponse()
+		term.SetTimeout(silent)
+		defer term.SetTimeout(0)
 	}
-	return w.Terminal.Pay(ctx, s.Amount, s.Card.Present())
+	return term.Pay(ctx, s.Amount, s.Card.Present())
 }
 
 // Balance returns the balance of the card's account at the host.

@@ -1,0 +1,230 @@
+package scenario
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/posflow/posflow/emv"
+	"github.com/posflow/posflow/emv/cardsim"
+	"github.com/posflow/posflow/examples/host/acquirer"
+)
+
+// syncBuffer is a bytes.Buffer safe for the host's and terminal's
+// goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// want is what a scenario must leave behind, besides its receipt.
+type want struct {
+	journal []string // kind and code of the host's new journal rows
+	cid     emv.CID  // the card's last cryptogram type
+	auth    cardsim.IssuerAuth
+	tries   int // the host's count of wrong PINs afterwards
+}
+
+var wants = map[string]want{
+	"approved":            {journal: []string{"financial 00"}, cid: emv.TC, auth: cardsim.IssuerAuthPassed},
+	"wrong-pin":           {journal: []string{"financial 55", "financial 00"}, cid: emv.TC, auth: cardsim.IssuerAuthPassed},
+	"pin-tries-exhausted": {journal: []string{"financial 75"}, cid: emv.AAC, auth: cardsim.IssuerAuthPassed, tries: 3},
+	"insufficient-funds":  {journal: []string{"financial 51"}, cid: emv.AAC, auth: cardsim.IssuerAuthPassed},
+	"blocked-card":        {journal: nil, cid: emv.AAC},
+	"expired-card":        {journal: []string{"financial 54"}, cid: emv.AAC, auth: cardsim.IssuerAuthPassed},
+	"lost-card":           {journal: []string{"financial 41"}, cid: emv.AAC, auth: cardsim.IssuerAuthPassed},
+	"fallback":            {journal: []string{"financial 00"}, cid: emv.AAC},
+	"stripe-only":         {journal: []string{"financial 00"}},
+	"offline":             {journal: nil, cid: emv.TC},
+	// The advice of the offline approval goes with the reversal, in the
+	// order they were queued.
+	"host-timeout":  {journal: []string{"financial 00", "advice 00", "reversal 00"}, cid: emv.AAC},
+	"card-declines": {journal: []string{"financial 00", "reversal 00"}, cid: emv.AAC, auth: cardsim.IssuerAuthPassed},
+}
+
+// start runs a world whose logs and steps go to the returned buffer.
+func start(t *testing.T) (*World, *syncBuffer) {
+	t.Helper()
+	var out syncBuffer
+	log := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	w, err := Start(context.Background(), Options{
+		Seed:        1,
+		StateDir:    t.TempDir(),
+		HostLog:     log.With("component", "host"),
+		TerminalLog: log.With("component", "terminal"),
+		Steps:       func(s string) { fmt.Fprintln(&out, s) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := w.Close(context.Background()); err != nil {
+			t.Error(err)
+		}
+	})
+	return w, &out
+}
+
+func journal(t *testing.T, w *World) []acquirer.Entry {
+	t.Helper()
+	rows, err := w.Host.Journal(context.Background(), TerminalID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// TestScenarios runs the whole catalogue in order on one terminal and one
+// host, as the demo does, and checks after each payment the receipt, the
+// account's balance, the host's journal, the host's card state and the
+// card's own state; then the settlement.
+func TestScenarios(t *testing.T) {
+	ctx := context.Background()
+	w, out := start(t)
+	if err := w.Terminal.SignOn(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var receipts []string
+	opening := map[string]int64{}
+	for _, s := range w.Catalogue.Scenarios {
+		wt, ok := wants[s.Name]
+		if !ok {
+			t.Fatalf("no expectations for scenario %s", s.Name)
+		}
+		before, err := w.Balance(ctx, s.Card)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opening[s.Name] = before
+		rows := len(journal(t, w))
+		r, err := w.Run(ctx, s)
+		if err != nil {
+			t.Fatalf("%s: Pay: %v", s.Name, err)
+		}
+		receipts = append(receipts, r.String())
+		if r.Approved != s.Expect.Approved || string(r.Response) != s.Expect.Code || r.Reversed != s.Expect.Reversed {
+			t.Errorf("%s: receipt approved=%t code %q reversed=%t, want %t %q %t", s.Name,
+				r.Approved, r.Response, r.Reversed, s.Expect.Approved, s.Expect.Code, s.Expect.Reversed)
+		}
+		after, err := w.Balance(ctx, s.Card)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if before-after != s.Expect.Debited {
+			t.Errorf("%s: balance %d → %d, want a debit of %d", s.Name, before, after, s.Expect.Debited)
+		}
+		var got []string
+		for _, e := range journal(t, w)[rows:] {
+			got = append(got, e.Kind+" "+e.Code)
+		}
+		if !slices.Equal(got, wt.journal) {
+			t.Errorf("%s: new journal rows %q, want %q", s.Name, got, wt.journal)
+		}
+		if c := s.Card.Chip; c != nil {
+			st := c.State()
+			if s.Name == "blocked-card" {
+				if !st.CardBlocked {
+					t.Errorf("%s: card state %+v, want blocked", s.Name, st)
+				}
+			} else if st.LastCID.Type() != wt.cid || st.IssuerAuth != wt.auth {
+				t.Errorf("%s: card's last cryptogram %v, issuer authentication %v; want %v, %v", s.Name, st.LastCID, st.IssuerAuth, wt.cid, wt.auth)
+			}
+		}
+		cs, err := w.Host.CardState(ctx, s.Card.Issued.PAN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cs.PINTries != wt.tries {
+			t.Errorf("%s: host counts %d wrong PINs, want %d", s.Name, cs.PINTries, wt.tries)
+		}
+	}
+
+	set, err := w.Terminal.Settle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !set.InBalance || set.Uploaded != 0 {
+		t.Errorf("Settle: in balance %t after %d uploads, want in balance at once", set.InBalance, set.Uploaded)
+	}
+	if got, want := set.Totals.DebitsNumber-set.Totals.DebitsReversalNumber, int64(5); got != want {
+		t.Errorf("Settle: %d purchases not reversed, want %d", got, want)
+	}
+	for _, s := range w.Catalogue.Scenarios {
+		if s.Expect.DebitedAtSettlement == 0 {
+			continue
+		}
+		after, err := w.Balance(ctx, s.Card)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if opening[s.Name]-after != s.Expect.DebitedAtSettlement {
+			t.Errorf("%s: balance %d after settlement, want a debit of %d", s.Name, after, s.Expect.DebitedAtSettlement)
+		}
+	}
+	rep, err := w.Host.Report(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total.Sales != 5 || rep.Total.Gross != 12300 || rep.Total.Reversals != 2 {
+		t.Errorf("host report: %d sales, gross %d, %d reversals; want 5, 12300, 2", rep.Total.Sales, rep.Total.Gross, rep.Total.Reversals)
+	}
+	if w.Terminal.Pending() != 0 {
+		t.Errorf("%d messages still queued after settlement", w.Terminal.Pending())
+	}
+
+	checkNoSecrets(t, w, out.String()+strings.Join(receipts, ""))
+}
+
+// checkNoSecrets fails if text holds a full PAN, a track, a PIN block's
+// PIN as typed, or a key of the demo.
+func checkNoSecrets(t *testing.T, w *World, text string) {
+	t.Helper()
+	if text == "" {
+		t.Fatal("nothing to check")
+	}
+	for _, c := range w.Catalogue.Cards() {
+		if strings.Contains(text, c.Issued.PAN) {
+			t.Errorf("output contains the full PAN %s", c.Issued.PAN[:6]+"…")
+		}
+		if strings.Contains(text, c.Track2[len(c.Issued.PAN):]) {
+			t.Errorf("output contains the track data of %s", c.Issued.PAN[:6]+"…")
+		}
+	}
+	keys := map[string][]byte{"BDK": BDK, "PVK": PVK, "MAC key": MACKey, "IMK": cardsim.TestIMK, "IMK SMI": cardsim.TestIMKSMI, "IMK SMC": cardsim.TestIMKSMC}
+	for name, k := range keys {
+		for _, s := range []string{hex.EncodeToString(k), strings.ToUpper(hex.EncodeToString(k)), hex.EncodeToString(k[:8]), strings.ToUpper(hex.EncodeToString(k[:8]))} {
+			if strings.Contains(text, s) {
+				t.Errorf("output contains the %s", name)
+			}
+		}
+	}
+	// The PINs typed appear nowhere, not even as digits inside another
+	// value: the demo's amounts, STANs and times avoid them.
+	for _, pin := range []string{cardsim.TestPIN, "9999"} {
+		if strings.Contains(text, pin) {
+			t.Errorf("output contains a PIN typed (%s)", pin)
+		}
+	}
+	// The check is not vacuous: the masked PANs are there.
+	if !strings.Contains(text, emv.MaskPAN(w.Catalogue.Scenarios[0].Card.Issued.PAN)) {
+		t.Error("output lacks the masked PAN of the first card")
+	}
+}
