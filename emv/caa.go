@@ -202,7 +202,9 @@ func (k *kernel) generateAC(p1 byte, data, dol, cdol1Data []byte) (GenerateACRes
 		}
 	}
 	ac := g.AC
-	if p1&RequestCDA != 0 && g.CID.Type() != AAC {
+	// An AAC is signed only if the card chose to (Application.CDAForAAC):
+	// one without a signature is taken as it is.
+	if p1&RequestCDA != 0 && (g.CID.Type() != AAC || g.SDAD != nil) {
 		cda := oda.CDA{UN: k.term[0x9F37], PDOLData: k.pdolData, CDOL1Data: data, Response: r.Data}
 		if cdol1Data != nil {
 			cda.CDOL1Data, cda.CDOL2Data = cdol1Data, data

@@ -4,7 +4,7 @@ package emv
 // 10.11): a TC if the issuer approved, or if the terminal could not go
 // online and the default action codes allow it (ARC Y3; otherwise Z3); an
 // AAC otherwise. CDA is asked for with a TC when it was selected and has
-// not failed. A card that declines a transaction the issuer approved
+// not failed, and with an AAC as well under Application.CDAForAAC. A card that declines a transaction the issuer approved
 // leaves the result with ReversalRequired.
 func (k *kernel) completion() error {
 	k.begin(StepCompletion)
@@ -23,7 +23,7 @@ func (k *kernel) completion() error {
 	default:
 		p1 = RequestAAC
 	}
-	if p1 == RequestTC && k.oda == odaCDA && !k.cdaFailed {
+	if k.oda == odaCDA && !k.cdaFailed && (p1 == RequestTC || k.app.CDAForAAC) {
 		p1 |= RequestCDA
 	}
 	g, err := k.secondGenerateAC(p1)

@@ -83,6 +83,20 @@ type Terminal struct {
 	// application (Book 3 12.4); without it, applications that require
 	// confirmation are not selected automatically.
 	ConfirmationSupported bool
+	// Languages are the languages the terminal can show its messages in,
+	// as ISO 639-1 codes of two lower-case letters, the default first;
+	// the kernel chooses among them with the card's language preference
+	// (SelectLanguage) and reports the choice in Result.Language and
+	// PINPrompt.Language.
+	Languages []string
+	// SubsequentPINBypass makes a PIN bypass hold for the rest of the
+	// transaction (the "subsequent PIN bypass" of EMV 4.4 Book 4 on PIN
+	// entry bypass): once the cardholder or the attendant has bypassed PIN
+	// entry for one PIN CVM, every later PIN CVM of the CVM list
+	// (offline plaintext, offline enciphered, online) is considered
+	// bypassed too, without prompting. Without it each PIN CVM prompts
+	// again.
+	SubsequentPINBypass bool
 	// PSEDisabled skips the payment system environment and goes straight
 	// to the list of AIDs.
 	PSEDisabled bool
@@ -133,6 +147,16 @@ type Application struct {
 	// DefaultDDOL and DefaultTDOL are used when the card has no DDOL (9F49)
 	// or TDOL (97).
 	DefaultDDOL, DefaultTDOL []byte
+	// CDAForAAC asks for a CDA signature with a request for an AAC too
+	// (P1 10), on either GENERATE AC, when CDA was selected and has not
+	// failed. By default the kernel asks for CDA only with a TC or an
+	// ARQC, as Book 3 10.8 describes it, and cards do not sign an AAC
+	// (Book 2 6.6); some schemes' cards sign one when asked, which lets
+	// an acquirer check that a decline came from the genuine card. With
+	// CDAForAAC an AAC that comes back signed is verified (a failure sets
+	// "CDA failed"; the transaction is declined in any case) and one that
+	// comes back without a signature is accepted.
+	CDAForAAC bool
 	// Field55 lists the tags of field 55 for this application; nil means
 	// DefaultField55Tags.
 	Field55 []tlv.Tag
@@ -220,6 +244,9 @@ type PINPad interface {
 type PINPrompt struct {
 	Amount   uint64
 	Currency [2]byte
+	// Language is the language chosen for the cardholder (see
+	// Terminal.Languages); "" when the terminal has none.
+	Language string
 	// TriesLeft is the number of offline PIN tries the card reported, -1
 	// when unknown (and for online PINs).
 	TriesLeft int

@@ -158,7 +158,15 @@ func (k *kernel) performCVM(r CVRule) (byte, error) {
 	case CVMSignature:
 		k.res.SignatureRequired = true
 		return CVMResultUnknown, nil
-	case CVMEncipheredPINOnline:
+	}
+	if k.pinBypassed && k.cfg.Terminal.SubsequentPINBypass {
+		// Subsequent PIN bypass (Book 4): the bypass holds for every
+		// later PIN CVM.
+		k.tvr.Set(TVRPINNotEntered)
+		k.note("%v: PIN entry bypassed earlier in the transaction", r.Code)
+		return CVMResultFailed, nil
+	}
+	if r.Code == CVMEncipheredPINOnline {
 		return k.onlinePIN()
 	}
 	enciphered := r.Code == CVMEncipheredPINOffline || r.Code == CVMEncipheredPINOfflineAndSignature
@@ -179,6 +187,7 @@ func (k *kernel) pinEntryFailed(err error) error {
 	switch {
 	case errors.Is(err, ErrPINBypass):
 		k.tvr.Set(TVRPINNotEntered)
+		k.pinBypassed = true
 		k.note("PIN entry bypassed")
 		return nil
 	case errors.Is(err, ErrPINPadUnavailable):
@@ -204,7 +213,7 @@ func (k *kernel) onlinePIN() (byte, error) {
 }
 
 func (k *kernel) prompt(tries int, withPAN bool) PINPrompt {
-	p := PINPrompt{Amount: k.txn.Amount, Currency: k.txn.Currency, TriesLeft: tries}
+	p := PINPrompt{Amount: k.txn.Amount, Currency: k.txn.Currency, TriesLeft: tries, Language: k.res.Language}
 	if withPAN {
 		p.PAN = panDigits(k.icc[0x5A])
 	}

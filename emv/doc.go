@@ -46,6 +46,7 @@
 //	scripts.go      issuer-to-card script processing, 71 and 72 (10.10)
 //	completion.go   second GENERATE AC, reversal decision (10.11)
 //	result.go       the Result, its outcome and field 55
+//	language.go     language selection and the application's display name
 //	iad.go          issuer application data: VSDC, M/Chip and CCD layouts
 //	                and their card verification results, shown in the trace
 //	config.go       the configuration and the interfaces the terminal provides
@@ -93,7 +94,15 @@
 //     on an ARQC completes with a second GENERATE AC asking for an AAC,
 //     without going online; on a TC it declines. With CDA the cryptogram is
 //     the one inside the signature; a 9F26 beside it that differs fails CDA.
-//     CDA is not asked for with an AAC.
+//     CDA is not asked for with an AAC unless Application.CDAForAAC is
+//     set; then an AAC signed by the card is verified (a failure sets
+//     "CDA failed") and an unsigned one is accepted.
+//   - Language: the first language of the card's 5F2D that the terminal
+//     supports (Terminal.Languages), else the terminal's first; the
+//     preferred name (9F12) is shown when the terminal supports the
+//     issuer code table of 9F11 (9F40 bytes 4-5), else the label.
+//   - PIN bypass holds for the later PIN CVMs of the list only when
+//     Terminal.SubsequentPINBypass is set; otherwise each prompts.
 //   - An AAC for "service not allowed" (CID reason 1) terminates the
 //     transaction ([ErrServiceNotAllowed]) instead of declining it.
 //   - CVM: a rule the terminal does not support fails like a tried rule

@@ -62,8 +62,12 @@ type kernel struct {
 	seen      map[tlv.Tag]bool // tags read from the GPO response and records
 
 	candidates []Candidate
-	app        *Application // the terminal's entry for the selected AID
-	selected   Candidate
+	// The PSE's issuer code table index and language preference, for the
+	// candidates of its directory.
+	pseCodeTable byte
+	pseLanguage  string
+	app          *Application // the terminal's entry for the selected AID
+	selected     Candidate
 
 	aip            AIP
 	afl            []AFLEntry
@@ -79,6 +83,8 @@ type kernel struct {
 	tvr TVR
 	tsi TSI
 	cvm CVMResults
+	// pinBypassed records a PIN bypass, for Terminal.SubsequentPINBypass.
+	pinBypassed bool
 
 	// first GENERATE AC
 	cdol1Data     []byte

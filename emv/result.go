@@ -77,6 +77,13 @@ type Result struct {
 
 	AID   []byte
 	Label string
+	// DisplayName is what the terminal shows for the application: its
+	// preferred name (9F12) when the terminal supports the card's issuer
+	// code table (9F11), else its label (Book 1 12.4). Language is the
+	// language chosen for the cardholder (SelectLanguage); "" when the
+	// terminal declares no languages.
+	DisplayName string
+	Language    string
 
 	TVR        TVR
 	TSI        TSI

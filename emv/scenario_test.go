@@ -858,3 +858,160 @@ func TestScenarioOnline(t *testing.T) {
 		})
 	}
 }
+
+// Book 4 "subsequent PIN bypass": after a bypass, later PIN CVMs of the
+// list are bypassed without prompting when the terminal is configured so.
+func TestScenarioSubsequentPINBypass(t *testing.T) {
+	list := cvmList(0, 0,
+		emv.CVRule{Code: emv.CVMPlaintextPIN, ApplySucceeding: true, Condition: emv.CondAlways},
+		emv.CVRule{Code: emv.CVMEncipheredPINOnline, ApplySucceeding: true, Condition: emv.CondAlways},
+		emv.CVRule{Code: emv.CVMPlaintextPINAndSignature, ApplySucceeding: true, Condition: emv.CondAlways},
+		emv.CVRule{Code: emv.CVMSignature, Condition: emv.CondAlways})
+	for _, tt := range []struct {
+		name                   string
+		subsequent             bool
+		offlinePrompts, online int
+	}{
+		{"without subsequent bypass every PIN CVM prompts", false, 2, 1},
+		{"with subsequent bypass only the first PIN CVM prompts", true, 1, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			pad := &bypassPIN{}
+			o := run1(t, scenario{card: list, term: func(cfg *emv.Config) {
+				cfg.PINPad = pad
+				cfg.Terminal.SubsequentPINBypass = tt.subsequent
+			}})
+			if o.err != nil {
+				t.Fatal(o.err)
+			}
+			if pad.offline != tt.offlinePrompts || pad.online != tt.online {
+				o.dump(t)
+				t.Errorf("prompts: %d offline, %d online; want %d, %d", pad.offline, pad.online, tt.offlinePrompts, tt.online)
+			}
+			if want := (emv.CVMResults{0x1E, 0x00, 0x00}); o.res.CVMResults != want || !o.res.SignatureRequired || !o.res.TVR.Has(emv.TVRPINNotEntered) {
+				t.Errorf("CVM results %v, TVR %v", o.res.CVMResults, o.res.TVR)
+			}
+			if o.card.State().PINVerified {
+				t.Error("card verified a PIN")
+			}
+		})
+	}
+}
+
+// Language selection (Book 4 11.1) and the choice between application
+// label and preferred name by issuer code table index (Book 1 12.4),
+// with the PSE and with the list of AIDs.
+func TestScenarioLanguageAndName(t *testing.T) {
+	tests := []struct {
+		name      string
+		card      string   // 5F2D
+		preferred string   // 9F12
+		languages []string // terminal
+		table1    bool     // terminal supports code table 1 (cardsim's 9F11)
+		noPSE     bool
+		lang      string
+		display   string
+	}{
+		{"card's language supported, preferred name shown", "en", "CARDSIM VISA", []string{"fr", "en"}, true, false, "en", "CARDSIM VISA"},
+		{"card's order of preference wins", "deen", "CARDSIM VISA", []string{"en", "de"}, true, true, "de", "CARDSIM VISA"},
+		{"no common language: terminal default", "it", "CARDSIM VISA", []string{"fr", "en"}, true, false, "fr", "CARDSIM VISA"},
+		{"code table not supported: label shown", "en", "CARDSIM VISA", []string{"en"}, false, false, "en", "VISA CREDIT"},
+		{"no preferred name: label shown", "en", "", []string{"en"}, true, false, "en", "VISA CREDIT"},
+		{"terminal without languages", "en", "CARDSIM VISA", nil, true, false, "", "CARDSIM VISA"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var prompted []string
+			pad := &languagePad{seen: &prompted}
+			o := run1(t, scenario{
+				card: func(p *cardsim.Profile) {
+					p.Applications[0].Language = tt.card
+					p.Applications[0].PreferredName = tt.preferred
+				},
+				term: func(cfg *emv.Config) {
+					cfg.Terminal.Languages = tt.languages
+					cfg.Terminal.PSEDisabled = tt.noPSE
+					cfg.Terminal.AdditionalCapabilities[3] &^= 0x01
+					if tt.table1 {
+						cfg.Terminal.AdditionalCapabilities[3] |= 0x01
+					}
+					cfg.PINPad = pad
+				},
+			})
+			if o.err != nil {
+				t.Fatal(o.err)
+			}
+			if o.res.Language != tt.lang || o.res.DisplayName != tt.display {
+				o.dump(t)
+				t.Errorf("language %q, display name %q; want %q, %q", o.res.Language, o.res.DisplayName, tt.lang, tt.display)
+			}
+			if len(prompted) == 0 || prompted[0] != tt.lang {
+				t.Errorf("PIN prompt languages %q, want %q", prompted, tt.lang)
+			}
+		})
+	}
+}
+
+type languagePad struct{ seen *[]string }
+
+func (p *languagePad) OfflinePIN(_ context.Context, pr emv.PINPrompt) ([]byte, error) {
+	*p.seen = append(*p.seen, pr.Language)
+	return pinblock.Encode(pinblock.ISO2, cardsim.TestPIN, "")
+}
+
+func (p *languagePad) OnlinePIN(context.Context, emv.PINPrompt) (emv.OnlinePIN, error) {
+	return emv.OnlinePIN{}, emv.ErrPINPadUnavailable
+}
+
+// CDA with a request for an AAC (Application.CDAForAAC), against a CDA card
+// that signs AACs (cardsim's Application.CDAForAAC) and one that does not.
+func TestScenarioCDAForAAC(t *testing.T) {
+	denyFloor := func(on bool) func(cfg *emv.Config) {
+		return func(cfg *emv.Config) {
+			cfg.Applications[0].TACDenial = emv.TVR{0, 0, 0, 0x80, 0}
+			cfg.Applications[0].CDAForAAC = on
+		}
+	}
+	signs := func(p *cardsim.Profile) { p.Applications[0].CDAForAAC = true }
+	tests := []struct {
+		name     string
+		s        scenario
+		p1       string // of the GENERATE AC asking for the AAC
+		outcome  emv.Outcome
+		cdaNotes int // "CDA successful" notes
+		failed   bool
+	}{
+		{"default: no CDA asked with an AAC", scenario{card: signs, term: denyFloor(false)}, "80AE0000", emv.DeclinedOffline, 0, false},
+		{"CDA asked with the AAC, card signs it", scenario{card: signs, term: denyFloor(true)}, "80AE1000", emv.DeclinedOffline, 1, false},
+		{"CDA asked with the AAC, card does not sign: accepted", scenario{term: denyFloor(true)}, "80AE1000", emv.DeclinedOffline, 0, false},
+		{"CDA asked with the AAC, signature wrong: CDA failed", scenario{card: signs, term: denyFloor(true),
+			sim: withFaults(cardsim.Fault{Kind: cardsim.FaultBadSignature, INS: 0xAE})}, "80AE1000", emv.DeclinedOffline, 0, true},
+		{"online decline: second GENERATE AC asks for a signed AAC", scenario{card: signs, host: func(h *host) { h.decline = true },
+			term: func(cfg *emv.Config) { cfg.Applications[0].CDAForAAC = true }}, "80AE1000", emv.DeclinedOnline, 2, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.s.mode = cardsim.CDA
+			o := run1(t, tt.s)
+			if o.err != nil || o.res.Outcome != tt.outcome {
+				o.dump(t)
+				t.Fatalf("outcome %v (%v), want %v", o.res.Outcome, o.err, tt.outcome)
+			}
+			tr := o.trace()
+			if !strings.Contains(tr, "C-APDU "+tt.p1) {
+				o.dump(t)
+				t.Errorf("no GENERATE AC %s", tt.p1)
+			}
+			if n := strings.Count(tr, "CDA successful"); n != tt.cdaNotes {
+				o.dump(t)
+				t.Errorf("%d successful CDAs, want %d", n, tt.cdaNotes)
+			}
+			if o.res.TVR.Has(emv.TVRCDAFailed) != tt.failed {
+				t.Errorf("TVR %v", o.res.TVR)
+			}
+			if o.card.State().LastCID.Type() != emv.AAC {
+				t.Errorf("card's last cryptogram %v", o.card.State().LastCID)
+			}
+		})
+	}
+}

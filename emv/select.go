@@ -28,6 +28,12 @@ type Candidate struct {
 	// preferred name (9F12), in the character set of the issuer code
 	// table index; either may be empty.
 	Label, PreferredName string
+	// CodeTable is the issuer code table index (9F11) that applies to
+	// PreferredName: the ADF's, or the PSE's for an application found in
+	// its directory; 0 when the card gives none. Language is the card's
+	// language preference (5F2D) from the same FCI.
+	CodeTable byte
+	Language  string
 	// Priority is the application priority indicator (87): bits b4-b1
 	// the priority (1 highest, 0 none), bit b8 set when the application
 	// cannot be selected without the cardholder's confirmation.
@@ -224,6 +230,7 @@ func (k *kernel) selectApplication() error {
 		k.keepFCI(fci)
 		k.setAppTerminalData()
 		k.note("selected %v", c)
+		k.chooseLanguage(fci, c)
 		return nil
 	}
 }
@@ -354,6 +361,7 @@ func (k *kernel) candidatesFromPSE() error {
 		k.note("PSE FCI unusable: list of AIDs")
 		return nil
 	}
+	k.pseCodeTable, k.pseLanguage = fci.CodeTable, string(fci.Language)
 	ok, err := k.readDirectory(fci.SFI, 0)
 	if !ok {
 		k.candidates = k.candidates[:0]
@@ -405,7 +413,7 @@ func (k *kernel) readDirectory(sfi byte, depth int) (bool, error) {
 			if app < 0 {
 				continue
 			}
-			c := Candidate{AID: bytes.Clone(adf.Value), app: app}
+			c := Candidate{AID: bytes.Clone(adf.Value), app: app, CodeTable: k.pseCodeTable, Language: k.pseLanguage}
 			if v, err := tlv.Find(e.Value, 0x50); err == nil {
 				c.Label = string(v.Value)
 			}
@@ -473,7 +481,8 @@ func (k *kernel) candidatesFromAIDList() error {
 					k.note("application %X blocked", fci.DFName)
 				case exact || partial:
 					c := Candidate{AID: bytes.Clone(fci.DFName), app: i, Priority: fci.Priority,
-						Label: string(fci.Label), PreferredName: string(fci.PreferredName)}
+						Label: string(fci.Label), PreferredName: string(fci.PreferredName),
+						CodeTable: fci.CodeTable, Language: string(fci.Language)}
 					k.addCandidate(c)
 				}
 			}

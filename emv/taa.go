@@ -63,7 +63,7 @@ func (k *kernel) terminalActionAnalysis() byte {
 		p1 = RequestTC
 		k.note("no action code matches: TC")
 	}
-	if k.oda == odaCDA && !k.cdaFailed && p1 != RequestAAC {
+	if k.oda == odaCDA && !k.cdaFailed && (p1 != RequestAAC || a.CDAForAAC) {
 		p1 |= RequestCDA
 	}
 	return p1

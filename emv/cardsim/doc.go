@@ -77,8 +77,9 @@
 //   - The second cryptogram is computed over the CDOL1 data with the CDOL2
 //     data in its place where both name a tag.
 //   - With CDA the response is format 2 without 9F26 (the cryptogram is in
-//     the signature, Book 2 6.6.1); an AAC is never signed, but a CDA card
-//     asked for CDA answers it in format 2 too.
+//     the signature, Book 2 6.6.1); an AAC is not signed unless
+//     Application.CDAForAAC is set, but a CDA card asked for CDA answers
+//     it in format 2 too.
 //   - Issuer application data: VSDC format 0 (06 DKI CVN 03 CVR, 7 bytes)
 //     for Visa CVN 10 and 18, the 18-byte M/Chip 4 layout for Mastercard
 //     (CVN 16, 17, 20, 21; the counters are zero). An Application may also

@@ -64,7 +64,7 @@ func (c *Card) generateAC(cm command) ([]byte, emv.StatusWord) {
 		cid = *c.t.forceCID
 	}
 	un := c.t.values[0x9F37]
-	cda := wantCDA && a.def.ODA == CDA && cid.Type() != emv.AAC && len(un) == 4
+	cda := wantCDA && a.def.ODA == CDA && (cid.Type() != emv.AAC || a.def.CDAForAAC) && len(un) == 4
 	if second {
 		c.t.cda2 = cda
 	} else {

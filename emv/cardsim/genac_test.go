@@ -280,6 +280,27 @@ func TestCDANotForAAC(t *testing.T) {
 	}
 }
 
+func TestCDAForAAC(t *testing.T) {
+	prof := presetProfile(t, Presets()[2], CDA)
+	a := &prof.Applications[0]
+	a.CDAForAAC = true
+	x := newTerm(t, newCard(t, prof, Config{}), false)
+	x.start(a.AID)
+	cdol1, _ := emv.AppendDOLData(nil, x.data[0x8C], x.value)
+	r := x.must(emv.GenerateAC(emv.RequestAAC|emv.RequestCDA, cdol1))
+	g := parseGenAC(t, r)
+	if g.cid.Type() != emv.AAC || g.sdad == nil || g.ac != nil {
+		t.Fatalf("AAC with CDA requested from a card that signs AACs: CID %v, SDAD %d bytes, AC %X; want a signed AAC without 9F26", g.cid, len(g.sdad), g.ac)
+	}
+	sdad, err := oda.VerifyCDA(a.Keys.ICC.Public(), oda.CDA{UN: x.data[0x9F37], PDOLData: x.pdol, CDOL1Data: cdol1, Response: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if emv.CID(sdad.CID).Type() != emv.AAC {
+		t.Errorf("signed CID %02X", sdad.CID)
+	}
+}
+
 func TestCertificateChain(t *testing.T) {
 	for _, p := range Presets() {
 		for _, mode := range []ODAMode{SDA, DDA, CDA} {

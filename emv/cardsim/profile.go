@@ -141,8 +141,11 @@ type Application struct {
 	IssuerAuthRequired bool
 
 	// Offline data authentication and enciphered PIN.
-	ODA  ODAMode
-	Keys *Keys // needed for ODA and for offline enciphered PIN
+	ODA ODAMode
+	// CDAForAAC makes a CDA card sign an AAC too when the terminal asks
+	// for CDA; by default an AAC is never signed.
+	CDAForAAC bool
+	Keys      *Keys // needed for ODA and for offline enciphered PIN
 
 	// Offline PIN and counters.
 	PIN          string // 4 to 12 digits; empty: no offline PIN
