@@ -1,0 +1,166 @@
+package entrypointtest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/posflow/posflow/emv/oda"
+)
+
+// An MChipProfile personalises a simulated Kernel 2 (M/Chip) card in EMV
+// mode with CDA.
+type MChipProfile struct {
+	// Rand seeds the card's RSA keys; it must not be nil.
+	Rand io.Reader
+	// CAIndex is the index of the test CA key under RID A000000004; zero
+	// means E2, an index no published Mastercard key uses.
+	CAIndex byte
+	// PAN is 5A; Expiry 5F24 YYMMDD.
+	PAN    []byte
+	Expiry [3]byte
+	// CVMList is the value of 8E; nil means the card does not support
+	// cardholder verification (AIP byte 1 bit 5 clear).
+	CVMList []byte
+	// IACDefault, IACDenial and IACOnline are 9F0D, 9F0E and 9F0F.
+	IACDefault, IACDenial, IACOnline [5]byte
+	// Currency is the application currency code, 9F42.
+	Currency [2]byte
+	// Downgrade makes the card answer a TC request with an ARQC.
+	Downgrade bool
+	ATC       uint16
+}
+
+// MChipAID is the AID of the simulated M/Chip card.
+var MChipAID = []byte{0xA0, 0x00, 0x00, 0x00, 0x04, 0x10, 0x10}
+
+// mchipCDOL1 is the CDOL1 of the simulated M/Chip card (33 bytes of data).
+var mchipCDOL1 = []byte{0x9F, 0x02, 0x06, 0x9F, 0x03, 0x06, 0x9F, 0x1A, 0x02, 0x95, 0x05, 0x5F, 0x2A, 0x02, 0x9A, 0x03, 0x9C, 0x01, 0x9F, 0x37, 0x04, 0x9F, 0x35, 0x01, 0x9F, 0x34, 0x03}
+
+// An MChipCard is a simulated contactless Mastercard-style card: PPSE,
+// SELECT without PDOL, GET PROCESSING OPTIONS with an AFL whose first entry
+// is the mag-stripe record, READ RECORD, GENERATE AC with CDA. Its
+// cryptograms are a hash of the transaction data, not a scheme's.
+type MChipCard struct {
+	p       MChipProfile
+	pki     *oda.TestPKI
+	aip     [2]byte
+	records map[[2]byte][]byte
+	// MagstripeRead counts the READ RECORDs of the mag-stripe record
+	// (SFI 1 record 1), which Kernel 2 in EMV mode must not send.
+	MagstripeRead int
+}
+
+// NewMChipCard personalises a card and returns it with the CA public key
+// a terminal needs to authenticate it.
+func NewMChipCard(p MChipProfile) (*MChipCard, *oda.CAPK, error) {
+	if len(p.PAN) == 0 || p.Rand == nil {
+		return nil, nil, errors.New("entrypointtest: profile without a PAN or keys")
+	}
+	if p.CAIndex == 0 {
+		p.CAIndex = 0xE2
+	}
+	c := &MChipCard{p: p, records: map[[2]byte][]byte{}, aip: [2]byte{0x09, 0x80}}
+	if p.CVMList != nil {
+		c.aip[0] |= 0x10
+	}
+	signed := cat(
+		tlvOf(0x5A, p.PAN), tlvOf(0x5F24, p.Expiry[:]), tlvOf(0x8C, mchipCDOL1),
+		tlvOf(0x9F0D, p.IACDefault[:]), tlvOf(0x9F0E, p.IACDenial[:]), tlvOf(0x9F0F, p.IACOnline[:]),
+		tlvOf(0x9F42, p.Currency[:]), tlvOf(0x9F4A, []byte{0x82}),
+	)
+	if p.CVMList != nil {
+		signed = append(signed, tlvOf(0x8E, p.CVMList)...)
+	}
+	pki, err := oda.NewTestPKI(oda.TestPKIConfig{
+		Rand: p.Rand, RID: oda.RID{0xA0, 0, 0, 0, 0x04}, Index: p.CAIndex,
+		CABits: 1024, IssuerBits: 1024, ICCBits: 768,
+		PAN: p.PAN, StaticData: append(bytes.Clone(signed), c.aip[:]...),
+		Time: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }, ValidYears: 20,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	c.pki = pki
+	issuer := cat(tlvOf(0x8F, []byte{p.CAIndex}), tlvOf(0x90, pki.IssuerCert), tlvOf(0x9F32, pki.Issuer.Exponent))
+	if pki.IssuerRemainder != nil {
+		issuer = append(issuer, tlvOf(0x92, pki.IssuerRemainder)...)
+	}
+	icc := cat(tlvOf(0x9F46, pki.ICCCert), tlvOf(0x9F47, pki.ICC.Exponent))
+	if pki.ICCRemainder != nil {
+		icc = append(icc, tlvOf(0x9F48, pki.ICCRemainder)...)
+	}
+	c.records[[2]byte{1, 1}] = tlvOf(0x70, tlvOf(0x9F6B, track2(p.PAN, p.Expiry)))
+	c.records[[2]byte{2, 1}] = tlvOf(0x70, signed)
+	c.records[[2]byte{3, 1}] = tlvOf(0x70, issuer)
+	c.records[[2]byte{3, 2}] = tlvOf(0x70, icc)
+	return c, pki.CAPK, nil
+}
+
+// Transmit implements emv.Card.
+func (c *MChipCard) Transmit(cmd []byte) ([]byte, error) {
+	if len(cmd) < 4 {
+		return sw(0x6700), nil
+	}
+	var data []byte
+	if len(cmd) > 5 {
+		n := int(cmd[4])
+		if len(cmd) < 5+n {
+			return sw(0x6700), nil
+		}
+		data = cmd[5 : 5+n]
+	}
+	switch {
+	case cmd[0] == 0x00 && cmd[1] == 0xA4 && bytes.Equal(data, []byte("2PAY.SYS.DDF01")):
+		e := tlvOf(0x61, cat(tlvOf(0x4F, MChipAID), tlvOf(0x87, []byte{0x01})))
+		return ok(tlvOf(0x6F, cat(tlvOf(0x84, data), tlvOf(0xA5, tlvOf(0xBF0C, e))))), nil
+	case cmd[0] == 0x00 && cmd[1] == 0xA4 && bytes.Equal(data, MChipAID):
+		return ok(tlvOf(0x6F, cat(tlvOf(0x84, data), tlvOf(0xA5, tlvOf(0x50, []byte("MC SIM")))))), nil
+	case cmd[0] == 0x80 && cmd[1] == 0xA8:
+		if !bytes.Equal(data, []byte{0x83, 0x00}) {
+			return sw(0x6700), nil
+		}
+		afl := []byte{0x08, 0x01, 0x01, 0x00, 0x10, 0x01, 0x01, 0x01, 0x18, 0x01, 0x02, 0x00}
+		return ok(tlvOf(0x77, cat(tlvOf(0x82, c.aip[:]), tlvOf(0x94, afl)))), nil
+	case cmd[0] == 0x00 && cmd[1] == 0xB2:
+		key := [2]byte{cmd[3] >> 3, cmd[2]}
+		if key == [2]byte{1, 1} {
+			c.MagstripeRead++
+		}
+		if r, found := c.records[key]; found {
+			return ok(r), nil
+		}
+		return sw(0x6A83), nil
+	case cmd[0] == 0x80 && cmd[1] == 0xAE:
+		return c.generateAC(cmd[2], data)
+	}
+	return sw(0x6D00), nil
+}
+
+func (c *MChipCard) generateAC(p1 byte, cdol []byte) ([]byte, error) {
+	if len(cdol) != 33 {
+		return sw(0x6700), nil
+	}
+	un := cdol[25:29]
+	cid := p1 & 0xC0
+	if cid == 0x40 && c.p.Downgrade {
+		cid = 0x80
+	}
+	c.p.ATC++
+	atc := binary.BigEndian.AppendUint16(nil, c.p.ATC)
+	h := sha256.Sum256(cat(cdol, atc, []byte{cid}))
+	ac := h[:8]
+	body := cat(tlvOf(0x9F27, []byte{cid}), tlvOf(0x9F36, atc), tlvOf(0x9F10, []byte{0x01, 0x10, cid, 0x00}))
+	if p1&0x10 == 0 || cid == 0x00 {
+		return ok(tlvOf(0x77, cat(body, tlvOf(0x9F26, ac)))), nil
+	}
+	sdad, err := oda.SignCDA(c.pki.ICC, atc, cid, ac, oda.CDA{UN: un, CDOL1Data: cdol, Response: tlvOf(0x77, body)})
+	if err != nil {
+		return nil, fmt.Errorf("entrypointtest: CDA: %w", err)
+	}
+	return ok(tlvOf(0x77, cat(body, tlvOf(0x9F4B, sdad)))), nil
+}
