@@ -262,6 +262,82 @@ func (c *TerminalCapabilities) Set(b Bit) { set(c[:], b) }
 // String returns the capabilities in hex with the names of the set bits.
 func (c TerminalCapabilities) String() string { return describe(c[:], capNames) }
 
+// AdditionalCapabilities is the Additional Terminal Capabilities, tag 9F40
+// (Book 4 Annex A3): the transaction types, data input and data output
+// capabilities of the terminal, and the ISO/IEC 8859 code tables it can
+// display (see Terminal.SupportsCodeTable).
+type AdditionalCapabilities [5]byte
+
+// The bits of the additional terminal capabilities.
+var (
+	AddCapCash              = bit(1, 8)
+	AddCapGoods             = bit(1, 7)
+	AddCapServices          = bit(1, 6)
+	AddCapCashback          = bit(1, 5)
+	AddCapInquiry           = bit(1, 4)
+	AddCapTransfer          = bit(1, 3)
+	AddCapPayment           = bit(1, 2)
+	AddCapAdministrative    = bit(1, 1)
+	AddCapCashDeposit       = bit(2, 8)
+	AddCapNumericKeys       = bit(3, 8)
+	AddCapAlphabeticKeys    = bit(3, 7)
+	AddCapCommandKeys       = bit(3, 6)
+	AddCapFunctionKeys      = bit(3, 5)
+	AddCapPrintAttendant    = bit(4, 8)
+	AddCapPrintCardholder   = bit(4, 7)
+	AddCapDisplayAttendant  = bit(4, 6)
+	AddCapDisplayCardholder = bit(4, 5)
+	AddCapCodeTable10       = bit(4, 2)
+	AddCapCodeTable9        = bit(4, 1)
+	AddCapCodeTable8        = bit(5, 8)
+	AddCapCodeTable7        = bit(5, 7)
+	AddCapCodeTable6        = bit(5, 6)
+	AddCapCodeTable5        = bit(5, 5)
+	AddCapCodeTable4        = bit(5, 4)
+	AddCapCodeTable3        = bit(5, 3)
+	AddCapCodeTable2        = bit(5, 2)
+	AddCapCodeTable1        = bit(5, 1)
+)
+
+var addCapNames = map[Bit]string{
+	AddCapCash:              "cash",
+	AddCapGoods:             "goods",
+	AddCapServices:          "services",
+	AddCapCashback:          "cashback",
+	AddCapInquiry:           "inquiry",
+	AddCapTransfer:          "transfer",
+	AddCapPayment:           "payment",
+	AddCapAdministrative:    "administrative",
+	AddCapCashDeposit:       "cash deposit",
+	AddCapNumericKeys:       "numeric keys",
+	AddCapAlphabeticKeys:    "alphabetic and special characters keys",
+	AddCapCommandKeys:       "command keys",
+	AddCapFunctionKeys:      "function keys",
+	AddCapPrintAttendant:    "print, attendant",
+	AddCapPrintCardholder:   "print, cardholder",
+	AddCapDisplayAttendant:  "display, attendant",
+	AddCapDisplayCardholder: "display, cardholder",
+	AddCapCodeTable10:       "code table 10",
+	AddCapCodeTable9:        "code table 9",
+	AddCapCodeTable8:        "code table 8",
+	AddCapCodeTable7:        "code table 7",
+	AddCapCodeTable6:        "code table 6",
+	AddCapCodeTable5:        "code table 5",
+	AddCapCodeTable4:        "code table 4",
+	AddCapCodeTable3:        "code table 3",
+	AddCapCodeTable2:        "code table 2",
+	AddCapCodeTable1:        "code table 1",
+}
+
+// Has reports whether bit b is set.
+func (c *AdditionalCapabilities) Has(b Bit) bool { return has(c[:], b) }
+
+// Set sets bit b.
+func (c *AdditionalCapabilities) Set(b Bit) { set(c[:], b) }
+
+// String returns the capabilities in hex with the names of the set bits.
+func (c AdditionalCapabilities) String() string { return describe(c[:], addCapNames) }
+
 // CID is the Cryptogram Information Data, tag 9F27 (Book 3 Table 14).
 type CID byte
 

@@ -30,7 +30,7 @@ func TestTVR(t *testing.T) {
 
 func TestBitFieldNames(t *testing.T) {
 	// Every named bit of every field has a name and a distinct position.
-	for _, names := range []map[Bit]string{tvrNames, tsiNames, aipNames, aucNames, capNames} {
+	for _, names := range []map[Bit]string{tvrNames, tsiNames, aipNames, aucNames, capNames, addCapNames, visaCVRNames, mchipCVRNames, ccdCVRNames} {
 		seen := map[string]bool{}
 		for b, name := range names {
 			if name == "" || seen[name] {
@@ -46,6 +46,7 @@ func TestBitFieldNames(t *testing.T) {
 		{AIP{0x5C, 0x00}.String(), "5C00: SDA supported; cardholder verification is supported; terminal risk management is to be performed; issuer authentication is supported"},
 		{AUC{0xFF, 0x00}.String(), "FF00: valid for domestic cash transactions; valid for international cash transactions; valid for domestic goods; valid for international goods; valid for domestic services; valid for international services; valid at ATMs; valid at terminals other than ATMs"},
 		{TerminalCapabilities{0xE0, 0xF8, 0xC8}.String(), "E0F8C8: manual key entry; magnetic stripe; IC with contacts; plaintext PIN for ICC verification; enciphered PIN for online verification; signature (paper); enciphered PIN for offline verification; no CVM required; SDA; DDA; CDA"},
+		{AdditionalCapabilities{0x60, 0x00, 0xF0, 0xA0, 0x01}.String(), "6000F0A001: goods; services; numeric keys; alphabetic and special characters keys; command keys; function keys; print, attendant; display, attendant; code table 1"},
 		{TSI{0xE8, 0x00}.String(), "E800: offline data authentication was performed; cardholder verification was performed; card risk management was performed; terminal risk management was performed"},
 	}
 	for _, tt := range tests {

@@ -61,7 +61,7 @@ type Config struct {
 type Terminal struct {
 	// Capabilities is 9F33; AdditionalCapabilities is 9F40.
 	Capabilities           TerminalCapabilities
-	AdditionalCapabilities [5]byte
+	AdditionalCapabilities AdditionalCapabilities
 	// Type is 9F35: the tens digit tells who operates the terminal
 	// (1 financial institution, 2 merchant, 3 cardholder), the units
 	// digit whether it is attended (1-3) or not (4-6) and whether it is

@@ -4,7 +4,8 @@
 // lists of Book 3 section 5.4, the command and response APDUs of Book 3
 // section 6 with the T=0 transport rules of Book 1 section 9, the bit
 // fields of Book 3 Annex C (AIP, AUC, TVR, TSI, CID, CVM results) and Book 4
-// Annex A (terminal capabilities), the CVM list of Book 3 section 10.5, the
+// Annex A (terminal capabilities and additional terminal capabilities),
+// the CVM list of Book 3 section 10.5, the
 // application file locator of Book 3 section 10.2, the contact kernel of
 // Book 3 sections 10 and 12, and the magnetic-stripe track data of ISO/IEC
 // 7813 that a terminal reads when it falls back from the chip.

@@ -26,15 +26,15 @@ func SelectLanguage(card []byte, terminal []string) string {
 }
 
 // SupportsCodeTable reports whether the terminal can display characters
-// of ISO/IEC 8859 part n, from the additional terminal capabilities (9F40)
-// byte 4 (code tables 1 to 8, b1 to b8) and byte 5 (9 and 10, b1 and
-// b2), Book 4 Annex A3.
+// of ISO/IEC 8859 part n, from the additional terminal capabilities (9F40,
+// Book 4 Annex A3): byte 4 bits b2-b1 for code tables 10 and 9, byte 5
+// bits b8-b1 for code tables 8 to 1.
 func (t *Terminal) SupportsCodeTable(n byte) bool {
 	switch {
 	case n >= 1 && n <= 8:
-		return t.AdditionalCapabilities[3]&(1<<(n-1)) != 0
+		return t.AdditionalCapabilities.Has(bit(5, int(n)))
 	case n == 9 || n == 10:
-		return t.AdditionalCapabilities[4]&(1<<(n-9)) != 0
+		return t.AdditionalCapabilities.Has(bit(4, int(n)-8))
 	}
 	return false
 }

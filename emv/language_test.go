@@ -26,8 +26,10 @@ func TestSelectLanguage(t *testing.T) {
 }
 
 func TestSupportsCodeTable(t *testing.T) {
-	term := Terminal{AdditionalCapabilities: [5]byte{0, 0, 0, 0x81, 0x02}}
-	for n, want := range map[byte]bool{0: false, 1: true, 2: false, 8: true, 9: false, 10: true, 11: false} {
+	// 6000F0A001 is the usual value: code table 1 only; 02 and 81 add
+	// code tables 10, 8 and 1.
+	term := Terminal{AdditionalCapabilities: [5]byte{0x60, 0, 0xF0, 0xA2, 0x81}}
+	for n, want := range map[byte]bool{0: false, 1: true, 2: false, 7: false, 8: true, 9: false, 10: true, 11: false} {
 		if got := term.SupportsCodeTable(n); got != want {
 			t.Errorf("SupportsCodeTable(%d) = %v, want %v", n, got, want)
 		}

@@ -931,9 +931,9 @@ func TestScenarioLanguageAndName(t *testing.T) {
 				term: func(cfg *emv.Config) {
 					cfg.Terminal.Languages = tt.languages
 					cfg.Terminal.PSEDisabled = tt.noPSE
-					cfg.Terminal.AdditionalCapabilities[3] &^= 0x01
+					cfg.Terminal.AdditionalCapabilities[4] &^= 0x01
 					if tt.table1 {
-						cfg.Terminal.AdditionalCapabilities[3] |= 0x01
+						cfg.Terminal.AdditionalCapabilities.Set(emv.AddCapCodeTable1)
 					}
 					cfg.PINPad = pad
 				},
