@@ -47,11 +47,6 @@ func (x *txn) complete(ctx context.Context) {
 		t.mu.Unlock()
 		t.splits.add(e.PAN, e.Amount)
 	}
-	if r.Approved {
-		t.step("outcome: APPROVED (%s)", r.Reason)
-	} else {
-		t.step("outcome: DECLINED (%s)", r.Reason)
-	}
 	t.log.Info("transaction", "stan", r.STAN, "pan", r.MaskedPAN, "amount", x.amount, "approved", r.Approved, "code", string(r.Response), "reason", r.Reason)
 }
 

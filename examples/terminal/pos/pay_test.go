@@ -30,9 +30,11 @@ func testTerminal(t *testing.T, addr string, capk *oda.CAPK, out *bytes.Buffer, 
 	}
 	pad.Enter = ScriptedPINs(pins...)
 	pad.Rand = rand.NewChaCha8([32]byte{9})
-	store, err := oda.NewStore(capk)
-	if err != nil {
-		t.Fatal(err)
+	store := new(oda.Store)
+	if capk != nil {
+		if err := store.Add(capk); err != nil {
+			t.Fatal(err)
+		}
 	}
 	term, err := New(Config{
 		Merchant:   Merchant{Name: "CORNER SHOP", City: "SPRINGFIELD", ID: "MERCHANT0000001", Category: "5411", Country: "US"},

@@ -98,6 +98,11 @@ func (r *Receipt) WriteTo(w io.Writer) (int64, error) {
 	} else {
 		center("DECLINED")
 	}
+	if r.Reason != "" && !r.Approved {
+		for _, l := range wrap(strings.ToUpper(r.Reason), receiptWidth) {
+			center(l)
+		}
+	}
 	if r.Response != "" {
 		pair("RESPONSE", fmt.Sprintf("%s %s", string(r.Response), responseText(r.Response)))
 	}
@@ -127,6 +132,27 @@ func (r *Receipt) String() string {
 	var b strings.Builder
 	r.WriteTo(&b)
 	return b.String()
+}
+
+// wrap breaks s into lines of at most width characters at spaces.
+func wrap(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case len(line)+1+len(w) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // responseText names the response codes of the host and of the kernel.

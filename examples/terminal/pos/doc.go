@@ -1,0 +1,68 @@
+// Package pos is the point-of-sale terminal of the posflow examples: the
+// logic of a card payment at a till, from the amount on the screen to the
+// receipt and the end-of-day settlement, built on the EMV contact kernel
+// of EMV 4.4 Books 1 to 4 (package emv), ISO 8583:1987 messages and
+// transport (package iso8583), ANSI X9.24 DUKPT (package dukpt) and ISO
+// 9564-1 PIN blocks (package pinblock).
+//
+// # A purchase
+//
+// Terminal.Pay runs the steps of one purchase, each a method of an
+// unexported state struct, in order:
+//
+//	confirm   the amount, merchant and time are shown; the cardholder accepts
+//	chip      emv.Process with the card; online PINs are enciphered by the
+//	          PINPad under its next DUKPT key; the terminal's emv.Online sends
+//	          the 0200 with field 55 and reads the 0210 (response code, auth
+//	          code, RRN, ARPC, scripts); the card completes; an incorrect PIN
+//	          (55) starts the chip transaction again, up to three PINs
+//	swipe     the magnetic stripe after a chip failure (POS entry mode 80),
+//	          or of a card without chip (90): track 2 and online PIN in the 0200
+//	complete  the outcome: a reversal (0400) when the card declined after
+//	          the host approved, or when no answer came in time; an advice
+//	          (0220) queued for an offline approval; the batch; the receipt
+//
+// Reversals and advices go through the iso8583.Client's store-and-forward
+// queue and are forwarded as soon as the host answers, at the latest by
+// Settle, which sends the batch totals (0500), uploads the batch (0320)
+// when the host is out of balance, and closes it.
+//
+// # Decisions where issue 8 and the standards are silent
+//
+//   - The terminal verifies PINs online only (capabilities 9F33 E0 68 C8:
+//     online enciphered PIN, signature, no CVM; SDA, DDA, CDA): the issuer
+//     checks every PIN, as the acquirer host of this repository does.
+//     Cards whose CVM list has no online PIN (Mastercard's) fall to
+//     signature.
+//   - A timed-out authorisation is declined with the default action codes
+//     (Z3 above the floor limit) and reversed; the reversed purchase counts
+//     among the batch's debits and debit reversals, as the host counts it.
+//   - Field 2 and field 35 both go in the 0200; 23 carries the PAN sequence
+//     number; 43 the merchant name, city and country in 25, 13 and 2
+//     characters.
+//   - The PIN pad's DUKPT state is written to its file (atomically) after a
+//     key is taken and before that key enciphers anything.
+//   - Receipts, steps and logs show the PAN masked (first six, last four)
+//     and never a PIN, PIN block, track or key.
+//
+// # Example
+//
+//	pad, _ := pos.OpenPINPad("pinpad.state", ik, iksn)
+//	pad.Enter = pos.ScriptedPINs("1234")
+//	term, _ := pos.New(pos.Config{
+//		Merchant:   pos.Merchant{Name: "CORNER SHOP", City: "SPRINGFIELD", ID: "MERCHANT0000001", Category: "5411", Country: "US"},
+//		TerminalID: "TERM0001",
+//		FloorLimit: 1000,
+//		CAPKs:      capks,
+//		Host:       "127.0.0.1:8583",
+//		PINPad:     pad,
+//	})
+//	defer term.Close()
+//	receipt, err := term.Pay(ctx, 2500, pos.Card{Chip: card})
+//	fmt.Print(receipt)
+//	settlement, err := term.Settle(ctx)
+//
+// The scenarios of the demo (package
+// github.com/posflow/posflow/examples/terminal/scenario) run every path
+// against the acquirer host.
+package pos
