@@ -208,6 +208,15 @@ func TestScenarioSelection(t *testing.T) {
 		{name: "blocked application found at final selection: back to the choice", s: scenario{profile: twoApps, card: func(p *cardsim.Profile) {
 			p.Applications[0].Blocked = true
 		}}, choose: "a0000000032010,a0000000031010", want: "a0000000031010", shown: []string{"a0000000032010", "a0000000031010"}},
+		{name: "PSE with a DDF: the application is found in the DDF's directory", s: scenario{profile: twoApps, card: func(p *cardsim.Profile) {
+			p.Applications[1].DDF = []byte("VISA.DDF")
+		}}, choose: "a0000000031010", want: "a0000000031010", shown: []string{"a0000000032010", "a0000000031010"},
+			check: func(t *testing.T, o outcome) {
+				if !strings.Contains(o.trace(), hex.EncodeToString([]byte("VISA.DDF"))) && !strings.Contains(o.trace(), strings.ToUpper(hex.EncodeToString([]byte("VISA.DDF")))) {
+					o.dump(t)
+					t.Error("DDF not selected")
+				}
+			}},
 		{name: "card blocked (6A81)", s: scenario{card: func(p *cardsim.Profile) { p.CardBlocked = true }}, err: emv.ErrCardBlocked},
 		{name: "GPO 6985 goes back to selection without the application", s: scenario{profile: twoApps,
 			sim: withFaults(cardsim.Fault{Kind: cardsim.FaultStatus, INS: 0xA8, Nth: 1, SW: 0x6985})},
@@ -294,6 +303,7 @@ func TestScenarioGPOErrors(t *testing.T) {
 		{"GPO response format 2 corrupted", scenario{profile: cardsim.MastercardCVN16, sim: gpo(cardsim.Fault{Kind: cardsim.FaultCorrupt})}, emv.ErrCardData, true},
 		{"GPO format 2 without AIP", scenario{profile: cardsim.MastercardCVN16, sim: gpo(cardsim.Fault{Kind: cardsim.FaultDrop, Tag: 0x82})}, emv.ErrMissingData, true},
 		{"GPO format 2 without AFL", scenario{profile: cardsim.MastercardCVN16, sim: gpo(cardsim.Fault{Kind: cardsim.FaultDrop, Tag: 0x94})}, emv.ErrMissingData, true},
+		{"GPO response neither template 80 nor 77", scenario{sim: gpo(cardsim.Fault{Kind: cardsim.FaultRetag, Tag: 0x71})}, emv.ErrCardData, true},
 		{"card mute at GPO", scenario{sim: gpo(cardsim.Fault{Kind: cardsim.FaultMute})}, cardsim.ErrFault, true},
 		{"PDOL data sent and checked by the card (Visa CVN 18)", scenario{profile: cardsim.VisaCVN18}, nil, false},
 	}
@@ -348,6 +358,7 @@ func TestScenarioRecords(t *testing.T) {
 		{"AFL of 3 bytes", scenario{card: app(func(a *cardsim.Application) { a.AFL = []byte{0x10, 0x01, 0x02} })}, emv.ErrCardData},
 		{"AFL naming a record the card does not have", scenario{card: app(func(a *cardsim.Application) { a.AFL = []byte{0x08, 0x01, 0x01, 0x00, 0x10, 0x01, 0x03, 0x00} })}, emv.StatusWord(0x6A83)},
 		{"AFL leaving out the application data records: mandatory data missing", scenario{card: app(func(a *cardsim.Application) { a.AFL = []byte{0x08, 0x01, 0x01, 0x00} })}, emv.ErrMissingData},
+		{"record of SFI 1 not a template 70 terminates", scenario{term: noPSE, sim: rr(cardsim.Fault{Kind: cardsim.FaultRetag, Nth: 1, Tag: 0x71})}, emv.ErrCardData},
 		{"records in SFI 12 read whole", scenario{card: app(func(a *cardsim.Application) { a.AppDataSFI = 12 })}, nil},
 		{"T=0 card: 61xx and 6Cxx", scenario{sim: cardsim.Config{T0: true}, term: func(cfg *emv.Config) { cfg.T0 = true }}, nil},
 	}

@@ -39,6 +39,11 @@ const (
 	// the CVR and a CDA signature are computed for that CID, so they
 	// verify; the card's counters follow it as well.
 	FaultCID
+	// FaultRetag re-encodes the response with the tag of its first data
+	// object replaced by Fault.Tag, a constructed tag: a record that is
+	// not a template 70, or a GET PROCESSING OPTIONS or GENERATE AC
+	// response that is neither template 80 nor 77.
+	FaultRetag
 )
 
 // String names the kind.
@@ -56,6 +61,8 @@ func (k FaultKind) String() string {
 		return "mute"
 	case FaultCID:
 		return "cryptogram information data"
+	case FaultRetag:
+		return "retag template"
 	}
 	return "FaultKind(" + itoa(int(k)) + ")"
 }
@@ -74,7 +81,7 @@ type Fault struct {
 	Nth         int
 	Probability float64
 	SW          emv.StatusWord // FaultStatus
-	Tag         tlv.Tag        // FaultDrop
+	Tag         tlv.Tag        // FaultDrop, FaultRetag
 	CID         emv.CID        // FaultCID
 }
 
@@ -149,6 +156,17 @@ func (s *faultState) apply(f *Fault, data []byte, status emv.StatusWord) ([]byte
 			return data, status
 		}
 		out, err := tlv.Encode(dropTag(tree, f.Tag)...)
+		if err != nil {
+			return data, status
+		}
+		return out, status
+	case FaultRetag:
+		tree, err := tlv.Decode(data)
+		if err != nil || len(tree) == 0 {
+			return data, status
+		}
+		tree[0].Tag = f.Tag
+		out, err := tlv.Encode(tree...)
 		if err != nil {
 			return data, status
 		}

@@ -65,6 +65,27 @@ func TestFaultDrop(t *testing.T) {
 	}
 }
 
+func TestFaultRetag(t *testing.T) {
+	prof := presetProfile(t, Presets()[2], NoODA) // format 2: the AFL is a TLV
+	a := &prof.Applications[0]
+	card := newCard(t, prof, Config{Faults: []Fault{{Kind: FaultRetag, INS: 0xB2, Nth: 1, Tag: 0x71}}})
+	x := newTerm(t, card, false)
+	x.collect(x.must(emv.Select(a.AID, false)))
+	x.collect(x.must(emv.GetProcessingOptions(nil)))
+	entries, _ := emv.ParseAFL(x.data[0x94])
+	r := x.must(emv.ReadRecord(entries[0].SFI, entries[0].First))
+	o, err := tlv.DecodeOne(r)
+	if err != nil || o.Tag != 0x71 || len(o.Children) == 0 {
+		t.Fatalf("retagged record %X: %v", r, err)
+	}
+	if r2 := x.must(emv.ReadRecord(entries[0].SFI, entries[0].First)); r2[0] != 0x70 {
+		t.Errorf("second read %X: the fault fired again", r2)
+	}
+	if FaultRetag.String() != "retag template" {
+		t.Error(FaultRetag.String())
+	}
+}
+
 func TestFaultBadSignature(t *testing.T) {
 	prof := presetProfile(t, Presets()[0], CDA)
 	a := &prof.Applications[0]
