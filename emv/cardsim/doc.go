@@ -19,9 +19,9 @@
 // CHANGE/UNBLOCK and PUT DATA with their MAC checked. Optionally it behaves
 // as over T=0 (61xx, 6Cxx, case 4 without Le), and seeded faults can be
 // injected into its answers (Fault): status word substitution, TLV
-// corruption, missing data objects, bad signatures and certificates, a
-// mute card, and a forced cryptogram type. Card.State shows its counters and
-// flags; Card.Clone copies a personalised card cheaply, to run many
+// corruption, missing data objects, a response in another template, bad
+// signatures and certificates, a mute card, and a forced cryptogram type.
+// Card.State shows its counters and flags; Card.Clone copies a personalised card cheaply, to run many
 // transactions from one starting point.
 //
 // For tests of a terminal's handling of card data, an Application can move
