@@ -2,6 +2,7 @@ package acquirer_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/posflow/posflow/emv/cardsim"
@@ -53,5 +54,221 @@ func TestPurchaseApprovedChipAndPIN(t *testing.T) {
 			}
 			_ = req
 		})
+	}
+}
+
+// TestChecks runs one request down each path of the host's checks and
+// asserts its response code and that no money moved on a decline.
+func TestChecks(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	for _, tc := range []struct {
+		name    string
+		p       func() purchase
+		account string
+		want    string
+	}{
+		{"unknown card", func() purchase { return purchase{pan: "4111111111111111", amount: 100} }, "", "14"},
+		{"lost card", func() purchase { return purchase{pan: panLost, amount: 100, pin: cardsim.TestPIN} }, "other", "41"},
+		{"stolen card", func() purchase { return purchase{pan: panStolen, amount: 100, pin: cardsim.TestPIN} }, "other", "43"},
+		{"blocked card", func() purchase { return purchase{pan: panBlocked, amount: 100, pin: cardsim.TestPIN} }, "other", "62"},
+		{"expired at the host", func() purchase { return purchase{pan: panExpired, amount: 100, pin: cardsim.TestPIN} }, "other", "54"},
+		{"expired on the card (cardsim.ExpiredCard)", func() purchase {
+			return purchase{pan: panVisa10, expiry: "2001", amount: 100, pin: cardsim.TestPIN}
+		}, "visa10", "54"},
+		{"wrong PIN", func() purchase { return purchase{pan: panMagOnly, amount: 100, pin: "0917"} }, "other", "55"},
+		{"over the amount limit", func() purchase { return purchase{pan: panVisa10, amount: 500001, pin: cardsim.TestPIN} }, "visa10", "61"},
+		{"insufficient funds", func() purchase { return purchase{pan: panLowFunds, amount: 501, pin: cardsim.TestPIN} }, "lowfunds", "51"},
+		{"unsupported processing code", func() purchase {
+			return purchase{pan: panVisa10, amount: 100, pin: cardsim.TestPIN, proc: "400000"}
+		}, "visa10", "12"},
+		{"magnetic stripe with PIN", func() purchase { return purchase{pan: panMagOnly, amount: 100, pin: cardsim.TestPIN} }, "other", "00"},
+		{"no PIN (signature)", func() purchase { return purchase{pan: panMagOnly, amount: 100} }, "other", "00"},
+		{"exactly the balance", func() purchase { return purchase{pan: panLowFunds, amount: 500, pin: cardsim.TestPIN} }, "lowfunds", "00"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var before int64
+			if tc.account != "" {
+				before = balance(t, h, tc.account)
+			}
+			p := tc.p()
+			_, resp := tm.financial(p)
+			if got := resp.Text(39); got != tc.want {
+				t.Fatalf("response code %s, want %s", got, tc.want)
+			}
+			if tc.account == "" {
+				return
+			}
+			want := before
+			if tc.want == "00" {
+				want -= p.amount
+			}
+			if got := balance(t, h, tc.account); got != want {
+				t.Errorf("balance %d, want %d", got, want)
+			}
+		})
+	}
+}
+
+func TestPINTryLimit(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	for i, tc := range []struct {
+		pin  string
+		want string
+	}{
+		{"0917", "55"},
+		{cardsim.TestPIN, "00"}, // a right PIN resets the count
+		{"0917", "55"},
+		{"0918", "55"},
+		{"0919", "75"}, // the third wrong PIN in a row reaches the limit
+		{cardsim.TestPIN, "75"},
+	} {
+		_, resp := tm.financial(purchase{pan: panDebit, amount: 100, pin: tc.pin})
+		if got := resp.Text(39); got != tc.want {
+			t.Fatalf("attempt %d: response code %s, want %s", i+1, got, tc.want)
+		}
+	}
+	st, err := h.CardState(context.Background(), panDebit)
+	if err != nil || st.PINTries != 3 {
+		t.Errorf("card state %+v, %v; want 3 PIN tries", st, err)
+	}
+}
+
+func TestBadPINBlock(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	stan, tt := tm.next()
+	_, ksn := tm.pinBlock(cardsim.TestPIN, panMagOnly)
+	m, err := (&iso8583.FinancialRequest{Transaction: iso8583.Transaction{PAN: panMagOnly, ProcessingCode: "000000",
+		Amount: 100, Transmitted: tt, STAN: stan, Expiry: "3012", EntryMode: "901", TerminalID: "TERM0001",
+		MerchantID: "000000000000001", Currency: "978", PINBlock: []byte{1, 2, 3, 4, 5, 6, 7, 8}, SecurityControl: ksn}}).Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tm.send(m).Text(39); got != "55" {
+		t.Errorf("response code %s, want 55", got)
+	}
+	// A KSN of the wrong length is a bad PIN block too.
+	m.Set(53, []byte{1, 2, 3})
+	m.SetString(11, "000900")
+	if got := tm.send(m).Text(39); got != "55" {
+		t.Errorf("short KSN: response code %s, want 55", got)
+	}
+}
+
+func TestARQC(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0002")
+	chip := newChip(t, cardsim.VisaCVN10, "")
+	before := balance(t, h, "visa10")
+
+	// A cryptogram with one bit flipped.
+	f55 := chip.arqc(t, 700)
+	bad := append([]byte(nil), f55...)
+	bad[3] ^= 0x01 // inside 9F26, the first data object
+	if got := tm.sendChip(panVisa10, 700, bad).Text(39); got != "05" {
+		t.Errorf("bad ARQC: response code %s, want 05", got)
+	}
+	// The genuine cryptogram of the same transaction: its ATC was not
+	// used by the refused one.
+	resp := tm.sendChip(panVisa10, 700, f55)
+	if got := resp.Text(39); got != "00" {
+		t.Fatalf("good ARQC: response code %s, want 00", got)
+	}
+	// The same chip data again: the ATC is not above the last seen.
+	if got := tm.sendChip(panVisa10, 700, f55).Text(39); got != "59" {
+		t.Errorf("replayed ATC: response code %s, want 59", got)
+	}
+	// An older ATC after a newer one.
+	f55a := chip.arqc(t, 300)
+	f55b := chip.arqc(t, 300)
+	if got := tm.sendChip(panVisa10, 300, f55b).Text(39); got != "00" {
+		t.Errorf("newer ATC: response code %s, want 00", got)
+	}
+	if got := tm.sendChip(panVisa10, 300, f55a).Text(39); got != "59" {
+		t.Errorf("older ATC: response code %s, want 59", got)
+	}
+	if got := balance(t, h, "visa10"); got != before-1000 {
+		t.Errorf("balance %d, want %d", got, before-1000)
+	}
+	// Malformed chip data is a format error.
+	if got := tm.sendChip(panVisa10, 300, []byte{0x9F, 0x26, 0x08, 1}).Text(39); got != "30" {
+		t.Errorf("malformed field 55: response code %s, want 30", got)
+	}
+}
+
+// sendChip sends an 0200 with the given chip data and the right PIN.
+func (tm *terminal) sendChip(pan string, amount int64, f55 []byte) *iso8583.Message {
+	tm.t.Helper()
+	stan, tt := tm.next()
+	block, ksn := tm.pinBlock(cardsim.TestPIN, pan)
+	m, err := (&iso8583.FinancialRequest{Transaction: iso8583.Transaction{PAN: pan, ProcessingCode: "000000",
+		Amount: amount, Transmitted: tt, STAN: stan, Expiry: "3012", EntryMode: "051", CardSequence: "001",
+		TerminalID: tm.id, MerchantID: "000000000000002", Currency: "978", PINBlock: block, SecurityControl: ksn,
+		ICC: f55}}).Message()
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+	return tm.send(m)
+}
+
+func TestIssuerScriptUnblock(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	chip := newChip(t, cardsim.VisaCVN10, panUnblock)
+	_, resp := tm.financial(purchase{pan: panUnblock, amount: 100, pin: cardsim.TestPIN, chip: chip})
+	if resp.Text(39) != "00" {
+		t.Fatalf("response code %s", resp.Text(39))
+	}
+	f55, _ := resp.Field(55)
+	ir, err := iso8583.ReadIssuerResponse(f55)
+	if err != nil || len(ir.Scripts72) != 1 {
+		t.Fatalf("field 55: %d scripts 72, %v; want 1", len(ir.Scripts72), err)
+	}
+	// The script is sent once.
+	_, resp = tm.financial(purchase{pan: panUnblock, amount: 100, pin: cardsim.TestPIN, chip: chip})
+	f55, _ = resp.Field(55)
+	if ir, _ := iso8583.ReadIssuerResponse(f55); len(ir.Scripts72) != 0 {
+		t.Errorf("script sent again")
+	}
+}
+
+func TestRefundAndBalanceInquiry(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	before := balance(t, h, "other")
+	_, resp := tm.financial(purchase{pan: panMagOnly, amount: 250, pin: cardsim.TestPIN, proc: "200000"})
+	if resp.Text(39) != "00" || balance(t, h, "other") != before+250 {
+		t.Fatalf("refund: code %s, balance %d, want 00 and %d", resp.Text(39), balance(t, h, "other"), before+250)
+	}
+	_, resp = tm.financial(purchase{pan: panMagOnly, amount: 0, pin: cardsim.TestPIN, proc: "310000"})
+	if want := fmt.Sprintf("BAL%012d", before+250); resp.Text(39) != "00" || resp.Text(48) != want {
+		t.Errorf("balance inquiry: code %s, field 48 %q, want 00 and %q", resp.Text(39), resp.Text(48), want)
+	}
+}
+
+func TestAuthorizationHold(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	before := balance(t, h, "visa18")
+	chip := newChip(t, cardsim.VisaCVN18, "")
+	stan, tt := tm.next()
+	block, ksn := tm.pinBlock(cardsim.TestPIN, panVisa18)
+	m, err := (&iso8583.AuthorizationRequest{Transaction: iso8583.Transaction{PAN: panVisa18, ProcessingCode: "000000",
+		Amount: 4000, Transmitted: tt, STAN: stan, Expiry: "3012", EntryMode: "051", TerminalID: tm.id,
+		MerchantID: "000000000000001", Currency: "978", PINBlock: block, SecurityControl: ksn, ICC: chip.arqc(t, 4000)}}).Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := tm.send(m)
+	if resp.MTI != iso8583.MTIAuthorizationResponse || resp.Text(39) != "00" {
+		t.Fatalf("0100: %s code %s", resp.MTI, resp.Text(39))
+	}
+	if got := chip.complete(t, resp); got != cardsim.IssuerAuthPassed {
+		t.Errorf("issuer authentication %v", got)
+	}
+	if got := balance(t, h, "visa18"); got != before-4000 {
+		t.Errorf("balance %d, want %d held", got, before-4000)
 	}
 }

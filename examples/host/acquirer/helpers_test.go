@@ -360,3 +360,70 @@ func (c *chipCard) complete(t testing.TB, resp *iso8583.Message) cardsim.IssuerA
 	c.exchange(t, emv.GenerateAC(p1, cdol2))
 	return c.card.State().IssuerAuth
 }
+
+// rawConn is a connection that sends frames as given, for messages a
+// Client would refuse to send (bad MAC, missing fields, garbage).
+type rawConn struct {
+	t testing.TB
+	c net.Conn
+}
+
+func dialRaw(t testing.TB, h *testHost) *rawConn {
+	t.Helper()
+	c, err := net.Dial("tcp", h.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &rawConn{t: t, c: c}
+}
+
+func (r *rawConn) write(b []byte) {
+	r.t.Helper()
+	f, err := iso8583.Framing{}.AppendFrame(nil, iso8583.TPDU{}, b)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if _, err := r.c.Write(f); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// roundTrip sends b and returns the response.
+func (r *rawConn) roundTrip(b []byte) *iso8583.Message {
+	r.t.Helper()
+	r.write(b)
+	r.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, msg, err := iso8583.Framing{}.ReadFrame(r.c, nil)
+	if err != nil {
+		r.t.Fatalf("reading the response: %v", err)
+	}
+	m, err := iso8583.SpecASCII.Unpack(msg)
+	if err != nil {
+		r.t.Fatalf("unpacking the response: %v", err)
+	}
+	return m
+}
+
+// sign packs m signed with the terminal's MAC key (or unsigned for a
+// terminal without one).
+func sign(t testing.TB, terminal string, m *iso8583.Message) []byte {
+	t.Helper()
+	k := testMACKey[terminal]
+	if k == nil {
+		b, err := iso8583.SpecASCII.Pack(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	mk, err := iso8583.RetailMAC(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := iso8583.Sign(iso8583.SpecASCII, m, mk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -58,7 +58,7 @@ func (h *Host) begin(ctx context.Context, req *iso8583.Message) (*request, *iso8
 
 // echoWithoutTerminal answers an 0800 without field 41.
 func (r *request) echoWithoutTerminal() *iso8583.Message {
-	if r.req.Has(64) {
+	if r.req.Has(64) || r.req.Has(128) {
 		for id := range r.h.terminals {
 			if k, err := r.h.hsm.VerifyMAC(id, r.req); err == nil && k != nil {
 				r.key = k

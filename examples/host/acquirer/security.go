@@ -74,6 +74,7 @@ type terminalKeys struct {
 	tmk      []byte
 	current  iso8583.MACKey
 	previous iso8583.MACKey // nil unless a key change awaits its first use
+	gen      int            // counts key changes
 }
 
 // NewSoftwareModule returns a software security module holding keys and
@@ -270,8 +271,9 @@ func (s *SoftwareModule) VerifyMAC(terminal string, m *iso8583.Message) (iso8583
 	s.mu.Lock()
 	tk := s.terminals[terminal]
 	var cur, prev iso8583.MACKey
+	var gen int
 	if tk != nil {
-		cur, prev = tk.current, tk.previous
+		cur, prev, gen = tk.current, tk.previous, tk.gen
 	}
 	s.mu.Unlock()
 	if cur == nil {
@@ -281,7 +283,7 @@ func (s *SoftwareModule) VerifyMAC(terminal string, m *iso8583.Message) (iso8583
 	if err == nil {
 		if prev != nil {
 			s.mu.Lock()
-			if tk.current == cur {
+			if tk.gen == gen {
 				tk.previous = nil // the terminal has the new key
 			}
 			s.mu.Unlock()
@@ -337,5 +339,6 @@ func (s *SoftwareModule) ChangeMACKey(terminal string) (enciphered, kcv []byte, 
 	kcv = keys.KCV(kb)
 	clear(k)
 	tk.previous, tk.current = tk.current, newKey
+	tk.gen++
 	return enciphered, kcv, nil
 }

@@ -1,0 +1,135 @@
+package acquirer_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/posflow/posflow/emv/cardsim"
+	"github.com/posflow/posflow/iso8583"
+)
+
+func (tm *terminal) reconcile(tot iso8583.Totals) *iso8583.Message {
+	tm.t.Helper()
+	stan, tt := tm.next()
+	m, err := (&iso8583.Reconciliation{Transmitted: tt, STAN: stan, TerminalID: tm.id, MerchantID: "000000000000001",
+		Currency: "978", Totals: tot}).Message()
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+	return tm.send(m)
+}
+
+// batch runs two purchases, one reversed, and a refund on the terminal,
+// and returns the requests of the approved ones and the batch's totals.
+func (tm *terminal) batch(t *testing.T) ([]*iso8583.Message, iso8583.Totals) {
+	var reqs []*iso8583.Message
+	for _, p := range []purchase{
+		{pan: panMagOnly, amount: 1000, pin: cardsim.TestPIN},
+		{pan: panMagOnly, amount: 2599, pin: cardsim.TestPIN},
+		{pan: panMagOnly, amount: 500, pin: cardsim.TestPIN, proc: "200000"},
+	} {
+		req, resp := tm.financial(p)
+		if resp.Text(39) != "00" {
+			t.Fatalf("purchase: %s", resp.Text(39))
+		}
+		req.SetString(37, resp.Text(37))
+		reqs = append(reqs, req)
+	}
+	rev, _ := iso8583.NewReversal(reqs[1], false)
+	rm, _ := rev.Message()
+	if got := tm.send(rm).Text(39); got != "00" {
+		t.Fatalf("reversal: %s", got)
+	}
+	return reqs, iso8583.Totals{DebitsNumber: 2, DebitsAmount: 3599, DebitsReversalNumber: 1,
+		DebitsReversalAmount: 2599, CreditsNumber: 1, CreditsAmount: 500}
+}
+
+func TestSettlementInBalance(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	_, tot := tm.batch(t)
+	resp := tm.reconcile(tot)
+	if resp.Text(39) != "00" || resp.Text(66) != "1" {
+		t.Fatalf("0510: code %s, field 66 %q; want 00 and 1", resp.Text(39), resp.Text(66))
+	}
+	// The batch is closed: the next one is empty.
+	if resp := tm.reconcile(iso8583.Totals{}); resp.Text(39) != "00" {
+		t.Errorf("empty batch: %s", resp.Text(39))
+	}
+	r, err := h.Report(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Lines) != 1 {
+		t.Fatalf("%d report lines, want 1", len(r.Lines))
+	}
+	l := r.Lines[0]
+	// Sales 10.00, refund 5.00, gross 5.00, fee 1.5 % = 0.075 -> 0.08.
+	if l.Sales != 1 || l.SalesAmount != 1000 || l.Refunds != 1 || l.RefundAmount != 500 || l.Reversals != 1 ||
+		l.Gross != 500 || l.Fee != 8 || l.Net != 492 || l.Batches != 2 {
+		t.Errorf("report line %+v", l)
+	}
+	var text, csv bytes.Buffer
+	if err := r.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "Corner Cafe") || !strings.Contains(text.String(), "4.92") {
+		t.Errorf("text report:\n%s", text.String())
+	}
+	wantCSV := "merchant,name,batches,sales,sales_amount,refunds,refund_amount,reversals,gross,fee_rate_bps,fee,net\n" +
+		"000000000000001,Corner Cafe,2,1,1000,1,500,1,500,150,8,492\n" +
+		"TOTAL,,2,1,1000,1,500,1,500,0,8,492\n"
+	if csv.String() != wantCSV {
+		t.Errorf("CSV report:\n%s\nwant:\n%s", csv.String(), wantCSV)
+	}
+}
+
+func TestSettlementOutOfBalance(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	reqs, _ := tm.batch(t)
+	// The terminal lost the reversal and counts both purchases.
+	tot := iso8583.Totals{DebitsNumber: 2, DebitsAmount: 3599, CreditsNumber: 1, CreditsAmount: 500}
+	resp := tm.reconcile(tot)
+	if resp.Text(39) != "95" || resp.Text(66) != "2" {
+		t.Fatalf("0510: code %s, field 66 %q; want 95 and 2", resp.Text(39), resp.Text(66))
+	}
+	for _, req := range reqs {
+		up := &iso8583.BatchUpload{Transaction: iso8583.Transaction{PAN: req.Text(2), ProcessingCode: req.Text(3),
+			Amount: 0, STAN: req.Text(11), Transmitted: req.Text(7), RRN: req.Text(37), TerminalID: tm.id,
+			MerchantID: "000000000000001", Currency: "978"}}
+		up.Amount, _ = amountOf(req)
+		m, err := up.Message()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tm.send(m); got.Text(39) != "00" || got.MTI != iso8583.MTIBatchUploadResponse {
+			t.Fatalf("0320: %s %s", got.MTI, got.Text(39))
+		}
+	}
+	resp = tm.reconcile(tot)
+	if resp.Text(39) != "00" {
+		t.Fatalf("0500 after upload: %s, want 00", resp.Text(39))
+	}
+	// The report follows the host's journal: the reversal stands.
+	r, err := h.Report(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := r.Lines[0]; l.SalesAmount != 1000 || l.Reversals != 1 {
+		t.Errorf("report line %+v", l)
+	}
+}
+
+func amountOf(m *iso8583.Message) (int64, error) {
+	var v int64
+	for _, c := range m.Text(4) {
+		v = v*10 + int64(c-'0')
+	}
+	return v, nil
+}

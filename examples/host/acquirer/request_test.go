@@ -1,0 +1,242 @@
+package acquirer_test
+
+import (
+	"context"
+	"crypto/cipher"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/posflow/posflow/emv/cardsim"
+	"github.com/posflow/posflow/examples/host/acquirer"
+	"github.com/posflow/posflow/iso8583"
+	"github.com/posflow/posflow/keys"
+)
+
+// purchaseMessage is a valid 0200 of terminal id without PIN.
+func purchaseMessage(t testing.TB, id, stan string, amount int64) *iso8583.Message {
+	t.Helper()
+	m, err := (&iso8583.FinancialRequest{Transaction: iso8583.Transaction{PAN: panMagOnly, ProcessingCode: "000000",
+		Amount: amount, Transmitted: iso8583.TransmissionTime(testNow), STAN: stan, Expiry: "3012", EntryMode: "901",
+		TerminalID: id, MerchantID: "000000000000001", Currency: "978"}}).Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestRefusals sends each kind of bad message on one connection and
+// checks the code, that no money moved and that the host still answers a
+// good request afterwards on the same connection.
+func TestRefusals(t *testing.T) {
+	h := startHost(t, nil)
+	raw := dialRaw(t, h)
+	before := balance(t, h, "other")
+	for _, tc := range []struct {
+		name string
+		msg  func() []byte
+		want string
+	}{
+		{"bad MAC", func() []byte {
+			b := sign(t, "TERM0001", purchaseMessage(t, "TERM0001", "000001", 100))
+			b[len(b)-1] ^= 1 // last hex digit of the MAC... still a hex digit
+			if c := b[len(b)-1]; !strings.ContainsRune("0123456789ABCDEF", rune(c)) {
+				b[len(b)-1] = '0'
+			}
+			return b
+		}, "63"},
+		{"MAC of another terminal's key", func() []byte {
+			return sign(t, "TERM0002", purchaseMessage(t, "TERM0001", "000002", 100))
+		}, "63"},
+		{"no MAC from a terminal that has a key", func() []byte {
+			b, _ := iso8583.SpecASCII.Pack(purchaseMessage(t, "TERM0001", "000003", 100))
+			return b
+		}, "63"},
+		{"unknown terminal", func() []byte {
+			b, _ := iso8583.SpecASCII.Pack(purchaseMessage(t, "TERM9999", "000004", 100))
+			return b
+		}, "58"},
+		{"missing POS entry mode (22)", func() []byte {
+			m := purchaseMessage(t, "TERM0001", "000005", 100)
+			m.Unset(22)
+			return sign(t, "TERM0001", m)
+		}, "30"},
+		{"track 2 in an advice", func() []byte {
+			m := purchaseMessage(t, "TERM0001", "000006", 100)
+			m.MTI = iso8583.MTIFinancialAdvice
+			m.SetString(35, panMagOnly+"=30121010000000000")
+			return sign(t, "TERM0001", m)
+		}, "30"},
+		{"unknown message type", func() []byte {
+			m := purchaseMessage(t, "TERM0001", "000007", 100)
+			m.MTI = "0600"
+			return sign(t, "TERM0001", m)
+		}, "12"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := raw.roundTrip(tc.msg()).Text(39); got != tc.want {
+				t.Errorf("response code %s, want %s", got, tc.want)
+			}
+		})
+	}
+	if got := balance(t, h, "other"); got != before {
+		t.Errorf("balance %d, want %d", got, before)
+	}
+	if got := raw.roundTrip(sign(t, "TERM0001", purchaseMessage(t, "TERM0001", "000100", 100))).Text(39); got != "00" {
+		t.Errorf("good request after the refusals: %s", got)
+	}
+}
+
+// TestMalformedFrames sends frames that do not unpack, and oversize and
+// truncated frames; the host drops them (a response cannot be matched to
+// a message that does not parse) and goes on serving.
+func TestMalformedFrames(t *testing.T) {
+	h := startHost(t, nil)
+	good := sign(t, "TERM0001", purchaseMessage(t, "TERM0001", "000001", 100))
+	for _, tc := range []struct {
+		name  string
+		bytes []byte
+	}{
+		{"garbage", []byte("this is not ISO 8583")},
+		{"truncated message", good[:len(good)-5]},
+		{"trailing bytes", append(append([]byte(nil), good...), "XX"...)},
+		{"lower-case hex MAC", append(append([]byte(nil), good[:len(good)-16]...), strings.ToLower(string(good[len(good)-16:]))...)},
+		{"bitmap naming an undefined field", append([]byte("0200\x00\x00\x00\x00\x00\x00\x00\x01"), good[12:]...)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := dialRaw(t, h)
+			raw.write(tc.bytes)
+			// The same connection or a new one still gets answers.
+			raw2 := dialRaw(t, h)
+			m := purchaseMessage(t, "TERM0001", "0000"+strings.Repeat("0", 0)+"09", 100)
+			m.SetString(7, iso8583.TransmissionTime(testNow.Add(time.Duration(len(tc.name))*time.Second)))
+			if got := raw2.roundTrip(sign(t, "TERM0001", m)).Text(39); got != "00" && got != "94" {
+				t.Errorf("after the bad frame: %s", got)
+			}
+		})
+	}
+	// A length header over the maximum frame size closes the connection.
+	raw := dialRaw(t, h)
+	if _, err := raw.c.Write([]byte{0xFF, 0xFF, 1, 2, 3}); err != nil {
+		t.Fatal(err)
+	}
+	raw.c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := raw.c.Read(make([]byte, 1)); err == nil {
+		t.Errorf("oversize frame: connection still open")
+	}
+	raw = dialRaw(t, h)
+	if got := raw.roundTrip(sign(t, "TERM0001", purchaseMessage(t, "TERM0001", "000777", 100))).Text(39); got != "00" {
+		t.Errorf("after an oversize frame: %s", got)
+	}
+}
+
+// failingStore fails every Update after the seed.
+type failingStore struct {
+	acquirer.Store
+	fail bool
+}
+
+func (s *failingStore) Update(ctx context.Context, fn func(acquirer.Tx) error) error {
+	if s.fail {
+		return &acquirer.StoreError{Op: "commit", Err: errors.New("disk full")}
+	}
+	return s.Store.Update(ctx, fn)
+}
+
+func TestStoreFailure(t *testing.T) {
+	sqlite, err := acquirer.OpenSQLite("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqlite.Close()
+	fs := &failingStore{Store: sqlite}
+	h := startHost(t, func(c *acquirer.Config) { c.Store = fs })
+	tm := newTerminal(t, h, "TERM0001")
+	before := balance(t, h, "other")
+	fs.fail = true
+	if _, resp := tm.financial(purchase{pan: panMagOnly, amount: 100, pin: cardsim.TestPIN}); resp.Text(39) != "96" {
+		t.Errorf("failing store: %s, want 96", resp.Text(39))
+	}
+	fs.fail = false
+	if got := balance(t, h, "other"); got != before {
+		t.Errorf("balance %d, want %d", got, before)
+	}
+	if es, _ := h.Journal(context.Background(), "TERM0001"); len(es) != 0 {
+		t.Errorf("%d journal rows, want 0", len(es))
+	}
+	// A real SQLite failure: the journal table is gone.
+	if _, err := sqlite.DB().Exec(`DROP TABLE journal`); err != nil {
+		t.Fatal(err)
+	}
+	if _, resp := tm.financial(purchase{pan: panMagOnly, amount: 100, pin: cardsim.TestPIN}); resp.Text(39) != "96" {
+		t.Errorf("broken database: %s, want 96", resp.Text(39))
+	}
+	if got := balance(t, h, "other"); got != before {
+		t.Errorf("balance %d, want %d: money moved without a journal row", got, before)
+	}
+}
+
+func TestNetworkManagement(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	ctx := context.Background()
+	// Client.Echo sends no terminal ID; the host finds the terminal by its
+	// MAC key.
+	if err := tm.client.Echo(ctx); err != nil {
+		t.Fatalf("echo: %v", err)
+	}
+	for _, code := range []iso8583.NetworkCode{iso8583.SignOn, iso8583.Echo, iso8583.SignOff} {
+		stan, tt := tm.next()
+		m, _ := (&iso8583.NetworkRequest{Code: code, Transmitted: tt, STAN: stan, TerminalID: tm.id}).Message()
+		if resp := tm.send(m); resp.Text(39) != "00" || resp.Text(70) != string(code) {
+			t.Errorf("0800 %s: code %s, field 70 %s", code, resp.Text(39), resp.Text(70))
+		}
+	}
+}
+
+func TestKeyExchange(t *testing.T) {
+	h := startHost(t, nil)
+	raw := dialRaw(t, h)
+	m, _ := (&iso8583.NetworkRequest{Code: iso8583.KeyChange, Transmitted: iso8583.TransmissionTime(testNow),
+		STAN: "000001", TerminalID: "TERM0001"}).Message()
+	resp := raw.roundTrip(sign(t, "TERM0001", m))
+	old, _ := iso8583.RetailMAC(testMACKey["TERM0001"])
+	if err := iso8583.Verify(resp, old); err != nil || resp.Text(39) != "00" {
+		t.Fatalf("0810: code %s, MAC under the old key: %v", resp.Text(39), err)
+	}
+	f48, err := hex.DecodeString(resp.Text(48))
+	if err != nil || len(f48) != 19 {
+		t.Fatalf("field 48 is not a 16-byte key and a 3-byte KCV")
+	}
+	tmk, _ := keys.NewTDES(testTMK["TERM0001"])
+	k := make([]byte, 16)
+	tmk.Decrypt(k[:8], f48[:8])
+	tmk.Decrypt(k[8:], f48[8:16])
+	kb, _ := keys.NewTDES(k)
+	if !keys.CheckKCV(kb, f48[16:]) {
+		t.Fatalf("KCV does not match the deciphered key")
+	}
+	_ = cipher.Block(kb)
+	newKey, _ := iso8583.RetailMAC(k)
+	// Key sync: the old key still works until the new one is used.
+	if got := raw.roundTrip(sign(t, "TERM0001", purchaseMessage(t, "TERM0001", "000002", 100))).Text(39); got != "00" {
+		t.Errorf("old key before first use of the new: %s", got)
+	}
+	m = purchaseMessage(t, "TERM0001", "000003", 100)
+	b, _ := iso8583.Sign(iso8583.SpecASCII, m, newKey)
+	resp = raw.roundTrip(b)
+	if resp.Text(39) != "00" || iso8583.Verify(resp, newKey) != nil {
+		t.Errorf("new key: code %s", resp.Text(39))
+	}
+	if got := raw.roundTrip(sign(t, "TERM0001", purchaseMessage(t, "TERM0001", "000004", 100))).Text(39); got != "63" {
+		t.Errorf("old key after the new one was used: %s, want 63", got)
+	}
+	// A terminal without a master key cannot change keys.
+	m, _ = (&iso8583.NetworkRequest{Code: iso8583.KeyChange, Transmitted: iso8583.TransmissionTime(testNow),
+		STAN: "000005", TerminalID: "TERM0009"}).Message()
+	if got := raw.roundTrip(sign(t, "TERM0009", m)).Text(39); got != "63" {
+		t.Errorf("key change without TMK: %s, want 63", got)
+	}
+}
