@@ -137,7 +137,7 @@ func run(ctx context.Context, host, name string, list, seed bool, pinFrom, state
 		if err != nil {
 			return err
 		}
-		fmt.Printf("in balance: %t (code %s, %d uploads)\n", st.InBalance, string(st.Code), st.Uploaded)
+		fmt.Printf("batch closed: %t, in balance: %t (code %s, %d uploads)\n", st.Closed, st.InBalance, string(st.Code), st.Uploaded)
 	}
 	return nil
 }

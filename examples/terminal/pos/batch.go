@@ -66,9 +66,12 @@ func (b Batch) Net() int64 {
 // A Settlement is the result of the end-of-day reconciliation.
 type Settlement struct {
 	Totals iso8583.Totals
-	// Code is the host's answer to the last 0500; InBalance its field 66.
-	Code      iso8583.ResponseCode
-	InBalance bool
+	// Code is the host's answer to the last 0500. Closed tells that the
+	// host closed the batch; InBalance that it found the terminal's totals
+	// equal to its journal's (field 66 = 1), rather than closing it on the
+	// uploaded transactions (66 = 2).
+	Code              iso8583.ResponseCode
+	Closed, InBalance bool
 	// Uploaded is the number of 0320 batch uploads sent after an
 	// out-of-balance answer.
 	Uploaded int
@@ -100,21 +103,27 @@ func (t *Terminal) Settle(ctx context.Context) (*Settlement, error) {
 	}
 	if resp.Code == iso8583.ReconcileError {
 		t.step("host: out of balance (95): uploading %d transaction(s)", len(b.Entries))
+		// Reversed purchases are not uploaded: an 0320 has no way to say
+		// "reversed", and the host would count it as a sale. The second
+		// 0500 carries the totals of what was uploaded.
+		var up Batch
 		for _, e := range b.Entries {
 			if e.Reversed {
-				continue // the reversal travelled on its own; an upload would count it as a sale
+				continue
 			}
 			if err := t.upload(ctx, e); err != nil {
 				return nil, err
 			}
+			up.Entries = append(up.Entries, e)
 			s.Uploaded++
 		}
-		if resp, err = t.reconcile(ctx, s.Totals); err != nil {
+		if resp, err = t.reconcile(ctx, up.Totals()); err != nil {
 			return nil, err
 		}
 	}
-	s.Code, s.InBalance = resp.Code, resp.Code.Approved() && resp.SettlementCode != "2"
-	if s.InBalance {
+	s.Code, s.Closed = resp.Code, resp.Code.Approved()
+	s.InBalance = s.Closed && resp.SettlementCode == "1"
+	if s.Closed {
 		t.mu.Lock()
 		t.batch.Entries = nil
 		t.mu.Unlock()

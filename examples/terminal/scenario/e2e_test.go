@@ -228,3 +228,57 @@ func checkNoSecrets(t *testing.T, w *World, text string) {
 		t.Error("output lacks the masked PAN of the first card")
 	}
 }
+
+// TestSettlementOutOfBalance loses an authorisation on its way to the
+// host: the terminal reverses a purchase the host never saw and counts it,
+// the host does not, so the first 0500 is out of balance (95); the
+// terminal uploads its batch (0320) and the host closes it on the upload
+// (00), recording that the batch did not balance at first.
+func TestSettlementOutOfBalance(t *testing.T) {
+	ctx := context.Background()
+	w, out := start(t)
+	approved := *w.Catalogue.Lookup("approved")
+	lost := *w.Catalogue.Lookup("host-timeout")
+	lost.Fault = RequestLost
+	for _, s := range []*Scenario{&approved, &lost} {
+		if _, err := w.Run(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := w.Balance(ctx, approved.Card)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := approved.Card.Issued.Balance - approved.Amount64(); before != want {
+		t.Errorf("balance %d after the lost request, want %d", before, want)
+	}
+	set, err := w.Terminal.Settle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !set.Closed || set.Uploaded != 1 || set.Code != "00" {
+		t.Errorf("Settle = closed %t, %d uploads, code %s; want closed after 1 upload, 00", set.Closed, set.Uploaded, string(set.Code))
+	}
+	var settled []acquirer.Settlement
+	if err := w.Host.Store().View(ctx, func(tx acquirer.Tx) (err error) {
+		settled, err = tx.Settlements()
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(settled) != 1 || settled[0].Balanced {
+		t.Errorf("host settlements %+v, want one batch closed out of balance", settled)
+	}
+	var kinds []string
+	for _, e := range journal(t, w) {
+		kinds = append(kinds, e.Kind+" "+e.Code)
+	}
+	want := []string{"financial 00", "reversal 00", "reconcile 95", "upload 00", "reconcile 00"}
+	if !slices.Equal(kinds, want) {
+		t.Errorf("journal %q, want %q", kinds, want)
+	}
+	if n := len(w.Terminal.Batch().Entries); n != 0 {
+		t.Errorf("%d entries left in the closed batch", n)
+	}
+	checkNoSecrets(t, w, out.String())
+}

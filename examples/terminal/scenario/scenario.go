@@ -27,6 +27,9 @@ const (
 	// HostSilent: the host's answer to the authorisation is lost, so the
 	// terminal times out and reverses.
 	HostSilent
+	// RequestLost: the authorisation never reaches the host, so the
+	// terminal times out and reverses a purchase the host never saw.
+	RequestLost
 )
 
 // A Scenario is one payment of the catalogue.
@@ -42,6 +45,9 @@ type Scenario struct {
 	Fault  Fault
 	Expect Expect
 }
+
+// Amount64 returns the amount as the host's balances count it.
+func (s *Scenario) Amount64() int64 { return int64(s.Amount) }
 
 // Expect is the outcome a scenario must reach.
 type Expect struct {

@@ -148,14 +148,18 @@ func (w *World) Run(ctx context.Context, s *Scenario) (*pos.Receipt, error) {
 }
 
 // Pay performs scenario s on term, whose PIN pad the caller has set up:
-// for HostSilent, link loses the host's answer and the terminal waits
-// only silent.
+// for HostSilent and RequestLost, link loses the host's answer or the
+// request and the terminal waits only silent.
 func Pay(ctx context.Context, term *pos.Terminal, link *Link, s *Scenario, silent time.Duration) (*pos.Receipt, error) {
-	if s.Fault == HostSilent {
+	if s.Fault == HostSilent || s.Fault == RequestLost {
 		if silent == 0 {
 			silent = 300 * time.Millisecond
 		}
-		link.DropNextResponse()
+		if s.Fault == HostSilent {
+			link.DropNextResponse()
+		} else {
+			link.DropNextRequest()
+		}
 		term.SetTimeout(silent)
 		defer term.SetTimeout(0)
 	}
