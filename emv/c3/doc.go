@@ -36,4 +36,20 @@
 //   - Issuer update processing (the second tap with 71/72 scripts) is not
 //     implemented: the TTQ issuer update bit is cleared before GPO, so the
 //     card never expects it.
+//
+// # Evidence and performance
+//
+// The public Visa test-card transcripts (mock-visa-offline.json: offline
+// TC with fDDA version 01 under Visa test CA key 92; mock-visa-online.json:
+// ARQC with online PIN) are replayed byte for byte by a strict replay card
+// and reach their recorded outcomes; scenario tests edit them where the
+// signature allows, and a simulated card (emv/entrypoint/entrypointtest)
+// covers the other decisions.
+//
+// A complete tap of the offline transcript (Entry Point, Kernel 3, CA,
+// issuer and ICC certificates and the fDDA signature) takes about 12 to
+// 27 µs and 83 allocations without the trace, 43 to 110 µs and 274
+// allocations with it, against 0.5 µs for the replay card alone, on one
+// core of a shared development machine (go test ./emv/c3 -run '^$' -bench
+// . -count 3 -cpu 1).
 package c3

@@ -19,12 +19,27 @@
 //	activate.go     kernel activation (3.4)
 //	outcome.go      outcome processing (3.5) and the outcome parameter set
 //	                and user interface request data of Book A (6.2, 7.1)
+//	entrypoint.go   Process, the state struct and the Kernel interface
+//	config.go       combinations, limits, the TTQ
+//	kerneldata.go   what kernels share: READ RECORD with the static data
+//	                for ODA, the ICC public key through the CA and issuer
+//	                certificates (package emv/oda), the terminal data
+//	trace.go        the masked trace
 //
+// Package entrypointtest holds the test doubles: a strict replay card for
+// recorded transcripts and simulated qVSDC and M/Chip cards with a seeded
+// test PKI.
 // Kernels plug in through the Kernel interface: package emv/c3 implements
 // Kernel 3 (qVSDC) and package emv/c2 Kernel 2 (M/Chip) in EMV mode.
 // They share the card through an emv.Transport and report an *Outcome.
 // The terminal gets the outcome back and acts on it: approve, decline, send
 // Outcome.DataRecord online, ask for another interface.
+//
+// The public test-card transcripts of MohamedHassanNasr/emv (commit
+// cfa823a25e9fac6a5b42c99e1b8a7297b88848dd, mock/*.json) are replayed
+// strictly by the tests of emv/c2 and emv/c3 from the shared folder
+// ../shared/fixtures/contactless beside the checkout; they are not copied
+// into the project, and the tests skip when the folder is absent.
 //
 // # Decisions where Book B is silent or leaves the choice to the reader
 //
