@@ -19,7 +19,7 @@ func TestDemo(t *testing.T) {
 	}
 	text := out.String()
 	for _, want := range []string{
-		"12 scenarios, 12 as expected, settled in balance: true",
+		"13 scenarios, 13 as expected, settled in balance: true",
 		"scan to pay USD 25.00 to CORNER SHOP",
 		"PIN VERIFIED",
 		"SIGNATURE ____",

@@ -194,6 +194,15 @@ func (x *txn) reportChip(res *emv.Result) {
 	default:
 		t.step("card decision: %s, cryptogram %s", res.Outcome, res.CID)
 	}
+	if n := len(res.ScriptResults) / 5; n > 0 {
+		ok := 0
+		for i := range n {
+			if res.ScriptResults[5*i]>>4 == 2 {
+				ok++
+			}
+		}
+		t.step("issuer scripts: %d run by the card, %d successful (9F5B %X)", n, ok, res.ScriptResults)
+	}
 }
 
 // swipe reads the stripe and sends the authorisation with its track 2.

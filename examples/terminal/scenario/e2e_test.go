@@ -41,6 +41,7 @@ type want struct {
 	cid     emv.CID  // the card's last cryptogram type
 	auth    cardsim.IssuerAuth
 	tries   int // the host's count of wrong PINs afterwards
+	scripts int // issuer script commands the card ran
 }
 
 var wants = map[string]want{
@@ -54,6 +55,7 @@ var wants = map[string]want{
 	"fallback":            {journal: []string{"financial 00"}, cid: emv.AAC},
 	"stripe-only":         {journal: []string{"financial 00"}},
 	"offline":             {journal: nil, cid: emv.TC},
+	"issuer-script": {journal: []string{"financial 00"}, cid: emv.TC, auth: cardsim.IssuerAuthPassed, scripts: 1},
 	// The advice of the offline approval goes with the reversal, in the
 	// order they were queued.
 	"host-timeout":  {journal: []string{"financial 00", "advice 00", "reversal 00"}, cid: emv.AAC},
@@ -148,6 +150,11 @@ func TestScenarios(t *testing.T) {
 				t.Errorf("%s: card's last cryptogram %v, issuer authentication %v; want %v, %v", s.Name, st.LastCID, st.IssuerAuth, wt.cid, wt.auth)
 			}
 		}
+		if c := s.Card.Chip; c != nil {
+			if st := c.State(); st.ScriptCommands != wt.scripts || st.ScriptFailed {
+				t.Errorf("%s: card ran %d script commands (failed %t), want %d", s.Name, st.ScriptCommands, st.ScriptFailed, wt.scripts)
+			}
+		}
 		cs, err := w.Host.CardState(ctx, s.Card.Issued.PAN)
 		if err != nil {
 			t.Fatal(err)
@@ -164,7 +171,7 @@ func TestScenarios(t *testing.T) {
 	if !set.InBalance || set.Uploaded != 0 {
 		t.Errorf("Settle: in balance %t after %d uploads, want in balance at once", set.InBalance, set.Uploaded)
 	}
-	if got, want := set.Totals.DebitsNumber-set.Totals.DebitsReversalNumber, int64(5); got != want {
+	if got, want := set.Totals.DebitsNumber-set.Totals.DebitsReversalNumber, int64(6); got != want {
 		t.Errorf("Settle: %d purchases not reversed, want %d", got, want)
 	}
 	for _, s := range w.Catalogue.Scenarios {
@@ -183,8 +190,8 @@ func TestScenarios(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Total.Sales != 5 || rep.Total.Gross != 12300 || rep.Total.Reversals != 2 {
-		t.Errorf("host report: %d sales, gross %d, %d reversals; want 5, 12300, 2", rep.Total.Sales, rep.Total.Gross, rep.Total.Reversals)
+	if rep.Total.Sales != 6 || rep.Total.Gross != 13900 || rep.Total.Reversals != 2 {
+		t.Errorf("host report: %d sales, gross %d, %d reversals; want 6, 13900, 2", rep.Total.Sales, rep.Total.Gross, rep.Total.Reversals)
 	}
 	if w.Terminal.Pending() != 0 {
 		t.Errorf("%d messages still queued after settlement", w.Terminal.Pending())

@@ -86,6 +86,7 @@ type Issued struct {
 	Chip     bool   // the card's cryptograms are under cardsim.TestIMK
 	PIN      string // the PIN the issuer holds (as its PVV)
 	PINTries int    // wrong PINs already counted
+	Script   string // issuer script the host sends with the next approval: "unblock"
 	Balance  int64  // opening balance of the card's account
 	Account  string
 }
@@ -151,6 +152,7 @@ func New(seed uint64) (*Catalogue, error) {
 	ivan := b.stripe("6011000990139424", "101", 50000)
 	judy := b.card(cardsim.MastercardCVN20(cardsim.CDA, mo))("5413330089020102", "active", 50000, nil)
 	mallory := b.card(cardsim.VisaCVN18(cardsim.DDA, vo))("4761739001010705", "active", 50000, nil, cardsim.Fault{Kind: cardsim.FaultCID, INS: 0xAE, Nth: 2, CID: emv.AAC})
+	oscar := b.card(cardsim.VisaCVN10(cardsim.DDA, vo))("4761739001010804", "active", 50000, func(i *Issued) { i.Script = "unblock" })
 	if b.err != nil {
 		return nil, b.err
 	}
@@ -177,6 +179,8 @@ func New(seed uint64) (*Catalogue, error) {
 			Expect: Expect{Approved: true, Code: "00", Debited: 1250}},
 		{Name: "offline", Description: "offline approval under the floor limit", Amount: 850, Card: judy,
 			Expect: Expect{Approved: true, Code: "Y1", Advice: true, DebitedAtSettlement: 850}},
+		{Name: "issuer-script", Description: "approved with an issuer script (APPLICATION UNBLOCK)", Amount: 1600, PINs: []string{pin}, Card: oscar,
+			Expect: Expect{Approved: true, Code: "00", Debited: 1600}},
 		{Name: "host-timeout", Description: "host does not answer in time: reversal", Amount: 9900, PINs: []string{pin}, Card: alice, Fault: HostSilent,
 			Expect: Expect{Code: "Z3", Reversed: true}},
 		{Name: "card-declines", Description: "card declines after host approval: reversal", Amount: 2000, PINs: []string{pin}, Card: mallory,

@@ -59,7 +59,7 @@ func (c *Catalogue) HostConfig() (*acquirer.Config, error) {
 		}
 		k := acquirer.Card{
 			PAN: is.PAN, PSN: is.PSN, Expiry: is.Expiry, Account: is.Account, Status: is.Status,
-			PVKI: pvki, PVV: pvv, PINTries: is.PINTries,
+			PVKI: pvki, PVV: pvv, PINTries: is.PINTries, Script: is.Script,
 		}
 		if is.Chip {
 			k.IMK = "cardsim"
