@@ -55,7 +55,7 @@ var wants = map[string]want{
 	"fallback":            {journal: []string{"financial 00"}, cid: emv.AAC},
 	"stripe-only":         {journal: []string{"financial 00"}},
 	"offline":             {journal: nil, cid: emv.TC},
-	"issuer-script": {journal: []string{"financial 00"}, cid: emv.TC, auth: cardsim.IssuerAuthPassed, scripts: 1},
+	"issuer-script":       {journal: []string{"financial 00"}, cid: emv.TC, auth: cardsim.IssuerAuthPassed, scripts: 1},
 	// The advice of the offline approval goes with the reversal, in the
 	// order they were queued.
 	"host-timeout":  {journal: []string{"financial 00", "advice 00", "reversal 00"}, cid: emv.AAC},
