@@ -54,9 +54,9 @@ func (h *Host) advice(ctx context.Context, req *iso8583.Message) *iso8583.Messag
 		switch {
 		case card == nil:
 			code = iso8583.InvalidCardNumber
-		case adv.ProcessingCode[:2] == typePurchase || adv.ProcessingCode[:2] == typeCash:
+		case txType(adv.ProcessingCode) == typePurchase || txType(adv.ProcessingCode) == typeCash:
 			e.Debit, e.Applied = true, -adv.Amount
-		case adv.ProcessingCode[:2] == typeRefund:
+		case txType(adv.ProcessingCode) == typeRefund:
 			e.Applied = adv.Amount
 		default:
 			code = iso8583.InvalidTransaction

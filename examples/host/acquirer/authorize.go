@@ -90,7 +90,16 @@ func (r *request) authorize(kind string, t *iso8583.Transaction) *iso8583.Messag
 	return a.update(a.decide)
 }
 
-func (a *auth) txType() string { return a.t.ProcessingCode[:2] }
+func (a *auth) txType() string { return txType(a.t.ProcessingCode) }
+
+// txType returns the transaction type of a processing code, or "" for one
+// too short (which field validation prevents for messages from the wire).
+func txType(processing string) string {
+	if len(processing) < 2 {
+		return ""
+	}
+	return processing[:2]
+}
 
 // decline answers without touching the store: for requests refused before
 // the card is looked up (format errors), which move nothing.

@@ -2,7 +2,11 @@ package acquirer_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"github.com/posflow/posflow/dukpt"
+	"github.com/posflow/posflow/examples/host/acquirer"
+	"github.com/posflow/posflow/pinblock"
 	"testing"
 
 	"github.com/posflow/posflow/emv/cardsim"
@@ -226,6 +230,22 @@ func TestIssuerScriptUnblock(t *testing.T) {
 	if err != nil || len(ir.Scripts72) != 1 {
 		t.Fatalf("field 55: %d scripts 72, %v; want 1", len(ir.Scripts72), err)
 	}
+	// The card accepts the script after the second GENERATE AC: its MAC
+	// is right.
+	if got := chip.complete(t, resp); got != cardsim.IssuerAuthPassed {
+		t.Errorf("issuer authentication %v", got)
+	}
+	tmpl := ir.Scripts72[0]
+	if len(tmpl) < 4 || tmpl[0] != 0x72 || tmpl[2] != 0x86 || int(tmpl[3]) != len(tmpl)-4 {
+		t.Fatalf("script template % X is not 72 with one 86", tmpl[:min(len(tmpl), 4)])
+	}
+	sw, err := chip.card.Transmit(tmpl[4:])
+	if err != nil || len(sw) != 2 || sw[0] != 0x90 || sw[1] != 0 {
+		t.Errorf("APPLICATION UNBLOCK answered % X, %v; want 90 00", sw, err)
+	}
+	if st := chip.card.State(); st.ScriptFailed || st.ScriptCommands != 1 {
+		t.Errorf("card state after the script: %d commands, failed %v", st.ScriptCommands, st.ScriptFailed)
+	}
 	// The script is sent once.
 	_, resp = tm.financial(purchase{pan: panUnblock, amount: 100, pin: cardsim.TestPIN, chip: chip})
 	f55, _ = resp.Field(55)
@@ -270,5 +290,57 @@ func TestAuthorizationHold(t *testing.T) {
 	}
 	if got := balance(t, h, "visa18"); got != before-4000 {
 		t.Errorf("balance %d, want %d held", got, before-4000)
+	}
+}
+
+// TestAESDUKPTPIN checks the security module with AES DUKPT PIN blocks
+// (ISO format 4, 12-byte KSN). It calls the module directly: an ISO 4 block
+// is 16 bytes and field 52 of package iso8583 holds 8.
+func TestAESDUKPTPIN(t *testing.T) {
+	cfg := seedConfig(t)
+	sm, err := acquirer.NewSoftwareModule(cfg.Keys, cfg.Terminals, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := &cfg.Cards[10] // magnetic stripe only, PVV
+	iksn := dukpt.AESKSN{0x12, 0x34, 0x56, 0x78, 0x90, 0x12, 0x34, 0x56}
+	ik, err := dukpt.AESInitialKey(testAESBDK, iksn[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := dukpt.NewAESDevice(ik, iksn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		pin  string
+		want error
+	}{{cardsim.TestPIN, nil}, {"0917", acquirer.ErrPINMismatch}} {
+		tx, err := dev.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		block, err := tx.EncryptPIN(dukpt.AES128, tc.pin, card.PAN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ksn := tx.KSN()
+		if err := sm.VerifyPIN(card, ksn[:], block); !errors.Is(err, tc.want) {
+			t.Errorf("VerifyPIN = %v, want %v", err, tc.want)
+		}
+		block[0] ^= 0x80
+		if err := sm.VerifyPIN(card, ksn[:], block); !errors.Is(err, acquirer.ErrPINBlock) {
+			t.Errorf("VerifyPIN of a damaged block = %v, want ErrPINBlock", err)
+		}
+	}
+	// The PIN translated to the zone PIN key for an issuer.
+	tdes := newTerminal(t, startHost(t, nil), "TERM0001")
+	block, ksn := tdes.pinBlock(cardsim.TestPIN, card.PAN)
+	zb, err := sm.TranslatePIN(card.PAN, ksn, block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pin, err := pinblock.Decrypt(pinblock.ISO0, testZPK, zb, card.PAN); err != nil || pin != cardsim.TestPIN {
+		t.Errorf("translated block does not decipher to the PIN under the ZPK: %v", err)
 	}
 }

@@ -22,8 +22,6 @@ var (
 	// ErrUnknownKey means the security module holds no key of that name
 	// or for that terminal.
 	ErrUnknownKey = errors.New("acquirer: unknown key")
-	// ErrClosed means the host was shut down.
-	ErrClosed = errors.New("acquirer: host closed")
 )
 
 // A ConfigError reports a configuration item that is missing or invalid.

@@ -130,12 +130,14 @@ func (h *Host) ServeISO8583(ctx context.Context, req *iso8583.Message) *iso8583.
 }
 
 // Serve answers the requests of the connections accepted on ln until
-// Shutdown. It returns iso8583.ErrServerClosed after Shutdown.
+// Shutdown. It returns iso8583.ErrServerClosed after Shutdown, also when
+// called after Shutdown (and then closes ln).
 func (h *Host) Serve(ln net.Listener) error {
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
-		return ErrClosed
+		ln.Close()
+		return iso8583.ErrServerClosed
 	}
 	if h.srv == nil {
 		h.srv = &iso8583.Server{Handler: h, Spec: h.spec, Framing: h.framing, Log: h.log}

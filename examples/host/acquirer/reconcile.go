@@ -59,7 +59,7 @@ func uploadTotals(entries []Entry) iso8583.Totals {
 		if e.Kind != KindUpload {
 			continue
 		}
-		switch e.Processing[:2] {
+		switch txType(e.Processing) {
 		case typePurchase, typeCash:
 			t.DebitsNumber++
 			t.DebitsAmount += e.Amount
