@@ -19,14 +19,19 @@
 //	taa.go          terminal action analysis (7.8)
 //	genac.go        GENERATE AC with CDA and its verification (S9, 7.6)
 //	outcome.go      the outcome and the data record
+//	magstripe.go    mag-stripe mode: the whole AFL, the unpredictable number
+//	                (numeric), COMPUTE CRYPTOGRAPHIC CHECKSUM with the UDOL,
+//	                the dynamic track 2 with CVC3, UN and ATC (S7, S13)
 //
 // # Not supported
 //
-// Mag-stripe mode (COMPUTE CRYPTOGRAPHIC CHECKSUM), relay resistance (the
-// TVR says "not performed"), torn transaction recovery (RECOVER AC), data
-// exchange (DEK/DET), the integrated data storage and the second GENERATE AC
-// of a two-tap flow. A card that supports only mag-stripe mode gets End
-// Application with ErrMagstripeMode.
+// Relay resistance (the TVR says "not performed"), torn transaction recovery
+// (RECOVER AC), data exchange (DEK/DET), the integrated data storage, the
+// second GENERATE AC of a two-tap flow, track 1 in mag-stripe mode (56,
+// CVC3(Track1)) and mag-stripe mode for mobile devices (the mobile support
+// indicator 9F7E is sent as 00). A card that supports only mag-stripe mode
+// on a kernel configured without it gets Try Another Interface with
+// ErrMagstripeMode.
 //
 // # Decisions where Book C-2 is silent or leaves the choice to the reader
 //
@@ -38,6 +43,10 @@
 //   - Offline PINs are never supported in contactless: such rules fail like
 //     unsupported ones. Consumer device CVM (AIP byte 1 bit 2) is not
 //     supported.
+//   - The unpredictable number (numeric) of mag-stripe mode is the UN
+//     (9F37) as an integer modulo 10^nUN unless the Kernel supplies its
+//     rule; the dynamic track 2 discretionary data were not checked
+//     against a card, whose CVC3 key is not public.
 //   - Absent issuer action codes are 0000000000 for denial and FFFFFFFFFF
 //     for online and default (Book 3 10.7).
 //   - The ICC public key is retrieved after GENERATE AC, as in Book C-2
@@ -52,8 +61,9 @@
 // returned, CDA under F8, padded records) and mock-msc-online.json (ARQC
 // with online PIN, CDA under FA) are replayed byte for byte by a strict
 // replay card and reach their recorded outcomes, cryptograms and ICC
-// dynamic numbers; mock-msc-ms-mode.json ends, as documented above, after
-// GET PROCESSING OPTIONS. A simulated M/Chip card with CDA
+// dynamic numbers; mock-msc-ms-mode.json is replayed in mag-stripe mode to
+// its online request with CVC3 A2C4, with the source project's rule for
+// 9F6A injected (Kernel.UnpredictableNumberNumeric). A simulated M/Chip card with CDA
 // (emv/entrypoint/entrypointtest) covers the CVM, risk and action
 // analysis decisions.
 //

@@ -69,7 +69,7 @@ func tlvOf(tag uint32, v []byte) []byte {
 // when the shared folder is there.
 func FuzzKernel2(f *testing.F) {
 	f.Add(append([]byte{0x0E}, mustHex("770C820219809406100101011801")...))
-	for _, name := range []string{"mock-msc-online.json", "mock-msc-offline-2.json"} {
+	for _, name := range []string{"mock-msc-online.json", "mock-msc-offline-2.json", "mock-msc-ms-mode.json"} {
 		tr, err := entrypointtest.ReadTranscript(filepath.Join(fixtures, name))
 		if err != nil {
 			continue

@@ -59,11 +59,16 @@ func (s *state) initiateApplicationProcessing() *entrypoint.Outcome {
 		s.card[0x82], s.card[0x94] = g.AIP[:], g.AFL
 	}
 	s.aip = g.AIP
-	if s.aip[1]&0x80 == 0 {
-		return endApplication(ErrMagstripeMode)
-	}
 	if s.afl, err = emv.ParseAFL(g.AFL); err != nil {
 		return endApplication(fmt.Errorf("%w: %w", entrypoint.ErrCardData, err))
+	}
+	if s.aip[1]&0x80 == 0 {
+		if k.MagstripeModeNotSupported {
+			return &entrypoint.Outcome{Type: entrypoint.TryAnotherInterface, AlternateInterface: true, Err: ErrMagstripeMode}
+		}
+		s.magstripe = true
+		s.tr.Note("mag-stripe mode")
+		return nil
 	}
 	// S3.30-S3.32: in EMV mode, the first AFL entry 08010100 is the
 	// mag-stripe record; it is dropped unless mag-stripe mode is off.

@@ -11,7 +11,9 @@ import (
 
 // Errors a Kernel 2 outcome may carry.
 var (
-	ErrMagstripeMode = errors.New("c2: card supports only mag-stripe mode, which this kernel does not")
+	// ErrMagstripeMode: the card supports only mag-stripe mode and the
+	// kernel configuration does not allow it.
+	ErrMagstripeMode = errors.New("c2: card supports only mag-stripe mode, which the configuration disallows")
 	ErrMissingData   = errors.New("c2: mandatory data object missing")
 	ErrCDA           = errors.New("c2: CDA failed")
 )
@@ -29,6 +31,19 @@ type Kernel struct {
 	// MagstripeModeNotSupported is bit 8 of the kernel configuration
 	// DF811B.
 	MagstripeModeNotSupported bool
+	// MagstripeCVMRequired and MagstripeNoCVMRequired are DF811E and
+	// DF812C, the CVM of mag-stripe mode over and under the CVM required
+	// limit: bits 8-5 0000 no CVM, 0001 signature, 0010 online PIN.
+	MagstripeCVMRequired, MagstripeNoCVMRequired byte
+	// UDOL is the default UDOL (DF811A) for a card without one; nil
+	// means 9F6A04.
+	UDOL []byte
+	// UnpredictableNumberNumeric makes the unpredictable number
+	// (numeric), 9F6A, of mag-stripe mode from the unpredictable number
+	// (9F37) and the number of its digits the card uses (nUN); nil means
+	// the UN read as a big-endian integer modulo 10^nUN, in 8 BCD digits.
+	// Tests replaying a transcript recorded with another rule inject it.
+	UnpredictableNumberNumeric func(un []byte, nUN int) []byte
 	// TAC default, denial and online: DF8120, DF8121, DF8122.
 	TACDefault, TACDenial, TACOnline emv.TVR
 	// Data are more terminal data objects by tag; they override the
@@ -73,17 +88,24 @@ type state struct {
 	p1        byte
 	cdolData  []byte
 	genac     emv.GenerateACResponse
+	magstripe bool
+	nUN       int
 }
 
 func (s *state) run(ctx context.Context) *entrypoint.Outcome {
+	if o := s.initiateApplicationProcessing(); o != nil {
+		return s.finish(o)
+	}
 	steps := []func() *entrypoint.Outcome{
-		s.initiateApplicationProcessing,
 		s.readApplicationData,
 		s.processingRestrictions,
 		s.cvmSelection,
 		s.terminalRiskManagement,
 		s.terminalActionAnalysis,
 		s.generateAC,
+	}
+	if s.magstripe {
+		steps = []func() *entrypoint.Outcome{s.readMagstripeData, s.computeCryptographicChecksum}
 	}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
@@ -92,6 +114,9 @@ func (s *state) run(ctx context.Context) *entrypoint.Outcome {
 		if o := step(); o != nil {
 			return s.finish(o)
 		}
+	}
+	if s.magstripe {
+		return s.magstripeOutcome()
 	}
 	return s.outcome()
 }
