@@ -82,10 +82,12 @@ type Combination struct {
 	// applies to; empty means all.
 	TransactionTypes []emv.TransactionType
 
-	// StatusCheck is the status check support flag; ZeroAmountAllowed the
-	// zero amount allowed flag (Book B 5.2.3).
-	StatusCheck       bool
-	ZeroAmountAllowed bool
+	// StatusCheck is the status check support flag. ZeroAmountNotAllowed
+	// is the zero amount allowed flag present and 0 (Book B 5.2.3); its
+	// zero value is the flag absent, which allows a zero amount (online
+	// only, through the TTQ).
+	StatusCheck          bool
+	ZeroAmountNotAllowed bool
 	// TransactionLimit is the reader contactless transaction limit,
 	// FloorLimit the reader contactless floor limit and CVMRequiredLimit
 	// the reader CVM required limit.

@@ -3,6 +3,7 @@ package entrypoint_test
 import (
 	"fmt"
 
+	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/emv/entrypoint"
 )
 
@@ -19,9 +20,10 @@ func ExamplePreprocess() {
 		TTQ:              entrypoint.TTQ{0x24, 0x00, 0x40, 0x00},
 		TTQPresent:       true,
 	}
-	fmt.Println(entrypoint.Preprocess(visa, 200, entrypoint.Limit{}))
-	fmt.Println(entrypoint.Preprocess(visa, 9000, entrypoint.Limit{}))
-	fmt.Println(entrypoint.Preprocess(visa, 20000, entrypoint.Limit{}))
+	for _, amount := range []uint64{200, 9000, 20000} {
+		txn := emv.Transaction{Amount: amount, Currency: [2]byte{0x08, 0x40}, CurrencyExponent: 2}
+		fmt.Println(entrypoint.Preprocess(visa, txn, entrypoint.Limit{}))
+	}
 	// Output:
 	// TTQ 24004000
 	// floor limit exceeded, CVM required limit exceeded, TTQ 24C04000

@@ -1,6 +1,10 @@
 package entrypoint
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/posflow/posflow/emv"
+)
 
 // Indicators are the Entry Point pre-processing indicators of one
 // combination (Book B 3.1.1), handed to its kernel.
@@ -21,22 +25,28 @@ type preprocessed struct {
 }
 
 // Preprocess computes the indicators of combination c for the amount
-// authorised amount (Book B 3.1.1). terminalFloorLimit applies when c has
-// no reader contactless floor limit.
-func Preprocess(c *Combination, amount uint64, terminalFloorLimit Limit) Indicators {
+// authorised of txn (Book B 3.1.1). terminalFloorLimit applies when c has
+// no reader contactless floor limit. The status check is an amount of one
+// unit of the currency: 10^txn.CurrencyExponent in minor units.
+func Preprocess(c *Combination, txn emv.Transaction, terminalFloorLimit Limit) Indicators {
 	var ind Indicators
+	amount := txn.Amount
+	unit := uint64(1)
+	for range min(txn.CurrencyExponent, 9) {
+		unit *= 10
+	}
 	if c.TTQPresent {
 		ind.TTQ, ind.TTQPresent = c.TTQ, true
 		ind.TTQ.Clear(TTQOnlineCryptogram)
 		ind.TTQ.Clear(TTQCVMRequired)
 	}
 	// 3.1.1.3: the status check is a transaction of one unit.
-	if c.StatusCheck && amount == 1 {
+	if c.StatusCheck && amount == unit {
 		ind.StatusCheckRequested = true
 	}
 	// 3.1.1.4: zero amount.
 	if amount == 0 {
-		if !c.ZeroAmountAllowed {
+		if c.ZeroAmountNotAllowed {
 			ind.ContactlessNotAllowed = true
 		} else {
 			ind.ZeroAmount = true
@@ -90,7 +100,7 @@ func (s *state) preProcessing() *Outcome {
 		if len(c.TransactionTypes) > 0 && !slices.Contains(c.TransactionTypes, s.txn.Type) {
 			continue
 		}
-		ind := Preprocess(c, s.txn.Amount, s.cfg.TerminalFloorLimit)
+		ind := Preprocess(c, s.txn, s.cfg.TerminalFloorLimit)
 		s.note("%X kernel %d: %s", c.AID, c.Kernel, ind)
 		if !ind.ContactlessNotAllowed {
 			s.allowed = append(s.allowed, preprocessed{c, ind})

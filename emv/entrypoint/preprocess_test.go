@@ -1,6 +1,10 @@
 package entrypoint
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/posflow/posflow/emv"
+)
 
 func TestPreprocess(t *testing.T) {
 	ttq := TTQ{0x26, 0xC0, 0x40, 0x00} // online cryptogram and CVM required set in the configuration
@@ -32,15 +36,17 @@ func TestPreprocess(t *testing.T) {
 			Indicators{FloorLimitExceeded: true, TTQ: TTQ{0x26, 0x80, 0x40, 0x00}, TTQPresent: true}},
 		{"no floor limit at all", func(c *Combination) { c.FloorLimit = Limit{} }, 300, Limit{},
 			Indicators{TTQ: TTQ{0x26, 0x00, 0x40, 0x00}, TTQPresent: true}},
-		{"status check: one unit goes online", func(c *Combination) { c.StatusCheck = true }, 1, Limit{},
+		{"status check: one unit goes online", func(c *Combination) { c.StatusCheck = true }, 100, Limit{},
 			Indicators{StatusCheckRequested: true, TTQ: TTQ{0x26, 0x80, 0x40, 0x00}, TTQPresent: true}},
-		{"status check off: one unit is an amount", nil, 1, Limit{},
+		{"status check off: one unit is an amount", nil, 100, Limit{},
 			Indicators{TTQ: TTQ{0x26, 0x00, 0x40, 0x00}, TTQPresent: true}},
-		{"zero amount not allowed", nil, 0, Limit{},
+		{"status check: one minor unit is not one unit", func(c *Combination) { c.StatusCheck = true }, 1, Limit{},
+			Indicators{TTQ: TTQ{0x26, 0x00, 0x40, 0x00}, TTQPresent: true}},
+		{"zero amount not allowed", func(c *Combination) { c.ZeroAmountNotAllowed = true }, 0, Limit{},
 			Indicators{ContactlessNotAllowed: true, TTQ: TTQ{0x26, 0x00, 0x40, 0x00}, TTQPresent: true}},
-		{"zero amount allowed: online cryptogram required", func(c *Combination) { c.ZeroAmountAllowed = true }, 0, Limit{},
+		{"zero amount allowed (flag absent): online cryptogram required", nil, 0, Limit{},
 			Indicators{ZeroAmount: true, TTQ: TTQ{0x26, 0x80, 0x40, 0x00}, TTQPresent: true}},
-		{"zero amount on an offline-only reader: not allowed", func(c *Combination) { c.ZeroAmountAllowed = true; c.TTQ[0] |= 0x08 }, 0, Limit{},
+		{"zero amount on an offline-only reader: not allowed", func(c *Combination) { c.TTQ[0] |= 0x08 }, 0, Limit{},
 			Indicators{ZeroAmount: true, ContactlessNotAllowed: true, TTQ: TTQ{0x2E, 0x00, 0x40, 0x00}, TTQPresent: true}},
 		{"no TTQ: indicators only", func(c *Combination) { c.TTQPresent = false }, 9000, Limit{},
 			Indicators{FloorLimitExceeded: true, CVMRequiredLimitExceeded: true}},
@@ -52,7 +58,7 @@ func TestPreprocess(t *testing.T) {
 			if tt.mod != nil {
 				tt.mod(&c)
 			}
-			if got := Preprocess(&c, tt.amount, tt.floor); got != tt.want {
+			if got := Preprocess(&c, emv.Transaction{Amount: tt.amount, CurrencyExponent: 2}, tt.floor); got != tt.want {
 				t.Errorf("Preprocess(%d) = %v, want %v", tt.amount, got, tt.want)
 			}
 			if c.TTQ != base.TTQ && tt.mod == nil {
