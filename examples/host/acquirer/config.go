@@ -200,6 +200,9 @@ func (c Card) String() string {
 	return fmt.Sprintf("card %s status %s", iso8583.MaskPAN(c.PAN), c.status())
 }
 
+// GoString is String, so that %#v does not print the PAN or PVV.
+func (c Card) GoString() string { return c.String() }
+
 func (c Card) status() string {
 	if c.Status == "" {
 		return StatusActive
