@@ -145,6 +145,9 @@ func run(ctx context.Context, host, name string, list, seed bool, pinFrom, state
 // parseAmount reads "25.00" as 2500 minor units.
 func parseAmount(s string) (uint64, error) {
 	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" {
+		return 0, fmt.Errorf("amount %q: no units", s)
+	}
 	if len(frac) > 2 {
 		return 0, fmt.Errorf("amount %q: at most two decimals", s)
 	}

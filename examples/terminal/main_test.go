@@ -52,6 +52,8 @@ func TestParseAmount(t *testing.T) {
 		{"0.5", 50, true},
 		{"1.234", 0, false}, // three decimals
 		{"abc", 0, false},   // not a number
+		{"", 0, false},      // empty
+		{".50", 0, false},   // no units
 	} {
 		got, err := parseAmount(tc.in)
 		if (err == nil) != tc.ok || got != tc.want {

@@ -289,3 +289,38 @@ func TestSettlementOutOfBalance(t *testing.T) {
 	}
 	checkNoSecrets(t, w, out.String())
 }
+
+// TestRestartKeepsDUKPT runs a payment, stops the terminal and the host,
+// and starts them again on the same PIN pad state: the PIN pad goes on
+// from the next key, and the host (with a fresh journal) still deciphers
+// its PIN.
+func TestRestartKeepsDUKPT(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var ksns []string
+	for run := range 2 {
+		var steps []string
+		w, err := Start(ctx, Options{Seed: 1, StateDir: dir, Steps: func(s string) { steps = append(steps, s) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := w.Run(ctx, w.Catalogue.Lookup("approved"))
+		if cerr := w.Close(ctx); cerr != nil {
+			t.Error(cerr)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Approved {
+			t.Errorf("run %d: declined %s", run, string(r.Response))
+		}
+		for _, s := range steps {
+			if k, ok := strings.CutPrefix(s, "PIN entered: enciphered under DUKPT key "); ok {
+				ksns = append(ksns, k)
+			}
+		}
+	}
+	if len(ksns) != 2 || ksns[0] == ksns[1] || ksns[1] <= ksns[0] {
+		t.Errorf("KSNs of the two runs %q, want two increasing ones", ksns)
+	}
+}
