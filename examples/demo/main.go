@@ -179,7 +179,7 @@ func run(ctx context.Context, w io.Writer, o options) error {
 		if !ok {
 			failed++
 		}
-		fmt.Fprintf(w, "  advice of the offline approval delivered: account %s %s → %s (%s)\n", s.Card.Issued.Account,
+		fmt.Fprintf(w, "  the offline approval's advice has reached the host: account %s %s → %s (%s)\n", s.Card.Issued.Account,
 			term.FormatAmount(uint64(opening[s])), term.FormatAmount(uint64(after)), map[bool]string{true: "as expected", false: "NOT AS EXPECTED"}[ok])
 	}
 	fmt.Fprintf(w, "  terminal totals: %d purchases %s, %d reversed %s: %s\n", set.Totals.DebitsNumber,
