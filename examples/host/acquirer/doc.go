@@ -13,7 +13,7 @@
 // that fails gives the response code:
 //
 //	terminal known                         58
-//	MAC (field 64, key sync after 161)     63
+//	MAC (64 or 128, key sync after 161)    63
 //	message validity (iso8583.Validate)    30
 //	processing code 00, 01, 20 or 31       12
 //	card known                             14
@@ -49,10 +49,16 @@
 //
 // # Decisions where the issue and ISO 8583 are silent
 //
-//   - The MAC is ANSI X9.19 under a static per-terminal key (field 64). A key
-//     exchange (0800, 161) answers the new key under the terminal master key
-//     in field 48 (hex key ‖ hex KCV), signed with the old key, which stays
-//     valid until the terminal first uses the new one (key sync).
+//   - The MAC (field 64, or 128 with a secondary bitmap) is ANSI X9.19 under
+//     a static per-terminal key. A key exchange (0800, 161) answers the new
+//     key under the terminal master key in field 48 (hex key ‖ hex KCV),
+//     signed with the old key, which stays valid until the terminal first
+//     uses the new one (key sync). A terminal may instead use DUKPT MACs
+//     (Terminal.MACDUKPT): the request MAC key of the KSN in field 53, and
+//     the response MAC key for the answer.
+//   - An 0800 without field 41 (iso8583.Client.Echo sends none) is answered
+//     under the key of the terminal whose key verifies its MAC, and is not
+//     journaled.
 //   - A terminal without a MAC key in the Config is not authenticated.
 //   - Field 53 carries the PIN pad's DUKPT KSN: 10 bytes for TDES (PIN block
 //     ISO format 0), 12 for AES (ISO format 4).

@@ -3,6 +3,11 @@ package acquirer_test
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
+	"github.com/posflow/posflow/dukpt"
+	"github.com/posflow/posflow/emv/cardsim"
+	"github.com/posflow/posflow/examples/host/acquirer"
+	"github.com/posflow/posflow/pinblock"
 	"testing"
 
 	"github.com/posflow/posflow/iso8583"
@@ -68,5 +73,60 @@ func TestKeyExchange(t *testing.T) {
 		STAN: "000005", TerminalID: "TERM0009"}).Message()
 	if got := raw.roundTrip(sign(t, "TERM0009", m)).Text(39); got != "63" {
 		t.Errorf("key change without TMK: %s, want 63", got)
+	}
+}
+
+func TestDUKPTMAC(t *testing.T) {
+	h := startHost(t, func(c *acquirer.Config) {
+		c.Terminals = append(c.Terminals, acquirer.Terminal{ID: "TERM0003", Merchant: "000000000000002", MACDUKPT: true})
+	})
+	tm := newTerminal(t, h, "TERM0003")
+	raw := dialRaw(t, h)
+	for i, tc := range []struct {
+		name   string
+		tamper func(m *iso8583.Message)
+		want   string
+	}{
+		{"PIN and MAC under the same DUKPT transaction", nil, "00"},
+		{"MAC under another transaction's key", func(m *iso8583.Message) {
+			tx, _ := tm.pinpad.Next()
+			ksn := tx.KSN()
+			m.Set(53, ksn[:])
+		}, "63"},
+		{"no KSN", func(m *iso8583.Message) { m.Unset(53); m.Unset(52) }, "63"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tx, err := tm.pinpad.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			block, err := tx.EncryptPIN(pinblock.ISO0, cardsim.TestPIN, panMagOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ksn := tx.KSN()
+			m := purchaseMessage(t, "TERM0003", fmt.Sprintf("%06d", i+1), 100)
+			m.Set(52, block)
+			m.Set(53, ksn[:])
+			b, err := iso8583.Sign(iso8583.SpecASCII, m, iso8583.DUKPTMAC(tx, dukpt.MACRequest))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.tamper != nil {
+				tc.tamper(m)
+				if b, err = iso8583.Sign(iso8583.SpecASCII, m, iso8583.DUKPTMAC(tx, dukpt.MACRequest)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			resp := raw.roundTrip(b)
+			if got := resp.Text(39); got != tc.want {
+				t.Fatalf("response code %s, want %s", got, tc.want)
+			}
+			if tc.want == "00" {
+				if err := iso8583.Verify(resp, iso8583.DUKPTMAC(tx, dukpt.MACResponse)); err != nil {
+					t.Errorf("response MAC under the DUKPT response key: %v", err)
+				}
+			}
+		})
 	}
 }

@@ -44,7 +44,10 @@ func (h *Host) begin(ctx context.Context, req *iso8583.Message) (*request, *iso8
 	r.merchant = h.merchants[r.terminal.Merchant]
 	key, err := h.hsm.VerifyMAC(tid, req)
 	if err != nil {
-		r.key = h.hsm.MACKey(tid)
+		r.key = key
+		if r.key == nil {
+			r.key = h.hsm.MACKey(tid)
+		}
 		r.log.Warn("acquirer: MAC refused", "err", err)
 		return nil, r.respond(iso8583.SecurityViolation, nil)
 	}

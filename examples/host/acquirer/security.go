@@ -45,7 +45,8 @@ type SecurityModule interface {
 	// iso8583.ErrMACMismatch (also when the key is out of sync).
 	VerifyMAC(terminal string, m *iso8583.Message) (iso8583.MACKey, error)
 	// MACKey returns the terminal's current MAC key, to sign a response
-	// to a request whose MAC failed; nil if the terminal has none.
+	// to a request whose MAC failed; nil if the terminal has none (or uses
+	// DUKPT MACs, whose key depends on the request).
 	MACKey(terminal string) iso8583.MACKey
 	// ChangeMACKey makes a new MAC key for the terminal and returns it
 	// enciphered under the terminal master key (TDES ECB) with its check
@@ -71,6 +72,7 @@ type SoftwareModule struct {
 }
 
 type terminalKeys struct {
+	dukpt    bool // MACs under the DUKPT key of the KSN in field 53
 	tmk      []byte
 	current  iso8583.MACKey
 	previous iso8583.MACKey // nil unless a key change awaits its first use
@@ -105,7 +107,7 @@ func NewSoftwareModule(k Keys, terminals []Terminal, rnd io.Reader) (*SoftwareMo
 		s.imk[name] = IssuerKeys{AC: clone(ik.AC), SMI: clone(ik.SMI), SMC: clone(ik.SMC)}
 	}
 	for _, t := range terminals {
-		tk := &terminalKeys{tmk: clone(t.TMK)}
+		tk := &terminalKeys{tmk: clone(t.TMK), dukpt: t.MACDUKPT}
 		if len(t.MACKey) != 0 {
 			if tk.current, err = iso8583.RetailMAC(t.MACKey); err != nil {
 				return nil, &ConfigError{Item: "terminals." + t.ID + ".mac_key", Reason: "not a double-length TDES key"}
@@ -276,6 +278,9 @@ func (s *SoftwareModule) VerifyMAC(terminal string, m *iso8583.Message) (iso8583
 		cur, prev, gen = tk.current, tk.previous, tk.gen
 	}
 	s.mu.Unlock()
+	if tk != nil && tk.dukpt {
+		return s.verifyDUKPTMAC(m)
+	}
 	if cur == nil {
 		return nil, nil
 	}
@@ -296,6 +301,27 @@ func (s *SoftwareModule) VerifyMAC(terminal string, m *iso8583.Message) (iso8583
 		}
 	}
 	return cur, err
+}
+
+// verifyDUKPTMAC verifies the MAC of m under the TDES DUKPT request MAC
+// key of the KSN in field 53 and returns the response MAC key.
+func (s *SoftwareModule) verifyDUKPTMAC(m *iso8583.Message) (iso8583.MACKey, error) {
+	b, ok := m.Field(53)
+	if !ok || s.tdes == nil {
+		return nil, iso8583.ErrNoMAC
+	}
+	ksn, err := dukpt.ParseKSN(b)
+	if err != nil {
+		return nil, iso8583.ErrNoMAC
+	}
+	tx, err := s.tdes.Transaction(ksn)
+	if err != nil {
+		return nil, iso8583.ErrNoMAC
+	}
+	if err := iso8583.Verify(m, iso8583.DUKPTMAC(tx, dukpt.MACRequest)); err != nil {
+		return iso8583.DUKPTMAC(tx, dukpt.MACResponse), err
+	}
+	return iso8583.DUKPTMAC(tx, dukpt.MACResponse), nil
 }
 
 // MACKey implements SecurityModule.
