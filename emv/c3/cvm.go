@@ -16,13 +16,20 @@ func (s *state) cardholderVerification() *entrypoint.Outcome {
 	required := s.ttq.Has(entrypoint.TTQCVMRequired)
 	switch {
 	case s.hasCTQ && s.ctq.Has(CTQOnlinePINRequired) && s.ttq.Has(entrypoint.TTQOnlinePIN):
+		// 5.7.1.2: online PIN takes the transaction online, a TC too.
 		if !online {
-			return s.decline("online PIN required on an offline approval")
+			s.tr.Note("online PIN required: online")
+			s.cid = emv.ARQC
 		}
 		s.cvm = entrypoint.OnlinePIN
-	case s.hasCTQ && s.ctq.Has(CTQConsumerDeviceCVM) && s.ttq.Has(entrypoint.TTQConsumerDeviceCVM):
-		if !online && !s.cdcvmConfirmed() {
-			return s.decline("consumer device CVM not confirmed by the card authentication related data")
+	case s.hasCTQ && s.ctq.Has(CTQConsumerDeviceCVM):
+		// The CTQ copy in 9F69 is signed by fDDA; without it only an
+		// online cryptogram vouches for the consumer device CVM.
+		switch confirmed, copied := s.cdcvmConfirmed(); {
+		case copied && !confirmed:
+			return s.decline("consumer device CVM: the CTQ differs from its copy in 9F69")
+		case !copied && !online:
+			return s.decline("consumer device CVM on an offline approval without the CTQ copy in 9F69")
 		}
 		s.cvm = entrypoint.ConfirmationCodeVerified
 	case s.hasCTQ && s.ctq.Has(CTQSignatureRequired) && s.ttq.Has(entrypoint.TTQSignature):
@@ -42,10 +49,13 @@ func (s *state) cardholderVerification() *entrypoint.Outcome {
 
 // cdcvmConfirmed compares the CTQ with its copy in the card authentication
 // related data (9F69 bytes 6-7, fDDA version 01), which the signature
-// covers.
-func (s *state) cdcvmConfirmed() bool {
+// covers; copied is false when 9F69 holds no copy.
+func (s *state) cdcvmConfirmed() (confirmed, copied bool) {
 	cad := s.card[0x9F69]
-	return len(cad) >= 7 && bytes.Equal(cad[5:7], s.ctq[:])
+	if len(cad) < 7 {
+		return false, false
+	}
+	return bytes.Equal(cad[5:7], s.ctq[:]), true
 }
 
 func (s *state) decline(reason string) *entrypoint.Outcome {

@@ -29,10 +29,12 @@
 //   - An offline approval needs fDDA: a TC from a card that does not
 //     support DDA (AIP byte 1 bit 6), or whose fDDA fails, is declined unless
 //     the CTQ asks to go online (and the reader can) or to switch interface.
-//   - CVM: online PIN on a TC, or a CVM required that neither side can
-//     perform, declines. A consumer device CVM is accepted when the CTQ says
-//     it was performed; the check of the CTQ copy inside 9F69 is done when
-//     9F69 holds it (version 01, bytes 6-7).
+//   - A TC while the reader asked for an online cryptogram (TTQ byte 2
+//     bit 8), or with the CTQ asking for online PIN, is sent online.
+//   - CVM: a CVM required that neither side can perform declines. A
+//     consumer device CVM is accepted when the CTQ says it was performed
+//     and its copy in 9F69 (bytes 6-7) agrees; without a copy, only on an
+//     online cryptogram.
 //   - Issuer update processing (the second tap with 71/72 scripts) is not
 //     implemented: the TTQ issuer update bit is cleared before GPO, so the
 //     card never expects it.

@@ -70,6 +70,12 @@ func (s *state) initiateApplicationProcessing() *entrypoint.Outcome {
 		s.card[0x9F27] = []byte{byte(g.CID)} // for the data record
 	}
 	s.tr.Note("cryptogram %v", s.cid.Type())
+	// 5.4.3.2: a TC while the reader asked for an online cryptogram goes
+	// online all the same.
+	if s.cid.Type() == emv.TC && s.ttq.Has(entrypoint.TTQOnlineCryptogram) {
+		s.tr.Note("TC while the reader required an online cryptogram: online")
+		s.cid = emv.ARQC
+	}
 	return nil
 }
 

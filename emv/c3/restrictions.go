@@ -8,22 +8,22 @@ import (
 )
 
 // processingRestrictions checks the application expiration date (5F24) of
-// an offline approval (Book C-3 5.5): an expired card goes online if the
-// CTQ asks for it and the reader can, else the transaction is declined.
+// an offline approval (Book C-3 5.5.1.1): an expired card, or one without
+// an expiration date, goes online if the CTQ asks for it and the reader
+// can, else the transaction is declined.
 func (s *state) processingRestrictions() *entrypoint.Outcome {
 	if s.cid.Type() != emv.TC {
 		return nil
 	}
 	s.tr.Begin("C-3 processing restrictions")
-	exp, ok := s.card[0x5F24]
-	if !ok || len(exp) != 3 {
-		return nil
-	}
+	exp := s.card[0x5F24]
 	today := s.term[0x9A]
-	if yy(exp) > yy(today) || (yy(exp) == yy(today) && bytes.Compare(exp[1:], today[1:]) >= 0) {
+	if len(exp) == 3 && (yy(exp) > yy(today) || (yy(exp) == yy(today) && bytes.Compare(exp[1:], today[1:]) >= 0)) {
 		return nil
 	}
-	s.tr.Note("application expired")
+	// An offline approval without a valid expiration date is treated as
+	// expired.
+	s.tr.Note("application expired, or no expiration date")
 	if s.hasCTQ && s.ctq.Has(CTQOnlineIfExpired) && !s.ttq.Has(entrypoint.TTQOfflineOnly) {
 		s.cid = emv.ARQC // the TC goes online
 		return nil

@@ -61,9 +61,10 @@ func TestScenarios(t *testing.T) {
 			c := spoilt(t, tr)
 			return edit(t, c, "9F6C020000", "9F6C022000")
 		}, want: entrypoint.OnlineRequest, cvm: entrypoint.NoCVM},
-		{name: "CTQ online PIN on a TC: declined", edit: ctq("8000"), want: entrypoint.Declined, wantErr: c3.ErrCVM},
+		{name: "CTQ online PIN on a TC: online request", edit: ctq("8000"), want: entrypoint.OnlineRequest, cvm: entrypoint.OnlinePIN},
+		{name: "CTQ consumer device CVM on a TC without its copy in 9F69: declined", edit: ctq("0080"), want: entrypoint.Declined, wantErr: c3.ErrCVM},
 		{name: "CTQ signature, reader without signature: no CVM", edit: ctq("4000"), want: entrypoint.Approved, cvm: entrypoint.NoCVM},
-		{name: "CTQ consumer device CVM not in 9F69: declined", edit: ctq("0080"), want: entrypoint.Declined, wantErr: c3.ErrCVM},
+
 		{name: "IAD says AAC: declined", edit: func(t *testing.T, tr *entrypointtest.Transcript) *entrypointtest.Transcript {
 			return edit(t, tr, "9F100706011103900000", "9F100706011103800000")
 		}, want: entrypoint.Declined},
