@@ -89,6 +89,9 @@ func (k *CAPK) ComputeChecksum() [20]byte {
 // Verify checks the key again as NewCAPK does: ranges, indicators and
 // checksum. Use it on a CAPK built by hand.
 func (k *CAPK) Verify() error {
+	if k == nil {
+		return fail(ItemCAPK, ErrModulus, "nil key")
+	}
 	detail := "RID " + k.RID.String() + " index " + hexByte(k.Index)
 	if k.Key == nil {
 		return fail(ItemCAPK, ErrModulus, detail)
