@@ -142,6 +142,14 @@ func TestReplay(t *testing.T) {
 			if o.Kernel != entrypoint.Kernel2 {
 				t.Errorf("kernel %d, want 2", o.Kernel)
 			}
+			// The trace never shows a PAN of the public test cards in clear.
+			for _, e := range o.Trace {
+				for _, pan := range []string{"4761739001010010", "5413339000001513", "5413330089601034"} {
+					if strings.Contains(strings.ToUpper(e.Text), pan) {
+						t.Errorf("trace shows the PAN: %v", e)
+					}
+				}
+			}
 		})
 	}
 }
@@ -184,6 +192,12 @@ func TestReplayMagstripe(t *testing.T) {
 		t.Errorf("track 2 %X lost its static part", t2)
 	}
 	t.Logf("dynamic track 2 discretionary data: %X (not independently checked)", t2[12:])
+	// The trace never shows the PAN in clear, in any data object.
+	for _, e := range o.Trace {
+		if strings.Contains(strings.ToUpper(e.Text), "5413339000001513") {
+			t.Errorf("trace shows the PAN: %v", e)
+		}
+	}
 }
 
 // sourceUNN is the rule of the transcripts' source project: the decimal

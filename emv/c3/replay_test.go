@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,6 +109,14 @@ func TestReplay(t *testing.T) {
 			}
 			if o.Kernel != entrypoint.Kernel3 {
 				t.Errorf("kernel %d, want 3", o.Kernel)
+			}
+			// The trace never shows a PAN of the public test cards in clear.
+			for _, e := range o.Trace {
+				for _, pan := range []string{"4761739001010010", "5413339000001513", "5413330089601034"} {
+					if strings.Contains(strings.ToUpper(e.Text), pan) {
+						t.Errorf("trace shows the PAN: %v", e)
+					}
+				}
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/posflow/posflow/emv"
+	"github.com/posflow/posflow/tlv"
 )
 
 // An Event is one entry of the trace of a tap: the step of Book B or of
@@ -71,6 +72,16 @@ func commandData(c emv.Command) string {
 	return fmt.Sprintf("[%d bytes]", len(c.Data))
 }
 
+// contactlessSensitive are data objects of the contactless kernels that
+// carry the PAN or track data and that the contact dictionary of package
+// emv does not mask: the Kernel 2 data storage ID (PAN and PAN sequence
+// number), the Kernel 2 mag-stripe track 1 and track 2 data.
+var contactlessSensitive = map[tlv.Tag]string{
+	0x9F5E: "data storage ID",
+	0x56:   "track 1 data",
+	0x9F6B: "track 2 data",
+}
+
 func responseData(d []byte) string {
 	if len(d) == 0 {
 		return ""
@@ -78,6 +89,16 @@ func responseData(d []byte) string {
 	var b strings.Builder
 	p := emv.Printer()
 	p.Options.Lenient = true
+	value := p.Value
+	p.Value = func(t tlv.Tag, v []byte) string {
+		if name, ok := contactlessSensitive[t]; ok {
+			return fmt.Sprintf("<%s masked, %d bytes>", name, len(v))
+		}
+		if value == nil {
+			return fmt.Sprintf("%X", v)
+		}
+		return value(t, v)
+	}
 	if err := p.Fprint(&b, d); err != nil {
 		return fmt.Sprintf("[%d bytes, not TLV]", len(d))
 	}
