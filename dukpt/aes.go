@@ -1,15 +1,21 @@
 package dukpt
 
 import (
-	"crypto/aes"
 	"encoding/binary"
 	"fmt"
 	"math/bits"
+
+	"github.com/posflow/posflow/internal/aeskey"
 )
 
 // This file implements the host side of AES DUKPT, ANSI X9.24-3-2017
 // section 6: the initial key, the intermediate derivation keys, the working
 // keys of every usage and type, and the update key.
+//
+// Every step expands a new AES key and encrypts one or two blocks under it.
+// The key schedules live in an aeskey.Schedule on the stack, erased after
+// the step, so a derivation allocates only the key it returns (see the
+// package documentation, "Performance").
 
 // AESInitialKey derives the initial key of a device from an AES BDK of 16,
 // 24 or 32 bytes and the device's 12-byte KSN. The initial key has the
@@ -30,14 +36,16 @@ func AESInitialKey(bdk, ksn []byte) ([]byte, error) {
 	return out, nil
 }
 
-// aesInitialKey replaces the BDK in buf (cap 32, heap) with the initial key
-// for ikid.
+// aesInitialKey replaces the BDK in buf (cap 32) with the initial key for
+// ikid.
 func aesInitialKey(buf []byte, ikid [8]byte) {
 	t, _ := aesKeyType(len(buf))
-	c, _ := aes.NewCipher(buf)
+	var s aeskey.Schedule
+	s.Expand(buf)
 	fillDerivationData(buf[:32], usageInitialKeyDerivation, t, binary.BigEndian.Uint64(ikid[:]))
-	aesEncryptBlocks(c, buf[:32], t.Size())
+	aesEncryptBlocks(&s, buf[:32], t.Size())
 	clear(buf[len(buf):32])
+	s.Clear()
 }
 
 // AESTransactionKey derives the intermediate derivation key for the counter
@@ -48,22 +56,31 @@ func aesInitialKey(buf []byte, ikid [8]byte) {
 // from it. Any nonzero counter is accepted, including those with more than
 // 16 one-bits; zero returns a [*CounterError] wrapping [ErrCounterZero].
 func AESTransactionKey(ik, ksn []byte) ([]byte, error) {
-	t, ok := aesKeyType(len(ik))
-	if !ok {
+	if _, ok := aesKeyType(len(ik)); !ok {
 		return nil, &KeyLengthError{Key: "initial key", Len: len(ik)}
 	}
+	out := make([]byte, len(ik), 32)
+	if _, err := aesTransactionKey(out, ik, ksn); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// aesTransactionKey writes the derivation key of AESTransactionKey into dk
+// (len(ik), cap 32) and returns the parsed KSN. The caller has checked the
+// length of ik.
+func aesTransactionKey(dk, ik, ksn []byte) (AESKSN, error) {
 	k, err := ParseAESKSN(ksn)
 	if err != nil {
-		return nil, err
+		return AESKSN{}, err
 	}
 	c := k.Counter()
 	if c == 0 {
-		return nil, &CounterError{Counter: c, Err: ErrCounterZero}
+		return AESKSN{}, &CounterError{Counter: c, Err: ErrCounterZero}
 	}
-	out := make([]byte, t.Size(), 32)
-	copy(out, ik)
-	aesWalk(out, k.derivationID(), 0, c)
-	return out, nil
+	copy(dk, ik)
+	aesWalk(dk, k.derivationID(), 0, c)
+	return k, nil
 }
 
 // AESWorkingKey derives the working key of usage u and type t for ksn from
@@ -74,14 +91,13 @@ func AESWorkingKey(ik, ksn []byte, u Usage, t KeyType) ([]byte, error) {
 	if err := checkWorkingKey(len(ik), "initial key", u, t); err != nil {
 		return nil, err
 	}
-	dk, err := AESTransactionKey(ik, ksn)
+	var dk [32]byte
+	defer clear(dk[:])
+	k, err := aesTransactionKey(dk[:len(ik)], ik, ksn)
 	if err != nil {
 		return nil, err
 	}
-	k, _ := ParseAESKSN(ksn)
-	out := aesWorkingKey(dk, k.derivationID(), k.Counter(), u, t)
-	clear(dk[:cap(dk)])
-	return out, nil
+	return aesWorkingKey(dk[:len(ik)], k.derivationID(), k.Counter(), u, t), nil
 }
 
 // AESUpdateKey derives the DUKPT update key of type t (6.5.3): the key
@@ -120,15 +136,17 @@ func checkWorkingKey(n int, role string, u Usage, t KeyType) error {
 func aesWorkingKey(dk []byte, derivationID, counter uint32, u Usage, t KeyType) []byte {
 	code, _ := u.aesUsage()
 	out := make([]byte, 32)
-	c, _ := aes.NewCipher(dk)
+	var s aeskey.Schedule
+	s.Expand(dk)
 	fillDerivationData(out, code, t, uint64(derivationID)<<32|uint64(counter))
-	aesEncryptBlocks(c, out, t.Size())
+	aesEncryptBlocks(&s, out, t.Size())
 	clear(out[t.Size():])
+	s.Clear()
 	return out[:t.Size()]
 }
 
-// aesWalk advances the derivation key in buf (16, 24 or 32 bytes, cap 32,
-// heap) from the key of counter from to the key of counter to, where from
+// aesWalk advances the derivation key in buf (16, 24 or 32 bytes, cap 32)
+// from the key of counter from to the key of counter to, where from
 // consists of the leading one-bits of to. It returns the number of steps.
 func aesWalk(buf []byte, derivationID uint32, from, to uint32) int {
 	n := 0
@@ -143,15 +161,17 @@ func aesWalk(buf []byte, derivationID uint32, from, to uint32) int {
 	return n
 }
 
-// aesStep replaces the derivation key in buf (len 16, 24 or 32, cap 32,
-// heap) with the intermediate derivation key for counter tc. buf doubles as
-// the cipher buffer: the key schedule is the only allocation.
+// aesStep replaces the derivation key in buf (len 16, 24 or 32, cap 32)
+// with the intermediate derivation key for counter tc. buf doubles as the
+// cipher buffer; the key schedule is on the stack and erased.
 func aesStep(buf []byte, derivationID, tc uint32) {
 	t, _ := aesKeyType(len(buf))
-	c, _ := aes.NewCipher(buf)
+	var s aeskey.Schedule
+	s.Expand(buf)
 	fillDerivationData(buf[:32], usageKeyDerivation, t, uint64(derivationID)<<32|uint64(tc))
-	aesEncryptBlocks(c, buf[:32], t.Size())
+	aesEncryptBlocks(&s, buf[:32], t.Size())
 	clear(buf[len(buf):32])
+	s.Clear()
 }
 
 // fillDerivationData writes the derivation data of 6.3.3 for the first and
@@ -172,7 +192,7 @@ func fillDerivationData(buf []byte, usage uint16, t KeyType, data uint64) {
 
 // aesEncryptBlocks encrypts in place as many 16-byte blocks of buf as an
 // n-byte key needs.
-func aesEncryptBlocks(c interface{ Encrypt(dst, src []byte) }, buf []byte, n int) {
+func aesEncryptBlocks(c *aeskey.Schedule, buf []byte, n int) {
 	c.Encrypt(buf[:16], buf[:16])
 	if n > 16 {
 		c.Encrypt(buf[16:32], buf[16:32])

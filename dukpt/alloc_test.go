@@ -3,11 +3,16 @@ package dukpt
 import (
 	"math/bits"
 	"testing"
+
+	"github.com/posflow/posflow/internal/aeskey"
 )
 
-// TestAllocations pins the allocations of the derivation paths: one per
-// key schedule (crypto/des and crypto/aes allocate their schedules) plus
-// the returned key, and none on the KSN read path.
+// TestAllocations pins the allocations of the derivation paths, and none
+// on the KSN read path. TDES: one per key schedule (crypto/des allocates
+// its schedules) plus the returned key. AES with AES-NI: the key
+// schedules are internal/aeskey values on the stack, so only a returned
+// slice allocates; without AES-NI, one crypto/aes schedule per key
+// besides.
 func TestAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts differ under the race detector")
@@ -17,8 +22,18 @@ func TestAllocations(t *testing.T) {
 	ksn := KSN(v.IKSN).WithCounter(tdesWorstCounter)
 	aksn := AESKSN(append(append([]byte{}, a.IKID...), 0, 0, 0, 0)).WithCounter(aesWorstCounter)
 	h, _ := NewTDESHost(v.BDK, HostConfig{})
+	a256 := loadAES(t, "aes256_x9_24_3.json")
+	aksn256 := AESKSN(append(append([]byte{}, a256.IKID...), 0, 0, 0, 0)).WithCounter(aesWorstCounter)
 	ah, _ := NewAESHost(a.BDK, HostConfig{})
+	ah256, _ := NewAESHost(a256.BDK, HostConfig{})
 	raw := ksn[:]
+	// schedules is the allocations of n AES key schedules.
+	schedules := func(n float64) float64 {
+		if aeskey.Accelerated() {
+			return 0
+		}
+		return n
+	}
 	tests := []struct {
 		name string
 		want float64
@@ -29,8 +44,11 @@ func TestAllocations(t *testing.T) {
 		{"KSN.Valid", 0, func() { _ = ksn.Valid() }},
 		{"TDESTransactionKey 10 bits", 1 + 2*10, func() { TDESTransactionKey(v.IK, raw) }},
 		{"TDESHost.Transaction 10 bits", 1 + 2*10, func() { h.Transaction(ksn) }},
-		{"AESTransactionKey 16 bits", 1 + 16, func() { AESTransactionKey(a.IK, aksn[:]) }},
-		{"AESHost.Transaction 16 bits", 1 + 16, func() { ah.Transaction(aksn) }},
+		{"AESTransactionKey 16 bits", 1 + schedules(16), func() { AESTransactionKey(a.IK, aksn[:]) }},
+		{"AESWorkingKey 16 bits", 1 + schedules(17), func() { AESWorkingKey(a.IK, aksn[:], PINEncryption, AES128) }},
+		{"AESHost.Transaction 16 bits", schedules(16), func() { ah.Transaction(aksn) }},
+		{"AESHost.Transaction AES-256 16 bits", schedules(16), func() { ah256.Transaction(aksn256) }},
+		{"AESInitialKey", 1 + schedules(1), func() { AESInitialKey(a.BDK, aksn[:]) }},
 	}
 	for _, tt := range tests {
 		if got := testing.AllocsPerRun(50, tt.f); got != tt.want {

@@ -207,3 +207,44 @@ func resumIfLong(b []byte) []byte {
 	}
 	return resum(b)
 }
+
+// FuzzAESHostAgainstStdlib derives the key of an arbitrary KSN under an
+// arbitrary BDK and compares it with the crypto/aes reference of
+// aes_stdlib_test.go. sel picks the BDK length; bdk is cut or zero-padded
+// to it.
+func FuzzAESHostAgainstStdlib(f *testing.F) {
+	f.Add(uint8(0), []byte{0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32, 0x10, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1, 0xF1}, []byte{0x12, 0x34, 0x56, 0x78, 0x90, 0x12, 0x34, 0x56, 0xFF, 0xFF, 0x00, 0x00})
+	f.Add(uint8(1), []byte{}, []byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1})
+	f.Add(uint8(2), bytes.Repeat([]byte{0xA5}, 32), bytes.Repeat([]byte{0xFF}, 12))
+	f.Fuzz(func(t *testing.T, sel uint8, bdkIn, ksnIn []byte) {
+		bdk := make([]byte, []int{16, 24, 32}[sel%3])
+		copy(bdk, bdkIn)
+		var k AESKSN
+		copy(k[:], ksnIn)
+		h, err := NewAESHost(bdk, HostConfig{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx, err := h.Transaction(k)
+		if k.Counter() == 0 {
+			if !errors.Is(err, ErrCounterZero) {
+				t.Fatalf("Transaction(%v) error %v, want ErrCounterZero", k, err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := newStdlibAESHost(bdk).derivationKey(k)
+		if got := tx.TransactionKey(); !bytes.Equal(got, want) {
+			t.Fatalf("BDK %X, KSN %v: derivation key %X, crypto/aes %X", bdk, k, got, want)
+		}
+		wk, err := tx.WorkingKey(PINEncryption, AES128)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := stdlibAESWorkingKey(want, k, PINEncryption, AES128); !bytes.Equal(wk, w) {
+			t.Fatalf("BDK %X, KSN %v: PIN key %X, crypto/aes %X", bdk, k, wk, w)
+		}
+	})
+}

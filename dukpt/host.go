@@ -1,10 +1,11 @@
 package dukpt
 
 import (
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/des"
 	"encoding/binary"
+
+	"github.com/posflow/posflow/internal/aeskey"
 )
 
 // HostConfig configures a [TDESHost] or [AESHost]. The zero value derives
@@ -96,8 +97,8 @@ func (h *TDESHost) step(ksn KSN) deriver {
 // AESHost derives the keys of AES DUKPT transactions on the receiving side
 // from a BDK. It is safe for concurrent use.
 type AESHost struct {
-	bdk   cipher.Block
-	n     int // BDK and derivation key length
+	bdk   aeskey.Schedule // read-only after NewAESHost
+	n     int             // BDK and derivation key length
 	cache *keyCache
 }
 
@@ -107,8 +108,9 @@ func NewAESHost(bdk []byte, cfg HostConfig) (*AESHost, error) {
 	if _, ok := aesKeyType(len(bdk)); !ok {
 		return nil, &KeyLengthError{Key: "BDK", Len: len(bdk)}
 	}
-	c, _ := aes.NewCipher(bdk)
-	return &AESHost{bdk: c, n: len(bdk), cache: newKeyCache(cfg.CacheDevices)}, nil
+	h := &AESHost{n: len(bdk), cache: newKeyCache(cfg.CacheDevices)}
+	h.bdk.Expand(bdk)
+	return h, nil
 }
 
 // InitialKey returns the initial key of the device that sends ksn, for
@@ -122,7 +124,7 @@ func (h *AESHost) InitialKey(ksn AESKSN) []byte {
 func (h *AESHost) initialKey(buf []byte, ikid [8]byte) {
 	t, _ := aesKeyType(h.n)
 	fillDerivationData(buf[:32], usageInitialKeyDerivation, t, binary.BigEndian.Uint64(ikid[:]))
-	aesEncryptBlocks(h.bdk, buf[:32], h.n)
+	aesEncryptBlocks(&h.bdk, buf[:32], h.n)
 	clear(buf[h.n:32])
 }
 
@@ -140,11 +142,9 @@ func (h *AESHost) Transaction(ksn AESKSN) (AESTransaction, error) {
 			return t, nil
 		}
 	}
-	buf := make([]byte, 32)
+	buf := &t.key
 	h.initialKey(buf[:h.n], ksn.InitialKeyID())
 	aesWalk(buf[:h.n], ksn.derivationID(), 0, c)
-	copy(t.key[:], buf)
-	clear(buf)
 	return t, nil
 }
 
@@ -156,8 +156,8 @@ func (h *AESHost) UpdateKey(ksn AESKSN, kt KeyType) ([]byte, error) {
 	if err := checkWorkingKey(h.n, "BDK", KeyEncryption, kt); err != nil {
 		return nil, err
 	}
-	buf := make([]byte, 32)
-	defer clear(buf)
+	var buf [32]byte
+	defer clear(buf[:])
 	h.initialKey(buf[:h.n], ksn.InitialKeyID())
 	aesWalk(buf[:h.n], ksn.derivationID(), 0, 0xFFFFFFFF)
 	return aesWorkingKey(buf[:h.n], ksn.derivationID(), 0xFFFFFFFF, KeyEncryption, kt), nil

@@ -1,0 +1,5 @@
+//go:build race
+
+package aeskey
+
+const raceEnabled = true
