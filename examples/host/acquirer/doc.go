@@ -47,6 +47,21 @@
 // FULL). Each request's response is built and journaled, with the balance
 // and card changes it makes, in one store transaction before it is sent.
 //
+// # Performance
+//
+// One approved 0200 with MAC and a TDES DUKPT PIN, through the handler
+// without TCP, terminal signing included (go test -run '^$' -bench
+// Purchase -benchtime 2s ./examples/host/acquirer; 2-vCPU x86-64, go1.26,
+// shared machine):
+//
+//	in-memory SQLite                       121 µs  23 KB  466 allocs
+//	SQLite file, WAL, synchronous FULL     505 µs  23 KB  464 allocs
+//
+// Preparing the statements once took the in-memory figure from 286 µs;
+// the SQLite engine and the DES of the MACs dominate what is left, and the
+// file store adds one durable commit per request, which a group-committing
+// Store would share between requests.
+//
 // # Decisions where the issue and ISO 8583 are silent
 //
 //   - The MAC (field 64, or 128 with a secondary bitmap) is ANSI X9.19 under

@@ -15,7 +15,8 @@ import (
 // committed Update survives a crash of the process or the machine. Writes
 // are serialised on one connection, as SQLite serialises them anyway.
 type SQLiteStore struct {
-	db *sql.DB
+	db    *sql.DB
+	stmts map[string]*sql.Stmt
 }
 
 const schema = `
@@ -76,6 +77,34 @@ CREATE TABLE IF NOT EXISTS sequence (
 );
 `
 
+// The statements of sqliteTx, prepared once when the store opens (parsing
+// SQL costs more than running these statements).
+const (
+	qCard       = `SELECT status, pin_tries, last_atc, script FROM cards WHERE pan = ?`
+	qSetCard    = `UPDATE cards SET status = ?, pin_tries = ?, last_atc = ?, script = ? WHERE pan = ?`
+	qBalance    = `SELECT balance FROM accounts WHERE id = ?`
+	qAddBalance = `UPDATE accounts SET balance = balance + ? WHERE id = ?`
+	qLookup     = `SELECT ` + entryColumns + ` FROM journal
+		WHERE terminal = ? AND mti = ? AND stan = ? AND transmitted = ?`
+	qOriginal = `SELECT ` + entryColumns + ` FROM journal
+		WHERE terminal = ? AND stan = ? AND (? = '' OR transmitted = ?) AND kind IN (?, ?, ?) AND code IN ('00', '08', '10', '11')
+		ORDER BY id DESC LIMIT 1`
+	qInsert = `INSERT INTO journal (terminal, mti, stan, transmitted, kind, merchant, masked_pan, account,
+		processing, amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original, response, time)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	qSetReversed = `UPDATE journal SET reversed = ? WHERE id = ?`
+	qBatch       = `SELECT open FROM batches WHERE terminal = ?`
+	qCloseBatch  = `INSERT INTO batches (terminal, open) VALUES (?, ?)
+		ON CONFLICT (terminal) DO UPDATE SET open = excluded.open`
+	qSettle      = `INSERT INTO settlements (terminal, merchant, batch, time, balanced) VALUES (?, ?, ?, ?, ?)`
+	qEntries     = `SELECT ` + entryColumns + ` FROM journal WHERE terminal = ? AND (? = 0 OR batch = ?) ORDER BY id`
+	qSettlements = `SELECT terminal, merchant, batch, time, balanced FROM settlements ORDER BY id`
+	qSequence    = `INSERT INTO sequence (name, value) VALUES ('rrn', 1)
+		ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`
+)
+
+var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence}
+
 // OpenSQLite opens (creating if needed) the SQLite database at path; an
 // empty path opens a private in-memory database.
 func OpenSQLite(path string) (*SQLiteStore, error) {
@@ -102,7 +131,16 @@ func OpenSQLite(path string) (*SQLiteStore, error) {
 		db.Close()
 		return nil, &StoreError{Op: "schema", Err: err}
 	}
-	return &SQLiteStore{db: db}, nil
+	st := &SQLiteStore{db: db, stmts: make(map[string]*sql.Stmt, len(statements))}
+	for _, q := range statements {
+		p, err := db.Prepare(q)
+		if err != nil {
+			db.Close()
+			return nil, &StoreError{Op: "prepare", Err: err}
+		}
+		st.stmts[q] = p
+	}
+	return st, nil
 }
 
 // DB returns the database handle, for tests that inspect or break it.
@@ -136,7 +174,7 @@ func (s *SQLiteStore) Update(ctx context.Context, fn func(Tx) error) error {
 	if err != nil {
 		return &StoreError{Op: "begin", Err: err}
 	}
-	if err := fn(&sqliteTx{tx: tx}); err != nil {
+	if err := fn(&sqliteTx{tx: tx, s: s}); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -153,10 +191,22 @@ func (s *SQLiteStore) View(ctx context.Context, fn func(Tx) error) error {
 		return &StoreError{Op: "begin", Err: err}
 	}
 	defer tx.Rollback()
-	return fn(&sqliteTx{tx: tx})
+	return fn(&sqliteTx{tx: tx, s: s})
 }
 
-type sqliteTx struct{ tx *sql.Tx }
+type sqliteTx struct {
+	tx *sql.Tx
+	s  *SQLiteStore
+}
+
+// stmt returns the prepared statement of q in the transaction.
+func (t *sqliteTx) stmt(q string) *sql.Stmt { return t.tx.Stmt(t.s.stmts[q]) }
+
+func (t *sqliteTx) queryRow(q string, args ...any) *sql.Row { return t.stmt(q).QueryRow(args...) }
+
+func (t *sqliteTx) exec(q string, args ...any) (sql.Result, error) { return t.stmt(q).Exec(args...) }
+
+func (t *sqliteTx) query(q string, args ...any) (*sql.Rows, error) { return t.stmt(q).Query(args...) }
 
 func storeErr(op string, err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
@@ -167,7 +217,7 @@ func storeErr(op string, err error) error {
 
 func (t *sqliteTx) CardState(pan string) (CardState, error) {
 	c := CardState{PAN: pan}
-	err := t.tx.QueryRow(`SELECT status, pin_tries, last_atc, script FROM cards WHERE pan = ?`, pan).
+	err := t.queryRow(qCard, pan).
 		Scan(&c.Status, &c.PINTries, &c.LastATC, &c.Script)
 	if err != nil {
 		return CardState{}, storeErr("card", err)
@@ -176,7 +226,7 @@ func (t *sqliteTx) CardState(pan string) (CardState, error) {
 }
 
 func (t *sqliteTx) SetCardState(c CardState) error {
-	r, err := t.tx.Exec(`UPDATE cards SET status = ?, pin_tries = ?, last_atc = ?, script = ? WHERE pan = ?`,
+	r, err := t.exec(qSetCard,
 		c.Status, c.PINTries, c.LastATC, c.Script, c.PAN)
 	if err != nil {
 		return storeErr("card", err)
@@ -189,14 +239,14 @@ func (t *sqliteTx) SetCardState(c CardState) error {
 
 func (t *sqliteTx) Balance(account string) (int64, error) {
 	var b int64
-	if err := t.tx.QueryRow(`SELECT balance FROM accounts WHERE id = ?`, account).Scan(&b); err != nil {
+	if err := t.queryRow(qBalance, account).Scan(&b); err != nil {
 		return 0, storeErr("balance", err)
 	}
 	return b, nil
 }
 
 func (t *sqliteTx) AddBalance(account string, delta int64) error {
-	r, err := t.tx.Exec(`UPDATE accounts SET balance = balance + ? WHERE id = ?`, delta, account)
+	r, err := t.exec(qAddBalance, delta, account)
 	if err != nil {
 		return storeErr("balance", err)
 	}
@@ -223,8 +273,7 @@ func scanEntry(row interface{ Scan(...any) error }) (*Entry, error) {
 }
 
 func (t *sqliteTx) Lookup(k RequestKey) (*Entry, error) {
-	e, err := scanEntry(t.tx.QueryRow(`SELECT `+entryColumns+` FROM journal
-		WHERE terminal = ? AND mti = ? AND stan = ? AND transmitted = ?`, k.Terminal, k.MTI, k.STAN, k.Transmitted))
+	e, err := scanEntry(t.queryRow(qLookup, k.Terminal, k.MTI, k.STAN, k.Transmitted))
 	if err != nil {
 		return nil, storeErr("lookup", err)
 	}
@@ -232,9 +281,7 @@ func (t *sqliteTx) Lookup(k RequestKey) (*Entry, error) {
 }
 
 func (t *sqliteTx) Original(terminal, stan, transmitted string) (*Entry, error) {
-	e, err := scanEntry(t.tx.QueryRow(`SELECT `+entryColumns+` FROM journal
-		WHERE terminal = ? AND stan = ? AND (? = '' OR transmitted = ?) AND kind IN (?, ?, ?) AND code IN ('00', '08', '10', '11')
-		ORDER BY id DESC LIMIT 1`, terminal, stan, transmitted, transmitted, KindAuthorization, KindFinancial, KindAdvice))
+	e, err := scanEntry(t.queryRow(qOriginal, terminal, stan, transmitted, transmitted, KindAuthorization, KindFinancial, KindAdvice))
 	if err != nil {
 		return nil, storeErr("original", err)
 	}
@@ -242,9 +289,7 @@ func (t *sqliteTx) Original(terminal, stan, transmitted string) (*Entry, error) 
 }
 
 func (t *sqliteTx) Insert(e *Entry) error {
-	r, err := t.tx.Exec(`INSERT INTO journal (terminal, mti, stan, transmitted, kind, merchant, masked_pan, account,
-		processing, amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original, response, time)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	r, err := t.exec(qInsert,
 		e.Terminal, e.MTI, e.STAN, e.Transmitted, e.Kind, e.Merchant, e.MaskedPAN, e.Account, e.Processing,
 		e.Amount, e.Currency, e.Digest, e.Code, e.AuthCode, e.RRN, e.Debit, e.Applied, e.Batch, e.Reversed,
 		e.Original, e.Response, e.Time.UnixNano())
@@ -259,7 +304,7 @@ func (t *sqliteTx) Insert(e *Entry) error {
 }
 
 func (t *sqliteTx) SetReversed(id, by int64) error {
-	if _, err := t.tx.Exec(`UPDATE journal SET reversed = ? WHERE id = ?`, by, id); err != nil {
+	if _, err := t.exec(qSetReversed, by, id); err != nil {
 		return storeErr("journal", err)
 	}
 	return nil
@@ -267,7 +312,7 @@ func (t *sqliteTx) SetReversed(id, by int64) error {
 
 func (t *sqliteTx) Batch(terminal string) (int64, error) {
 	var n int64
-	err := t.tx.QueryRow(`SELECT open FROM batches WHERE terminal = ?`, terminal).Scan(&n)
+	err := t.queryRow(qBatch, terminal).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 1, nil
 	}
@@ -278,11 +323,10 @@ func (t *sqliteTx) Batch(terminal string) (int64, error) {
 }
 
 func (t *sqliteTx) CloseBatch(terminal string, s Settlement) error {
-	if _, err := t.tx.Exec(`INSERT INTO batches (terminal, open) VALUES (?, ?)
-		ON CONFLICT (terminal) DO UPDATE SET open = excluded.open`, terminal, s.Batch+1); err != nil {
+	if _, err := t.exec(qCloseBatch, terminal, s.Batch+1); err != nil {
 		return storeErr("batch", err)
 	}
-	if _, err := t.tx.Exec(`INSERT INTO settlements (terminal, merchant, batch, time, balanced) VALUES (?, ?, ?, ?, ?)`,
+	if _, err := t.exec(qSettle,
 		terminal, s.Merchant, s.Batch, s.Time.UnixNano(), s.Balanced); err != nil {
 		return storeErr("settlement", err)
 	}
@@ -290,7 +334,7 @@ func (t *sqliteTx) CloseBatch(terminal string, s Settlement) error {
 }
 
 func (t *sqliteTx) Entries(terminal string, batch int64) ([]Entry, error) {
-	rows, err := t.tx.Query(`SELECT `+entryColumns+` FROM journal WHERE terminal = ? AND (? = 0 OR batch = ?) ORDER BY id`,
+	rows, err := t.query(qEntries,
 		terminal, batch, batch)
 	if err != nil {
 		return nil, storeErr("entries", err)
@@ -311,7 +355,7 @@ func (t *sqliteTx) Entries(terminal string, batch int64) ([]Entry, error) {
 }
 
 func (t *sqliteTx) Settlements() ([]Settlement, error) {
-	rows, err := t.tx.Query(`SELECT terminal, merchant, batch, time, balanced FROM settlements ORDER BY id`)
+	rows, err := t.query(qSettlements)
 	if err != nil {
 		return nil, storeErr("settlements", err)
 	}
@@ -334,8 +378,7 @@ func (t *sqliteTx) Settlements() ([]Settlement, error) {
 
 func (t *sqliteTx) NextSequence() (int64, error) {
 	var n int64
-	err := t.tx.QueryRow(`INSERT INTO sequence (name, value) VALUES ('rrn', 1)
-		ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`).Scan(&n)
+	err := t.queryRow(qSequence).Scan(&n)
 	if err != nil {
 		return 0, storeErr("sequence", err)
 	}
