@@ -135,3 +135,47 @@ func hexOf(b []byte) string {
 	}
 	return string(s)
 }
+
+// TestCVMConditions walks CVM lists whose rules depend on the amounts X
+// and Y, the application currency and the "apply succeeding" bit, on a
+// reader that supports online PIN, signature and no CVM at any amount.
+func TestCVMConditions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates RSA keys")
+	}
+	x2000 := []byte{0, 0, 0x07, 0xD0, 0, 0, 0x0B, 0xB8} // X 20.00, Y 30.00
+	tests := []struct {
+		name     string
+		list     []byte
+		currency [2]byte
+		amount   uint64
+		cvmRes   string
+		tvr3     byte
+	}{
+		{"under X: signature", append(x2000, 0x1E, 0x06, 0x42, 0x07), [2]byte{0x09, 0x78}, 1000, "1E0600", 0x00},
+		{"over X: online PIN", append(x2000, 0x1E, 0x06, 0x42, 0x07), [2]byte{0x09, 0x78}, 2500, "020700", 0x04},
+		{"under Y: signature", append(x2000, 0x1E, 0x08, 0x42, 0x09), [2]byte{0x09, 0x78}, 2500, "1E0800", 0x00},
+		{"other currency: amount rules skipped", append(x2000, 0x1E, 0x06, 0x42, 0x07, 0x1F, 0x00), [2]byte{0x08, 0x40}, 1000, "1F0002", 0x00},
+		{"fail CVM processing", append(x2000, 0x00, 0x00, 0x1F, 0x00), [2]byte{0x09, 0x78}, 1000, "000001", 0x80},
+		{"unrecognised CVM, apply succeeding", append(x2000, 0x6A, 0x00, 0x1F, 0x00), [2]byte{0x09, 0x78}, 1000, "1F0002", 0x40},
+		{"unrecognised CVM, last rule", append(x2000, 0x2A, 0x00), [2]byte{0x09, 0x78}, 1000, "3F0001", 0xC0},
+		{"offline PIN never in contactless", append(x2000, 0x41, 0x00, 0x1F, 0x00), [2]byte{0x09, 0x78}, 1000, "1F0002", 0x00},
+		{"no rule applies", append(x2000, 0x1E, 0x04), [2]byte{0x09, 0x78}, 1000, "3F0001", 0x80},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			card, store := simCard(t, func(p *entrypointtest.MChipProfile) { p.CVMList, p.Currency = tt.list, tt.currency })
+			cfg, k := simConfig(store, 0x22)
+			k.CVMRequired, k.NoCVMRequired = 0x68, 0x68
+			o := entrypoint.Process(context.Background(), card, cfg, emv.Transaction{Amount: tt.amount, Currency: [2]byte{0x09, 0x78}})
+			cvm, _ := o.Value(0x9F34)
+			tvr, _ := o.Value(0x95)
+			if hexOf(cvm) != tt.cvmRes || len(tvr) != 5 || tvr[2] != tt.tvr3 {
+				for _, e := range o.Trace {
+					t.Log(e)
+				}
+				t.Fatalf("CVM results %X, TVR %X; want %s and TVR byte 3 %02X", cvm, tvr, tt.cvmRes, tt.tvr3)
+			}
+		})
+	}
+}
