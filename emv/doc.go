@@ -126,9 +126,11 @@
 // # Performance
 //
 // One complete online CDA transaction with enciphered PIN, against a card
-// replaying a recorded transcript, takes about 85 µs and 700 allocations
-// with the trace and 29 µs and 210 allocations without it, on one core of
-// the development machine; with emv/cardsim computing the card's answers
-// (RSA signatures, cryptograms) the same transaction takes about 560 µs
-// (go test ./emv -run '^$' -bench ProcessCDA -count 3 -cpu 1).
+// replaying a recorded transcript, takes about 95 µs and 720 allocations
+// with the trace (which decodes the issuer application data) and 31 µs
+// and 210 allocations without it, on one core of the development machine;
+// with emv/cardsim computing the card's answers (RSA signatures,
+// cryptograms) the same transaction takes about 480 µs
+// (go test ./emv -run '^$' -bench ProcessCDA -count 3 -cpu 1, on a
+// shared machine).
 package emv
