@@ -13,6 +13,7 @@ var (
 	CTQSwitchInterfaceIfODAFails = entrypoint.Bit{Byte: 1, Bit: 5}
 	CTQOnlineIfExpired           = entrypoint.Bit{Byte: 1, Bit: 4}
 	CTQConsumerDeviceCVM         = entrypoint.Bit{Byte: 2, Bit: 8}
+	CTQIssuerUpdate              = entrypoint.Bit{Byte: 2, Bit: 7}
 )
 
 // Has tells whether bit b is set.

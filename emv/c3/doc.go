@@ -13,6 +13,7 @@
 //	restrictions.go processing restrictions: expiry date (5.5)
 //	fdda.go         offline data authentication, fDDA 00 and 01 (5.6)
 //	cvm.go          cardholder verification from the CTQ and TTQ (5.7)
+//	issuerupdate.go issuer update processing on a second tap (5.9)
 //	outcome.go      the outcome and the data record (5.8)
 //	ctq.go          the Card Transaction Qualifiers (9F6C)
 //
@@ -35,9 +36,13 @@
 //     consumer device CVM is accepted when the CTQ says it was performed
 //     and its copy in 9F69 (bytes 6-7) agrees; without a copy, only on an
 //     online cryptogram.
-//   - Issuer update processing (the second tap with 71/72 scripts) is not
-//     implemented: the TTQ issuer update bit is cleared before GPO, so the
-//     card never expects it.
+//   - Issuer update processing: when the TTQ and the CTQ both support it,
+//     an online request asks for a second tap (Start B); on that tap
+//     (entrypoint.Restart) the kernel sends EXTERNAL AUTHENTICATE with 91
+//     if present and the script commands of 71 and 72 in the order
+//     received, without GET PROCESSING OPTIONS, and reports the issuer's
+//     decision with the script results (9F5B). Scripts are not split into
+//     before and after a cryptogram: there is none on that tap.
 //
 // # Evidence and performance
 //

@@ -98,3 +98,28 @@ func FuzzKernel3(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIssuerUpdate feeds the issuer update processing of Kernel 3
+// arbitrary issuer scripts and card answers: it must report an outcome and
+// one result of 5 bytes a script template.
+func FuzzIssuerUpdate(f *testing.F) {
+	f.Add(h("721C9F180400000001860D84DA9F58081122334455667788860484240000710E9F180400000002860584 1EFF0000"), []byte{0, 0, 2, 0x6A, 0x80})
+	f.Add([]byte{0x72, 0x00}, []byte{})
+	cfg := &entrypoint.Config{
+		Combinations: []entrypoint.Combination{{AID: h("A000000003"), Kernel: entrypoint.Kernel3,
+			TTQ: entrypoint.TTQ{0x26, 0x00, 0xC0, 0x00}, TTQPresent: true}},
+		Kernels: map[entrypoint.KernelID]entrypoint.Kernel{entrypoint.Kernel3: &c3.Kernel{}},
+	}
+	f.Fuzz(func(t *testing.T, scripts, answers []byte) {
+		c := *cfg
+		c.Rand = bytes.NewReader(make([]byte, 4))
+		o := entrypoint.Restart(context.Background(), &chunkCard{script: answers}, &c, emv.Transaction{Amount: 100},
+			&emv.OnlineResponse{Approved: true, IssuerAuthData: h("00112233445566773030"), Scripts: scripts})
+		if o == nil || o.Type == 0 {
+			t.Fatal("no outcome")
+		}
+		if r, ok := o.Value(0x9F5B); ok && len(r)%5 != 0 {
+			t.Fatalf("script results %X not 5 bytes a script", r)
+		}
+	})
+}

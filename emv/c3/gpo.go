@@ -28,7 +28,6 @@ func (s *state) initiateApplicationProcessing() *entrypoint.Outcome {
 		return endApplication(ErrNoTTQ)
 	}
 	s.ttq = a.Indicators.TTQ
-	s.ttq.Clear(entrypoint.TTQIssuerUpdate)
 	s.term[0x9F66] = s.ttq[:]
 	un, err := a.UnpredictableNumber()
 	if err != nil {

@@ -42,6 +42,9 @@ var DefaultDataRecord = []tlv.Tag{
 // Activate runs Kernel 3 on the selected application.
 func (k *Kernel) Activate(ctx context.Context, a *entrypoint.Activation) *entrypoint.Outcome {
 	s := &state{k: k, a: a, tr: a.Trace, card: entrypoint.CardData{}}
+	if a.OnlineResponse != nil {
+		return s.issuerUpdate(a.OnlineResponse)
+	}
 	return s.run(ctx)
 }
 

@@ -21,6 +21,11 @@ func (s *state) outcome() *entrypoint.Outcome {
 		}
 	case emv.ARQC:
 		o.Type = entrypoint.OnlineRequest
+		// 5.8.1.2: a reader and a card that both support issuer update
+		// processing ask for a second tap after the online response.
+		if s.ttq.Has(entrypoint.TTQIssuerUpdate) && s.hasCTQ && s.ctq.Has(CTQIssuerUpdate) {
+			o.Start = entrypoint.StartB
+		}
 		if s.cvm == entrypoint.OnlinePIN {
 			o.UIRequest = &entrypoint.UIRequest{Message: entrypoint.MsgEnterPIN, Status: entrypoint.StatusCardRead}
 		}

@@ -107,3 +107,49 @@ func TestSimulatedCard(t *testing.T) {
 		})
 	}
 }
+
+// TestIssuerUpdate: a reader and a card that support issuer update
+// processing (TTQ byte 3 bit 8, CTQ byte 2 bit 7) go online and ask for a
+// second tap; on it the kernel sends EXTERNAL AUTHENTICATE and the issuer
+// script commands and reports the issuer's decision and the script results.
+func TestIssuerUpdate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates RSA keys")
+	}
+	card, _, err := newSim(entrypointtest.QVSDCProfile{CTQ: [2]byte{0x00, 0x40}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := simConfig(t)
+	cfg.Combinations[0].TTQ[2] |= 0x80
+	txn := emv.Transaction{Amount: 6000, Currency: [2]byte{0x08, 0x26}}
+	o := entrypoint.Process(context.Background(), card, cfg, txn)
+	if o.Type != entrypoint.OnlineRequest || o.Start != entrypoint.StartB {
+		t.Fatalf("first tap: %v, want Online Request, start B", o)
+	}
+	scripts := h("72 1C 9F1804 00000001 86 0D 84DA9F5808 1122334455667788 86 04 84240000" +
+		"71 0E 9F1804 00000002 86 05 841EFF0000")
+	online := &emv.OnlineResponse{Approved: true, IssuerAuthData: h("00112233445566773030"), Scripts: scripts}
+	o = entrypoint.Restart(context.Background(), card, cfg, txn, online)
+	if o.Type != entrypoint.Approved {
+		for _, e := range o.Trace {
+			t.Log(e)
+		}
+		t.Fatalf("second tap: %v, want Approved", o)
+	}
+	if r, _ := o.Value(0x9F5B); hexOf(r) != "20000000011100000002" {
+		t.Errorf("issuer script results %X, want 2000000001 1100000002", r)
+	}
+	if len(card.IssuerCommands) != 4 {
+		t.Errorf("%d issuer commands, want EXTERNAL AUTHENTICATE and 3 script commands", len(card.IssuerCommands))
+	}
+}
+
+func hexOf(b []byte) string {
+	const digits = "0123456789ABCDEF"
+	s := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		s = append(s, digits[c>>4], digits[c&15])
+	}
+	return string(s)
+}

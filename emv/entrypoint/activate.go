@@ -23,6 +23,8 @@ func (s *state) activate(c candidate, fci emv.FCI) *Outcome {
 		Rand:        s.rand(),
 		Now:         s.now(),
 		Trace:       s.tr,
+
+		OnlineResponse: s.online,
 	}
 	o := k.Activate(s.ctx, a)
 	if o == nil {

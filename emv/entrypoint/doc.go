@@ -57,9 +57,11 @@
 //     JCB 5, Discover 6, UnionPay 7; for other RIDs the entry is skipped.
 //   - Entries without a priority (87 absent or its low nibble 0) come after
 //     those with one; equal priorities keep the card's order.
-//   - Restart (Start B or C asked for by a kernel outcome) is the caller's:
-//     the outcome says where to start and Process is called again on the
-//     next tap; Select Next is handled inside Process.
+//   - Restart: Select Next (Start C) is handled inside Process. For a
+//     second tap (Start B, issuer update processing of Kernel 3) the
+//     terminal calls Restart with the issuer's response; pre-processing is
+//     computed again from the same transaction, which gives the same
+//     indicators.
 //   - Kernels other than 2 and 3, relay resistance, torn transaction recovery
 //     and data exchange are not implemented; a combination whose kernel is
 //     absent from Config.Kernels is never selected.

@@ -49,6 +49,11 @@ type Activation struct {
 	Rand    io.Reader
 	Now     time.Time
 
+	// OnlineResponse is the issuer's response to the online request of
+	// the first tap when Entry Point was restarted for issuer update
+	// processing (Restart); nil on a first tap.
+	OnlineResponse *emv.OnlineResponse
+
 	// Trace records the kernel's steps; it may be nil.
 	Trace *Tracer
 }
@@ -58,7 +63,19 @@ type Activation struct {
 // always returns an outcome; a context cancelled before the kernel is
 // activated ends the application.
 func Process(ctx context.Context, card emv.Card, cfg *Config, txn emv.Transaction) *Outcome {
-	s := &state{ctx: ctx, cfg: cfg, txn: txn, card: &emv.Transport{Card: card}}
+	return process(ctx, card, cfg, txn, nil)
+}
+
+// Restart runs Entry Point again at Start B for the second tap that an
+// Online Request outcome with Start B asked for (Book B 3.5.1.3, Book C-3
+// issuer update processing): the same transaction, the card selected again
+// through the PPSE, and the kernel activated with the issuer's response.
+func Restart(ctx context.Context, card emv.Card, cfg *Config, txn emv.Transaction, online *emv.OnlineResponse) *Outcome {
+	return process(ctx, card, cfg, txn, online)
+}
+
+func process(ctx context.Context, card emv.Card, cfg *Config, txn emv.Transaction, online *emv.OnlineResponse) *Outcome {
+	s := &state{ctx: ctx, cfg: cfg, txn: txn, card: &emv.Transport{Card: card}, online: online}
 	if !cfg.NoTrace {
 		s.tr = &Tracer{events: &s.trace}
 	}
@@ -72,6 +89,7 @@ type state struct {
 	card *emv.Transport
 	tr   *Tracer
 
+	online     *emv.OnlineResponse
 	allowed    []preprocessed
 	candidates []candidate
 	trace      []Event

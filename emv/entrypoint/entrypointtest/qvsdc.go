@@ -53,6 +53,10 @@ type QVSDCCard struct {
 	records map[[2]byte][]byte // SFI, record to response data
 	cad     []byte             // 9F69
 	afl     []byte
+	// IssuerCommands are the EXTERNAL AUTHENTICATE and issuer script
+	// commands received, in order. Script commands with P1 FF are
+	// answered 6A80, the others 9000.
+	IssuerCommands [][]byte
 }
 
 // NewQVSDCCard personalises a card and returns it with the CA public
@@ -121,6 +125,12 @@ func (c *QVSDCCard) Transmit(cmd []byte) ([]byte, error) {
 			return ok(r), nil
 		}
 		return sw(0x6A83), nil
+	case cmd[0] == 0x00 && cmd[1] == 0x82, cmd[0]&0xF0 == 0x80 || cmd[0]&0xF0 == 0x00 && cmd[0]&0x0C == 0x04:
+		c.IssuerCommands = append(c.IssuerCommands, bytes.Clone(cmd))
+		if cmd[1] != 0x82 && cmd[2] == 0xFF {
+			return sw(0x6A80), nil
+		}
+		return sw(0x9000), nil
 	}
 	return sw(0x6D00), nil
 }
