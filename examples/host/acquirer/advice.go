@@ -23,7 +23,7 @@ func (h *Host) advice(ctx context.Context, req *iso8583.Message) *iso8583.Messag
 	adv, err := iso8583.ReadFinancialAdvice(req)
 	if err != nil {
 		r.log.Warn("acquirer: invalid message", "err", err)
-		return r.respond(iso8583.FormatError, nil)
+		return r.record(KindRefused, iso8583.FormatError)
 	}
 	r.log = r.log.With("pan", iso8583.MaskPAN(adv.PAN), "amount", adv.Amount)
 	dig := digest(adv.PAN, adv.ProcessingCode, strconv.FormatInt(adv.Amount, 10), adv.Currency)
@@ -40,7 +40,7 @@ func (h *Host) advice(ctx context.Context, req *iso8583.Message) *iso8583.Messag
 	}
 	return r.update(func(tx Tx) (*iso8583.Message, error) {
 		if e, err := tx.Lookup(r.requestKey()); err == nil {
-			return r.duplicate(e, dig), nil
+			return r.duplicate(tx, e, dig)
 		} else if !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}

@@ -20,7 +20,7 @@ func (h *Host) authorization(ctx context.Context, req *iso8583.Message) *iso8583
 	a, err := iso8583.ReadAuthorizationRequest(req)
 	if err != nil {
 		r.log.Warn("acquirer: invalid message", "err", err)
-		return r.respond(iso8583.FormatError, nil)
+		return r.record(KindRefused, iso8583.FormatError)
 	}
 	return r.authorize(KindAuthorization, &a.Transaction)
 }
@@ -34,7 +34,7 @@ func (h *Host) financial(ctx context.Context, req *iso8583.Message) *iso8583.Mes
 	f, err := iso8583.ReadFinancialRequest(req)
 	if err != nil {
 		r.log.Warn("acquirer: invalid message", "err", err)
-		return r.respond(iso8583.FormatError, nil)
+		return r.record(KindRefused, iso8583.FormatError)
 	}
 	return r.authorize(KindFinancial, &f.Transaction)
 }
@@ -106,7 +106,7 @@ func txType(processing string) string {
 func (a *auth) decline(code iso8583.ResponseCode) *iso8583.Message {
 	return a.update(func(tx Tx) (*iso8583.Message, error) {
 		if e, err := tx.Lookup(a.requestKey()); err == nil {
-			return a.duplicate(e, a.digest), nil
+			return a.duplicate(tx, e, a.digest)
 		} else if !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
@@ -166,7 +166,7 @@ func (a *auth) verifyARQC() *iso8583.Message {
 // transaction.
 func (a *auth) decide(tx Tx) (*iso8583.Message, error) {
 	if e, err := tx.Lookup(a.requestKey()); err == nil {
-		return a.duplicate(e, a.digest), nil
+		return a.duplicate(tx, e, a.digest)
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}

@@ -12,6 +12,7 @@
 // A request of a terminal goes through these checks in order; the first
 // that fails gives the response code:
 //
+//	message type handled                   12
 //	terminal known                         58
 //	MAC (64 or 128, key sync after 161)    63
 //	message validity (iso8583.Validate)    30
@@ -26,9 +27,11 @@
 //	balance                                51
 //	approval: 00 with fields 37, 38 and 55 (91, and 72 with a pending script)
 //
-// A duplicate (same terminal, message class, STAN and field 7) gets the
-// journaled response again and moves nothing; the same key with another
-// card or amount gets 94. A store failure gets 96 and moves nothing.
+// Every answer is journaled before it is sent, refusals included (as rows
+// of KindRefused). A duplicate (same terminal, message type, STAN and
+// field 7) gets the journaled response again and moves nothing; the same
+// key with another card or amount gets 94. A store failure gets 96 and
+// moves nothing.
 //
 // # Keys
 //

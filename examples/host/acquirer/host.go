@@ -126,6 +126,9 @@ func New(cfg Config) (*Host, error) {
 // must have been unpacked from bytes (iso8583.Spec.Unpack) for its MAC to
 // be checked.
 func (h *Host) ServeISO8583(ctx context.Context, req *iso8583.Message) *iso8583.Message {
+	if req.MTI.IsRequest() && h.mux.Handler(req.MTI) == nil && h.mux.Handler(req.MTI.Original()) == nil {
+		return h.unsupported(ctx, req)
+	}
 	return h.mux.ServeISO8583(ctx, req)
 }
 

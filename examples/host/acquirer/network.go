@@ -23,12 +23,12 @@ func (h *Host) network(ctx context.Context, req *iso8583.Message) *iso8583.Messa
 	n, err := iso8583.ReadNetworkRequest(req)
 	if err != nil {
 		r.log.Warn("acquirer: invalid message", "err", err)
-		return r.respond(iso8583.FormatError, nil)
+		return r.record(KindRefused, iso8583.FormatError)
 	}
 	dig := digest("", string(n.Code), n.ProcessingCode)
 	return r.update(func(tx Tx) (*iso8583.Message, error) {
 		if e, err := tx.Lookup(r.requestKey()); err == nil {
-			return r.duplicate(e, dig), nil
+			return r.duplicate(tx, e, dig)
 		} else if !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}

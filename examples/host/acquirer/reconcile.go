@@ -92,14 +92,14 @@ func (h *Host) reconciliation(ctx context.Context, req *iso8583.Message) *iso858
 	rec, err := iso8583.ReadReconciliation(req)
 	if err != nil {
 		r.log.Warn("acquirer: invalid message", "err", err)
-		return r.respond(iso8583.FormatError, nil)
+		return r.record(KindRefused, iso8583.FormatError)
 	}
 	tt := rec.Totals
 	dig := digest("", fmt.Sprint(tt.CreditsNumber, tt.CreditsReversalNumber, tt.DebitsNumber, tt.DebitsReversalNumber,
 		tt.CreditsAmount, tt.CreditsReversalAmount, tt.DebitsAmount, tt.DebitsReversalAmount))
 	return r.update(func(tx Tx) (*iso8583.Message, error) {
 		if e, err := tx.Lookup(r.requestKey()); err == nil {
-			return r.duplicate(e, dig), nil
+			return r.duplicate(tx, e, dig)
 		} else if !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
@@ -167,12 +167,12 @@ func (h *Host) batchUpload(ctx context.Context, req *iso8583.Message) *iso8583.M
 	up, err := iso8583.ReadBatchUpload(req)
 	if err != nil {
 		r.log.Warn("acquirer: invalid message", "err", err)
-		return r.respond(iso8583.FormatError, nil)
+		return r.record(KindRefused, iso8583.FormatError)
 	}
 	dig := digest(up.PAN, up.ProcessingCode, strconv.FormatInt(up.Amount, 10), up.RRN)
 	return r.update(func(tx Tx) (*iso8583.Message, error) {
 		if e, err := tx.Lookup(r.requestKey()); err == nil {
-			return r.duplicate(e, dig), nil
+			return r.duplicate(tx, e, dig)
 		} else if !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}

@@ -39,7 +39,7 @@ func (h *Host) begin(ctx context.Context, req *iso8583.Message) (*request, *iso8
 	r.terminal = h.terminals[tid]
 	if r.terminal == nil {
 		r.log.Warn("acquirer: unknown terminal")
-		return nil, r.respond(iso8583.NotPermittedToTerm, nil)
+		return nil, r.record(KindRefused, iso8583.NotPermittedToTerm)
 	}
 	r.merchant = h.merchants[r.terminal.Merchant]
 	key, err := h.hsm.VerifyMAC(tid, req)
@@ -49,14 +49,30 @@ func (h *Host) begin(ctx context.Context, req *iso8583.Message) (*request, *iso8
 			r.key = h.hsm.MACKey(tid)
 		}
 		r.log.Warn("acquirer: MAC refused", "err", err)
-		return nil, r.respond(iso8583.SecurityViolation, nil)
+		return nil, r.record(KindRefused, iso8583.SecurityViolation)
 	}
 	r.key = key
 	if err := iso8583.Validate(req); err != nil {
 		r.log.Warn("acquirer: invalid message", "err", err)
-		return nil, r.respond(iso8583.FormatError, nil)
+		return nil, r.record(KindRefused, iso8583.FormatError)
 	}
 	return r, nil
+}
+
+// unsupported answers a request of a message type the host does not
+// handle with code 12, signed for the terminal when its MAC verifies, and
+// journals it.
+func (h *Host) unsupported(ctx context.Context, req *iso8583.Message) *iso8583.Message {
+	r := &request{h: h, ctx: ctx, req: req}
+	tid := req.Text(41)
+	r.log = h.log.With("mti", string(req.MTI), "terminal", tid, "stan", req.Text(11))
+	if r.terminal = h.terminals[tid]; r.terminal != nil {
+		if k, err := h.hsm.VerifyMAC(tid, req); err == nil {
+			r.key = k
+		}
+	}
+	r.log.Warn("acquirer: message type not supported")
+	return r.record(KindRefused, iso8583.InvalidTransaction)
 }
 
 // echoWithoutTerminal answers an 0800 without field 41.
@@ -70,13 +86,13 @@ func (r *request) echoWithoutTerminal() *iso8583.Message {
 		}
 		if r.key == nil {
 			r.log.Warn("acquirer: MAC of an 0800 without terminal matches no terminal")
-			return r.respond(iso8583.SecurityViolation, nil)
+			return r.record(KindRefused, iso8583.SecurityViolation)
 		}
 	}
 	if err := iso8583.Validate(r.req); err != nil {
-		return r.respond(iso8583.FormatError, nil)
+		return r.record(KindRefused, iso8583.FormatError)
 	}
-	return r.respond(iso8583.Approved, nil)
+	return r.record(KindNetwork, iso8583.Approved)
 }
 
 // respond builds the response with code, lets fill add fields, and signs
@@ -142,18 +158,37 @@ func digest(pan string, fields ...string) string {
 // duplicate answers a request whose key is already in the journal: with
 // the original response when the request is the same, with code 94 when
 // it is another request reusing the STAN.
-func (r *request) duplicate(e *Entry, dig string) *iso8583.Message {
+func (r *request) duplicate(tx Tx, e *Entry, dig string) (*iso8583.Message, error) {
 	if e.Digest != dig {
 		r.log.Warn("acquirer: STAN reused for another request")
-		return r.respond(iso8583.DuplicateTransmission, nil)
+		resp := r.respond(iso8583.DuplicateTransmission, nil)
+		return resp, r.journal(tx, &Entry{Kind: KindRefused, Digest: dig}, resp)
 	}
 	r.log.Info("acquirer: duplicate, answering as before", "code", e.Code)
 	m, err := r.h.spec.Unpack(e.Response)
 	if err != nil {
 		r.log.Error("acquirer: journaled response unreadable", "err", err)
-		return r.respond(iso8583.SystemMalfunction, nil)
+		return r.respond(iso8583.SystemMalfunction, nil), nil
 	}
-	return m
+	return m, nil
+}
+
+// record answers with code a request that moves nothing (a refusal, or an
+// 0800 without terminal) and journals the response as a row of kind, which
+// duplicate detection does not consider for refusals. A store failure is
+// logged; the answer is sent all the same, since it moves nothing.
+func (r *request) record(kind string, code iso8583.ResponseCode) *iso8583.Message {
+	resp := r.respond(code, nil)
+	if resp == nil {
+		return nil
+	}
+	err := r.h.store.Update(r.ctx, func(tx Tx) error {
+		return r.journal(tx, &Entry{Kind: kind}, resp)
+	})
+	if err != nil {
+		r.log.Error("acquirer: cannot journal the answer", "code", string(code), "err", err)
+	}
+	return resp
 }
 
 // update runs fn in a store transaction. If the store fails, the request
@@ -179,7 +214,9 @@ func (r *request) journal(tx Tx, e *Entry, resp *iso8583.Message) error {
 		return errors.New("acquirer: no response to journal")
 	}
 	e.RequestKey = r.requestKey()
-	e.Merchant = r.terminal.Merchant
+	if r.terminal != nil {
+		e.Merchant = r.terminal.Merchant
+	}
 	e.Code = resp.Text(39)
 	e.AuthCode = resp.Text(38)
 	if e.RRN == "" {

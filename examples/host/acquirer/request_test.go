@@ -85,6 +85,20 @@ func TestRefusals(t *testing.T) {
 	if got := raw.roundTrip(sign(t, "TERM0001", purchaseMessage(t, "TERM0001", "000100", 100))).Text(39); got != "00" {
 		t.Errorf("good request after the refusals: %s", got)
 	}
+	// Every refusal was journaled before it was sent.
+	var codes []string
+	for _, id := range []string{"TERM0001", "TERM9999"} {
+		es, err := h.Journal(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			codes = append(codes, e.Code)
+		}
+	}
+	if got, want := strings.Join(codes, " "), "63 63 63 30 30 12 00 58"; got != want {
+		t.Errorf("journal codes %s, want %s", got, want)
+	}
 }
 
 // TestMalformedFrames sends frames that do not unpack, and oversize and
@@ -212,7 +226,7 @@ func TestDuplicate(t *testing.T) {
 		t.Errorf("balance %d, want %d", got, before-1500)
 	}
 	es, err := h.Journal(context.Background(), "TERM0001")
-	if err != nil || len(es) != 1 {
-		t.Errorf("journal has %d rows, %v; want 1", len(es), err)
+	if err != nil || len(es) != 2 || es[0].Code != "00" || es[1].Kind != acquirer.KindRefused || es[1].Code != "94" {
+		t.Errorf("journal %+v, %v; want the approval and the refusal (94)", es, err)
 	}
 }

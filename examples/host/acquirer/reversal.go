@@ -23,13 +23,13 @@ func (h *Host) reversal(ctx context.Context, req *iso8583.Message) *iso8583.Mess
 	rev, err := iso8583.ReadReversal(req)
 	if err != nil {
 		r.log.Warn("acquirer: invalid message", "err", err)
-		return r.respond(iso8583.FormatError, nil)
+		return r.record(KindRefused, iso8583.FormatError)
 	}
 	r.log = r.log.With("pan", iso8583.MaskPAN(rev.PAN), "amount", rev.Amount)
 	dig := digest(rev.PAN, rev.ProcessingCode, strconv.FormatInt(rev.Amount, 10))
 	return r.update(func(tx Tx) (*iso8583.Message, error) {
 		if e, err := tx.Lookup(r.requestKey()); err == nil {
-			return r.duplicate(e, dig), nil
+			return r.duplicate(tx, e, dig)
 		} else if !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}

@@ -54,9 +54,9 @@ CREATE TABLE IF NOT EXISTS journal (
 	reversed INTEGER NOT NULL,
 	original INTEGER NOT NULL,
 	response BLOB,
-	time INTEGER NOT NULL,
-	UNIQUE (terminal, mti, stan, transmitted)
+	time INTEGER NOT NULL
 );
+CREATE UNIQUE INDEX IF NOT EXISTS journal_key ON journal (terminal, mti, stan, transmitted) WHERE kind <> 'refused';
 CREATE INDEX IF NOT EXISTS journal_stan ON journal (terminal, stan);
 CREATE INDEX IF NOT EXISTS journal_batch ON journal (terminal, batch);
 CREATE TABLE IF NOT EXISTS batches (
@@ -85,7 +85,7 @@ const (
 	qBalance    = `SELECT balance FROM accounts WHERE id = ?`
 	qAddBalance = `UPDATE accounts SET balance = balance + ? WHERE id = ?`
 	qLookup     = `SELECT ` + entryColumns + ` FROM journal
-		WHERE terminal = ? AND mti = ? AND stan = ? AND transmitted = ?`
+		WHERE terminal = ? AND mti = ? AND stan = ? AND transmitted = ? AND kind <> 'refused'`
 	qOriginal = `SELECT ` + entryColumns + ` FROM journal
 		WHERE terminal = ? AND stan = ? AND (? = '' OR transmitted = ?) AND kind IN (?, ?, ?) AND code IN ('00', '08', '10', '11')
 		ORDER BY id DESC LIMIT 1`

@@ -93,6 +93,7 @@ const (
 	KindReconcile     = "reconcile"     // 0500
 	KindUpload        = "upload"        // 0320
 	KindNetwork       = "network"       // 0800
+	KindRefused       = "refused"       // a request refused before its class was handled (58, 63, 30, 94)
 )
 
 // An Entry is a journal row: one request and the response sent for it.
