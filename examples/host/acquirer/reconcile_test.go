@@ -133,3 +133,43 @@ func amountOf(m *iso8583.Message) (int64, error) {
 	}
 	return v, nil
 }
+
+func TestReportMerchants(t *testing.T) {
+	h := startHost(t, nil)
+	t1 := newTerminal(t, h, "TERM0001")
+	t2 := newTerminal(t, h, "TERM0002")
+	t1.financial(purchase{pan: panMagOnly, amount: 10000})
+	t2.financial(purchase{pan: panMagOnly, amount: 20000})
+	t2.financial(purchase{pan: panMagOnly, amount: 30000})
+	if got := t1.reconcile(iso8583.Totals{DebitsNumber: 1, DebitsAmount: 10000}).Text(39); got != "00" {
+		t.Fatalf("TERM0001: %s", got)
+	}
+	m, err := (&iso8583.Reconciliation{Transmitted: iso8583.TransmissionTime(testNow), STAN: "000500",
+		TerminalID: "TERM0002", Totals: iso8583.Totals{DebitsNumber: 2, DebitsAmount: 50000}}).Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := sign(t, "TERM0002", m)
+	raw := dialRaw(t, h)
+	resp := raw.roundTrip(b)
+	if resp.Text(39) != "00" {
+		t.Fatalf("TERM0002: %s", resp.Text(39))
+	}
+	// The 0500 resent: the same answer, the batch closed once.
+	if again := raw.roundTrip(b); !bytes.Equal(again.Raw(), resp.Raw()) {
+		t.Errorf("resent 0500 answered %s, want the first answer", again)
+	}
+	r, err := h.Report(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csv bytes.Buffer
+	r.WriteCSV(&csv)
+	want := "merchant,name,batches,sales,sales_amount,refunds,refund_amount,reversals,gross,fee_rate_bps,fee,net\n" +
+		"000000000000001,Corner Cafe,1,1,10000,0,0,0,10000,150,150,9850\n" +
+		"000000000000002,Book Shop,1,2,50000,0,0,0,50000,250,1250,48750\n" +
+		"TOTAL,,2,3,60000,0,0,0,60000,0,1400,58600\n"
+	if csv.String() != want {
+		t.Errorf("report:\n%s\nwant:\n%s", csv.String(), want)
+	}
+}

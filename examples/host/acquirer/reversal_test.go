@@ -68,3 +68,41 @@ func TestReversalExactlyOnce(t *testing.T) {
 		t.Errorf("%d reversals restored money, want 1", restored)
 	}
 }
+
+func TestReversalOfAuthorization(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	before := balance(t, h, "other")
+	stan, tt := tm.next()
+	m, err := (&iso8583.AuthorizationRequest{Transaction: iso8583.Transaction{PAN: panMagOnly, ProcessingCode: "000000",
+		Amount: 7000, Transmitted: tt, STAN: stan, Expiry: "3012", EntryMode: "901", TerminalID: tm.id,
+		MerchantID: "000000000000001", Currency: "978"}}).Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tm.send(m).Text(39); got != "00" {
+		t.Fatalf("0100: %s", got)
+	}
+	if got := balance(t, h, "other"); got != before-7000 {
+		t.Fatalf("balance %d, want %d held", got, before-7000)
+	}
+	rev, _ := iso8583.NewReversal(m, false)
+	rm, _ := rev.Message()
+	if got := tm.send(rm).Text(39); got != "00" {
+		t.Fatalf("0400: %s", got)
+	}
+	if got := balance(t, h, "other"); got != before {
+		t.Errorf("balance %d, want %d released", got, before)
+	}
+	// A reversal with another amount than the original's is refused.
+	req, resp := tm.financial(purchase{pan: panMagOnly, amount: 900})
+	if resp.Text(39) != "00" {
+		t.Fatal(resp.Text(39))
+	}
+	rev, _ = iso8583.NewReversal(req, false)
+	rev.Amount = 800
+	rm, _ = rev.Message()
+	if got := tm.send(rm).Text(39); got != "13" {
+		t.Errorf("partial reversal: %s, want 13", got)
+	}
+}
