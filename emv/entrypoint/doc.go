@@ -19,7 +19,8 @@
 //	activate.go     kernel activation (3.4)
 //	outcome.go      outcome processing (3.5) and the outcome parameter set
 //	                and user interface request data of Book A (6.2, 7.1)
-//	entrypoint.go   Process, the state struct and the Kernel interface
+//	entrypoint.go   Process and Restart, the state struct, the Kernel
+//	                interface and the Activation a kernel receives
 //	config.go       combinations, limits, the TTQ
 //	kerneldata.go   what kernels share: READ RECORD with the static data
 //	                for ODA, the ICC public key through the CA and issuer
@@ -29,6 +30,7 @@
 // Package entrypointtest holds the test doubles: a strict replay card for
 // recorded transcripts and simulated qVSDC and M/Chip cards with a seeded
 // test PKI.
+//
 // Kernels plug in through the Kernel interface: package emv/c3 implements
 // Kernel 3 (qVSDC) and package emv/c2 Kernel 2 (M/Chip) in EMV mode.
 // They share the card through an emv.Transport and report an *Outcome.
@@ -45,7 +47,7 @@
 //
 //   - A limit is present only when set (Limit.Present); an absent reader
 //     contactless floor limit falls back on the terminal floor limit
-//     (Config.TerminalFloorLimit) when that one is present, as 3.1.1.6 asks.
+//     (Config.TerminalFloorLimit) when that one is present, as 3.1.1.7 asks.
 //   - Amounts are compared in the minor unit of the transaction currency.
 //     The reader does not convert currencies: a combination applies to the
 //     transaction currency it was configured for.
