@@ -21,20 +21,23 @@ import (
 // concurrent use; the state of every card and account is in the Store, so
 // several Hosts may share one Store that supports it.
 type Host struct {
-	spec      *iso8583.Spec
-	hsm       SecurityModule
-	store     Store
-	ownStore  bool
-	log       *slog.Logger
-	now       func() time.Time
-	addr      string
-	framing   iso8583.Framing
-	feeRate   int64
-	limits    Limits
-	cards     map[string]*Card
-	terminals map[string]*Terminal
-	merchants map[string]*Merchant
-	mux       *iso8583.ServeMux
+	spec     *iso8583.Spec
+	hsm      SecurityModule
+	store    Store
+	ownStore bool
+	log      *slog.Logger
+	now      func() time.Time
+	addr     string
+	framing  iso8583.Framing
+	// Settings of the iso8583.Server that Serve starts.
+	maxConcurrent                             int
+	readTimeout, writeTimeout, handlerTimeout time.Duration
+	feeRate                                   int64
+	limits                                    Limits
+	cards                                     map[string]*Card
+	terminals                                 map[string]*Terminal
+	merchants                                 map[string]*Merchant
+	mux                                       *iso8583.ServeMux
 
 	randMu sync.Mutex
 	rand   io.Reader
@@ -58,6 +61,8 @@ func New(cfg Config) (*Host, error) {
 		rand: cfg.Rand, addr: cfg.Addr, framing: cfg.Framing, feeRate: cfg.FeeRate, limits: cfg.Limits,
 		cards: map[string]*Card{}, terminals: map[string]*Terminal{}, merchants: map[string]*Merchant{},
 	}
+	h.maxConcurrent, h.readTimeout = cfg.MaxConcurrent, cfg.ReadTimeout
+	h.writeTimeout, h.handlerTimeout = cfg.WriteTimeout, cfg.HandlerTimeout
 	if h.spec == nil {
 		h.spec = iso8583.SpecASCII
 	}
@@ -143,7 +148,9 @@ func (h *Host) Serve(ln net.Listener) error {
 		return iso8583.ErrServerClosed
 	}
 	if h.srv == nil {
-		h.srv = &iso8583.Server{Handler: h, Spec: h.spec, Framing: h.framing, Log: h.log}
+		h.srv = &iso8583.Server{Handler: h, Spec: h.spec, Framing: h.framing, Log: h.log,
+			MaxConcurrent: h.maxConcurrent, ReadTimeout: h.readTimeout,
+			WriteTimeout: h.writeTimeout, HandlerTimeout: h.handlerTimeout}
 	}
 	h.ln = ln
 	srv := h.srv
