@@ -68,9 +68,9 @@
 // analysis decisions.
 //
 // A complete tap of mock-msc-offline.json (Entry Point, Kernel 2, CA,
-// issuer and ICC certificates and the CDA signature) takes about 30 to 55
-// µs and 97 allocations without the trace, about 160 µs and 383
-// allocations with it, against 1 to 3 µs for the replay card alone, on one
-// core of a shared development machine (go test ./emv/c2 -run '^$' -bench
-// . -count 3 -cpu 1).
+// issuer and ICC certificates and the CDA signature) takes 16 to 55 µs
+// and 97 allocations without the trace, 58 to 160 µs and 395 allocations
+// with it, against 0.4 to 3 µs for the replay card alone, on one core of
+// a shared and unevenly loaded development machine (go test ./emv/c2 -run
+// '^$' -bench . -count 3 -cpu 1).
 package c2

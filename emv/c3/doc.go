@@ -54,9 +54,9 @@
 // covers the other decisions.
 //
 // A complete tap of the offline transcript (Entry Point, Kernel 3, CA,
-// issuer and ICC certificates and the fDDA signature) takes about 12 to
-// 27 µs and 83 allocations without the trace, 43 to 110 µs and 274
-// allocations with it, against 0.5 µs for the replay card alone, on one
-// core of a shared development machine (go test ./emv/c3 -run '^$' -bench
-// . -count 3 -cpu 1).
+// issuer and ICC certificates and the fDDA signature) takes 13 to 27 µs
+// and 87 allocations without the trace, 39 to 110 µs and 285 allocations
+// with it, against 0.25 to 0.5 µs for the replay card alone, on one core
+// of a shared and unevenly loaded development machine (go test ./emv/c3
+// -run '^$' -bench . -count 3 -cpu 1).
 package c3
