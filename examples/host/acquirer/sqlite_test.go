@@ -8,6 +8,7 @@ import (
 
 	"github.com/posflow/posflow/emv/cardsim"
 	"github.com/posflow/posflow/examples/host/acquirer"
+	"github.com/posflow/posflow/examples/host/acquirer/storetest"
 	"github.com/posflow/posflow/iso8583"
 )
 
@@ -97,5 +98,24 @@ func TestConcurrentPurchases(t *testing.T) {
 	es, _ := h.Journal(context.Background(), "TERM0009")
 	if len(es) != terminals*each {
 		t.Errorf("%d journal rows, want %d", len(es), terminals*each)
+	}
+}
+
+func TestSQLiteStore(t *testing.T) {
+	for _, kind := range []string{"memory", "file"} {
+		t.Run(kind, func(t *testing.T) {
+			storetest.Run(t, func(t *testing.T) acquirer.Store {
+				path := ""
+				if kind == "file" {
+					path = filepath.Join(t.TempDir(), "store.db")
+				}
+				s, err := acquirer.OpenSQLite(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				return s
+			})
+		})
 	}
 }
