@@ -75,11 +75,13 @@
 //     (Terminal.MACDUKPT): the request MAC key of the KSN in field 53, and
 //     the response MAC key for the answer.
 //   - An 0800 without field 41 (iso8583.Client.Echo sends none) is answered
-//     under the key of the terminal whose key verifies its MAC, and is not
-//     journaled.
+//     under the key of the terminal whose key verifies its MAC, and
+//     journaled without a terminal.
 //   - A terminal without a MAC key in the Config is not authenticated.
 //   - Field 53 carries the PIN pad's DUKPT KSN: 10 bytes for TDES (PIN block
-//     ISO format 0), 12 for AES (ISO format 4).
+//     ISO format 0), 12 for AES (ISO format 4; the security module handles
+//     it, but field 52 of package iso8583 holds only 8 bytes, so AES PIN
+//     blocks cannot travel yet).
 //   - An undecipherable PIN block counts as a wrong PIN.
 //   - A verified ATC becomes the card's last ATC whatever the outcome, so
 //     the same ARQC cannot be replayed after a decline.
