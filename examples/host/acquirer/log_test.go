@@ -31,6 +31,15 @@ func TestLogsMaskCardData(t *testing.T) {
 		req, _ = tm.financial(purchase{pan: pan, amount: 100000, pin: cardsim.TestPIN})
 		addBlock(req)
 	}
+	// A bad cryptogram, a replayed one and malformed chip data.
+	chip := newChip(t, cardsim.MastercardCVN20, "")
+	f55 := chip.arqc(t, 100)
+	bad := append([]byte(nil), f55...)
+	bad[5] ^= 0x10
+	tm.sendChip(panMC20, 100, bad)
+	tm.sendChip(panMC20, 100, f55)
+	tm.sendChip(panMC20, 100, f55)
+	tm.sendChip(panMC20, 100, f55[:len(f55)-1])
 	// Track 2 instead of field 2.
 	stan, tt := tm.next()
 	track := panMagOnly + "=30122011234567890"
@@ -41,12 +50,14 @@ func TestLogsMaskCardData(t *testing.T) {
 		t.Errorf("track 2 purchase: %s", got)
 	}
 	raw := dialRaw(t, h)
-	bad := sign(t, "TERM0002", purchaseMessage(t, "TERM0001", "000900", 100))
-	raw.roundTrip(bad)
+	raw.roundTrip(sign(t, "TERM0002", purchaseMessage(t, "TERM0001", "000900", 100)))
 	km, _ := (&iso8583.NetworkRequest{Code: iso8583.KeyChange, Transmitted: tt, STAN: "000901", TerminalID: "TERM0001"}).Message()
 	raw.roundTrip(sign(t, "TERM0001", km))
 
 	logs := h.logs.String()
+	if testing.Verbose() {
+		t.Log(logs)
+	}
 	if !strings.Contains(logs, iso8583.MaskPAN(panVisa10)) {
 		t.Fatalf("the logs do not show masked PANs; are they written?\n%s", logs)
 	}
