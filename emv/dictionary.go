@@ -308,6 +308,7 @@ func elements() []DataElement {
 
 		// Scheme elements common in field 55 of a POS authorisation.
 		{0x9F53, "Transaction Category Code (scheme)", an, 1, 1, trm, Public},
+		{0x9F5E, "Data Storage Identifier (scheme)", b, 8, 11, icc, SensitiveData}, // C-2: PAN and PSN
 		{0x9F66, "Terminal Transaction Qualifiers (scheme)", b, 4, 4, trm, Public},
 		{0x9F6B, "Track 2 Data (scheme)", b, 0, 19, icc, SensitiveTrack},
 		{0x9F6C, "Card Transaction Qualifiers (scheme)", b, 2, 2, icc, Public},

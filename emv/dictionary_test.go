@@ -69,6 +69,7 @@ func TestPrinterMasks(t *testing.T) {
 		{0x57, mustHex(t, "4761739001010119"), "<masked, 8 bytes>"},
 		{0x99, mustHex(t, "1234"), "<masked, 2 bytes>"},
 		{0xDF01, mustHex(t, "AB"), "AB"},
+		{0x9F5E, mustHex(t, "54133300570040470100"), "<masked, 10 bytes>"},
 	}
 	for _, tt := range tests {
 		if got := FormatValue(tt.tag, tt.v); got != tt.want {
