@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/posflow/posflow/examples/host/acquirer"
+	"github.com/posflow/posflow/iso8583"
+)
+
+// Targets of a run.
+const (
+	TargetBare   = "bare"   // a no-op handler on the same iso8583.Server
+	TargetMemory = "memory" // the full host, journal in SQLite in memory (not durable)
+	TargetFile   = "file"   // the full host, journal in a SQLite file, WAL, synchronous FULL
+)
+
+// Options bound a run.
+type Options struct {
+	Duration time.Duration // stop sending after this long; 0 means no limit
+	Timeout  time.Duration // per request; 0 means 10 s
+	Progress io.Writer     // a line per Interval while running; nil for none
+	Interval time.Duration // 0 means 1 s
+	Dir      string        // for the file target's database
+}
+
+// Result is one target's measurement.
+type Result struct {
+	Target     string         `json:"target"`
+	Terminals  int            `json:"terminals"`
+	Requests   int            `json:"requests"`
+	Errors     int            `json:"errors"`
+	Unexpected int            `json:"unexpected"` // answers other than the expected code (full host only)
+	Seconds    float64        `json:"seconds"`
+	PerSecond  float64        `json:"per_second"`
+	P50        float64        `json:"p50_ms"`
+	P90        float64        `json:"p90_ms"`
+	P99        float64        `json:"p99_ms"`
+	Max        float64        `json:"max_ms"`
+	Codes      map[string]int `json:"codes"`
+}
+
+// bareHandler approves everything without looking: the cost of the
+// transport alone.
+var bareHandler = iso8583.HandlerFunc(func(ctx context.Context, req *iso8583.Message) *iso8583.Message {
+	r, err := iso8583.Respond(req, "00")
+	if err != nil {
+		return nil
+	}
+	m, err := r.Message()
+	if err != nil {
+		return nil
+	}
+	return m
+})
+
+// serve starts target on a loopback port and returns its address and a
+// function that stops it.
+func serve(tr *Traffic, target string, o Options) (string, func() error, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	done := make(chan error, 1)
+	switch target {
+	case TargetBare:
+		srv := &iso8583.Server{Handler: bareHandler, MaxConcurrent: 64}
+		go func() { done <- srv.Serve(ln) }()
+		return ln.Addr().String(), func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			err := srv.Shutdown(ctx)
+			if serr := <-done; !errors.Is(serr, iso8583.ErrServerClosed) {
+				err = errors.Join(err, serr)
+			}
+			return err
+		}, nil
+	case TargetMemory, TargetFile:
+	default:
+		ln.Close()
+		return "", nil, fmt.Errorf("loadgen: unknown target %q", target)
+	}
+	cfg := *tr.Config
+	if target == TargetFile {
+		cfg.Database = filepath.Join(o.Dir, "loadgen.db")
+	}
+	h, err := acquirer.New(cfg)
+	if err != nil {
+		ln.Close()
+		return "", nil, err
+	}
+	go func() { done <- h.Serve(ln) }()
+	return ln.Addr().String(), func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err := h.Shutdown(ctx)
+		if serr := <-done; !errors.Is(serr, iso8583.ErrServerClosed) {
+			err = errors.Join(err, serr)
+		}
+		return err
+	}, nil
+}
+
+// Run drives the prepared traffic against target: one client per terminal,
+// each sending its requests one at a time, all terminals at once.
+func Run(ctx context.Context, tr *Traffic, target string, o Options) (*Result, error) {
+	addr, stop, err := serve(tr, target, o)
+	if err != nil {
+		return nil, err
+	}
+	res, err := Drive(ctx, tr, addr, target, o)
+	return res, errors.Join(err, stop())
+}
+
+// Drive sends the traffic to the host at addr; target names the result
+// and says whether response codes are checked (not for TargetBare).
+func Drive(ctx context.Context, tr *Traffic, addr, target string, o Options) (*Result, error) {
+	if o.Timeout == 0 {
+		o.Timeout = 10 * time.Second
+	}
+	if o.Interval == 0 {
+		o.Interval = time.Second
+	}
+	if o.Duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Duration)
+		defer cancel()
+	}
+	type outcome struct {
+		lat   []time.Duration
+		codes map[string]int
+		errs  int
+		bad   int
+	}
+	outs := make([]outcome, len(tr.Scripts))
+	var sent atomic.Int64
+	clients := make([]*iso8583.Client, len(tr.Scripts))
+	for i := range clients {
+		clients[i] = iso8583.NewClient(iso8583.ClientConfig{Addr: addr, RetryInterval: time.Hour})
+	}
+	defer func() {
+		for _, c := range clients {
+			c.Close()
+		}
+	}()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i, script := range tr.Scripts {
+		wg.Go(func() {
+			out := outcome{lat: make([]time.Duration, 0, len(script)), codes: map[string]int{}}
+			for _, rq := range script {
+				if ctx.Err() != nil {
+					break
+				}
+				rctx, cancel := context.WithTimeout(ctx, o.Timeout)
+				t0 := time.Now()
+				resp, err := clients[i].Send(rctx, rq.msg)
+				d := time.Since(t0)
+				cancel()
+				if err != nil {
+					if ctx.Err() != nil {
+						break // the run's time is up: not a failure of the host
+					}
+					out.errs++
+					continue
+				}
+				out.lat = append(out.lat, d)
+				code := resp.Text(39)
+				out.codes[code]++
+				if target != TargetBare && code != rq.want {
+					out.bad++
+				}
+				sent.Add(1)
+			}
+			outs[i] = out
+		})
+	}
+	finished := make(chan struct{})
+	if o.Progress != nil {
+		go func() {
+			tick := time.NewTicker(o.Interval)
+			defer tick.Stop()
+			prev := int64(0)
+			for {
+				select {
+				case <-finished:
+					return
+				case <-tick.C:
+					n := sent.Load()
+					fmt.Fprintf(o.Progress, "%s %5.1fs %8d answered %8.0f/s\n", target, time.Since(start).Seconds(), n,
+						float64(n-prev)/o.Interval.Seconds())
+					prev = n
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(finished)
+	elapsed := time.Since(start)
+	res := &Result{Target: target, Terminals: len(tr.Scripts), Seconds: elapsed.Seconds(), Codes: map[string]int{}}
+	var all []time.Duration
+	for _, out := range outs {
+		all = append(all, out.lat...)
+		res.Errors += out.errs
+		res.Unexpected += out.bad
+		for c, n := range out.codes {
+			res.Codes[c] += n
+		}
+	}
+	res.Requests = len(all)
+	if elapsed > 0 {
+		res.PerSecond = float64(len(all)) / elapsed.Seconds()
+	}
+	slices.Sort(all)
+	ms := func(q float64) float64 {
+		if len(all) == 0 {
+			return 0
+		}
+		return float64(all[min(len(all)-1, int(q*float64(len(all))))]) / 1e6
+	}
+	res.P50, res.P90, res.P99 = ms(0.50), ms(0.90), ms(0.99)
+	if len(all) > 0 {
+		res.Max = float64(all[len(all)-1]) / 1e6
+	}
+	return res, nil
+}

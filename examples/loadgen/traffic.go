@@ -1,0 +1,198 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/posflow/posflow/dukpt"
+	"github.com/posflow/posflow/emv/cardsim"
+	"github.com/posflow/posflow/examples/host/acquirer"
+	"github.com/posflow/posflow/iso8583"
+	"github.com/posflow/posflow/pinblock"
+)
+
+// Test keys, the same public values as the demo's (package
+// examples/terminal/scenario, not imported so that the generator depends
+// on the host and the transport only). Never use them outside tests.
+var (
+	// BDK is the TDES DUKPT base derivation key of ANSI X9.24-1:2009 A.4,
+	// and IKSN the initial key serial number the PIN pads' IKSNs derive from.
+	BDK  = []byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0xFE, 0xDC, 0xBA, 0x98, 0x76, 0x54, 0x32, 0x10}
+	IKSN = dukpt.KSN{0xFF, 0xFF, 0x98, 0x76, 0x54, 0x32, 0x10, 0xE0, 0x00, 0x00}
+	// PVK is the issuer's PIN verification key of the Visa PVVs.
+	PVK = []byte{0x5C, 0xA6, 0x4B, 0x3E, 0x3C, 0xB4, 0x52, 0x9D, 0x91, 0x1F, 0x38, 0x6E, 0x7A, 0x0B, 0xC1, 0x75}
+	// MACKey is every terminal's ANSI X9.19 MAC key.
+	MACKey = []byte{0x3F, 0x61, 0x9D, 0x2A, 0x75, 0xE0, 0x4C, 0xB8, 0x1D, 0x92, 0x6B, 0xC7, 0x08, 0xF4, 0x5E, 0xA3}
+)
+
+// The merchant of every load terminal, and the amount limit of the host
+// (a larger amount is declined with 61).
+const (
+	merchantID = "MERCHANT0000001"
+	maxAmount  = 100000
+)
+
+// A request is one prepared message: signed, with its PIN block, and the
+// response code the full host is expected to give.
+type request struct {
+	msg  *iso8583.Message
+	kind string // "purchase", "decline" or "reversal"
+	want string // expected field 39 from the full host
+}
+
+// Traffic is the prepared work: the host's configuration and, for each
+// terminal, the messages it sends in order, one at a time.
+type Traffic struct {
+	Config    *acquirer.Config
+	Terminals []string
+	Scripts   [][]request
+}
+
+// luhn appends the check digit to the digits of s.
+func luhn(s string) string {
+	sum := 0
+	for i := len(s) - 1; i >= 0; i-- {
+		d := int(s[i] - '0')
+		if (len(s)-1-i)%2 == 0 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return s + string(rune('0'+(10-sum%10)%10))
+}
+
+// Prepare issues cards, configures terminals and precomputes every request
+// (DUKPT PIN blocks and MACs included) so that the run spends no CPU on
+// them: terminals terminals, perTerminal requests each, with a mix of
+// approved purchases (about 75%), declines (51 for an empty account, 61
+// over the limit, about 10%) and reversals of the terminal's previous
+// approved purchase (about 15%).
+func Prepare(terminals, perTerminal int, seed uint64) (*Traffic, error) {
+	if terminals < 1 || terminals > 9999 {
+		return nil, fmt.Errorf("loadgen: %d terminals, want 1 to 9999", terminals)
+	}
+	if perTerminal < 1 || perTerminal > 999999 {
+		return nil, fmt.Errorf("loadgen: %d requests per terminal, want 1 to 999999", perTerminal)
+	}
+	cfg := &acquirer.Config{
+		FeeRate: 150,
+		Limits:  acquirer.Limits{MaxAmount: maxAmount, PINTryLimit: 3},
+		Keys: acquirer.Keys{BDK: BDK, PVK: PVK, IMK: map[string]acquirer.IssuerKeys{
+			"cardsim": {AC: cardsim.TestIMK, SMI: cardsim.TestIMKSMI, SMC: cardsim.TestIMKSMC},
+		}},
+		Merchants: []acquirer.Merchant{{ID: merchantID, Name: "LOAD SHOP"}},
+	}
+	const nCards = 100
+	pans := make([]string, nCards+1)
+	for i := range pans {
+		pan := luhn(fmt.Sprintf("476173%09d", i))
+		pvv, err := pinblock.VisaPVV(PVK, pan, 1, cardsim.TestPIN)
+		if err != nil {
+			return nil, err
+		}
+		acct := fmt.Sprintf("LOAD%04d", i)
+		bal := int64(1) << 40
+		if i == nCards {
+			bal = 0 // the empty account: its purchases are declined with 51
+		}
+		pans[i] = pan
+		cfg.Accounts = append(cfg.Accounts, acquirer.Account{ID: acct, Balance: bal, Currency: "978"})
+		cfg.Cards = append(cfg.Cards, acquirer.Card{PAN: pan, Expiry: "3012", Account: acct, PVKI: 1, PVV: pvv})
+	}
+	mac, err := iso8583.RetailMAC(MACKey)
+	if err != nil {
+		return nil, err
+	}
+	tr := &Traffic{Config: cfg}
+	start := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	for t := range terminals {
+		id := fmt.Sprintf("LT%06d", t)
+		cfg.Terminals = append(cfg.Terminals, acquirer.Terminal{ID: id, Merchant: merchantID, MACKey: MACKey})
+		tr.Terminals = append(tr.Terminals, id)
+		// Each terminal's PIN pad has its own device ID in the KSN.
+		iksn := IKSN
+		iksn[5], iksn[6] = byte(t>>8), byte(t)
+		ik, err := dukpt.TDESInitialKey(BDK, iksn[:])
+		if err != nil {
+			return nil, err
+		}
+		pad, err := dukpt.NewTDESDevice(ik, iksn)
+		clear(ik)
+		if err != nil {
+			return nil, err
+		}
+		r := rand.New(rand.NewPCG(seed, uint64(t)))
+		script := make([]request, 0, perTerminal)
+		var last *iso8583.Message // the last approved purchase not yet reversed
+		for i := range perTerminal {
+			stan := fmt.Sprintf("%06d", i+1)
+			tt := iso8583.TransmissionTime(start.Add(time.Duration(i) * time.Second))
+			p := r.IntN(100)
+			if p < 15 && last != nil {
+				rev, err := iso8583.NewReversal(last, false)
+				if err != nil {
+					return nil, err
+				}
+				rev.STAN = stan
+				rev.Transmitted = tt
+				m, err := rev.Message()
+				if err != nil {
+					return nil, err
+				}
+				if m, err = signed(m, mac); err != nil {
+					return nil, err
+				}
+				script = append(script, request{msg: m, kind: "reversal", want: "00"})
+				last = nil
+				continue
+			}
+			card, amount, kind, want := r.IntN(nCards), int64(100+r.IntN(9900)), "purchase", "00"
+			switch {
+			case p >= 15 && p < 20:
+				card, kind, want = nCards, "decline", "51"
+			case p >= 20 && p < 25:
+				amount, kind, want = maxAmount+1, "decline", "61"
+			}
+			pin, err := pad.Next()
+			if err != nil {
+				return nil, err
+			}
+			block, err := pin.EncryptPIN(pinblock.ISO0, cardsim.TestPIN, pans[card])
+			ksn := pin.KSN()
+			pin.Clear()
+			if err != nil {
+				return nil, err
+			}
+			m, err := (&iso8583.FinancialRequest{Transaction: iso8583.Transaction{
+				PAN: pans[card], ProcessingCode: "000000", Amount: amount, Transmitted: tt, STAN: stan,
+				Expiry: "3012", EntryMode: "021", TerminalID: id, MerchantID: merchantID, Currency: "978",
+				PINBlock: block, SecurityControl: ksn[:],
+			}}).Message()
+			if err != nil {
+				return nil, err
+			}
+			if m, err = signed(m, mac); err != nil {
+				return nil, err
+			}
+			script = append(script, request{msg: m, kind: kind, want: want})
+			if want == "00" {
+				last = m
+			}
+		}
+		tr.Scripts = append(tr.Scripts, script)
+	}
+	return tr, nil
+}
+
+// signed returns m with its MAC, as the bytes a terminal sends.
+func signed(m *iso8583.Message, mac iso8583.MACKey) (*iso8583.Message, error) {
+	raw, err := iso8583.Sign(iso8583.SpecASCII, m, mac)
+	if err != nil {
+		return nil, err
+	}
+	return iso8583.SpecASCII.Unpack(raw)
+}
