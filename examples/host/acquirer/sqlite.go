@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/url"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver: pure Go, no cgo
@@ -13,10 +14,16 @@ import (
 // SQLiteStore is the default Store: an embedded SQLite database (through
 // modernc.org/sqlite) in WAL mode with synchronous=FULL, so that a
 // committed Update survives a crash of the process or the machine. Writes
-// are serialised on one connection, as SQLite serialises them anyway.
+// are serialised on one connection, as SQLite serialises them anyway, and
+// the Updates waiting at a time share one commit (see groupcommit.go).
 type SQLiteStore struct {
 	db    *sql.DB
 	stmts map[string]*sql.Stmt
+
+	updates chan *update  // to the committer
+	quit    chan struct{} // closed by Close
+	stopped chan struct{} // closed by the committer when it returns
+	closing sync.Once
 }
 
 const schema = `
@@ -131,7 +138,8 @@ func OpenSQLite(path string) (*SQLiteStore, error) {
 		db.Close()
 		return nil, &StoreError{Op: "schema", Err: err}
 	}
-	st := &SQLiteStore{db: db, stmts: make(map[string]*sql.Stmt, len(statements))}
+	st := &SQLiteStore{db: db, stmts: make(map[string]*sql.Stmt, len(statements)),
+		updates: make(chan *update), quit: make(chan struct{}), stopped: make(chan struct{})}
 	for _, q := range statements {
 		p, err := db.Prepare(q)
 		if err != nil {
@@ -140,14 +148,20 @@ func OpenSQLite(path string) (*SQLiteStore, error) {
 		}
 		st.stmts[q] = p
 	}
+	go st.committer()
 	return st, nil
 }
 
 // DB returns the database handle, for tests that inspect or break it.
 func (s *SQLiteStore) DB() *sql.DB { return s.db }
 
-// Close closes the database.
-func (s *SQLiteStore) Close() error { return s.db.Close() }
+// Close stops the committer and closes the database. Updates after Close
+// fail with ErrStoreClosed.
+func (s *SQLiteStore) Close() error {
+	s.closing.Do(func() { close(s.quit) })
+	<-s.stopped
+	return s.db.Close()
+}
 
 // Seed implements Store.
 func (s *SQLiteStore) Seed(ctx context.Context, accounts []Account, cards []Card) error {
@@ -168,20 +182,21 @@ func (s *SQLiteStore) Seed(ctx context.Context, accounts []Account, cards []Card
 	})
 }
 
-// Update implements Store.
+// Update implements Store: fn runs on the committer with the Updates
+// waiting at the same time, each under its own savepoint, and Update
+// returns once their common transaction is committed.
 func (s *SQLiteStore) Update(ctx context.Context, fn func(Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return &StoreError{Op: "begin", Err: err}
+	u := &update{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.updates <- u:
+	case <-ctx.Done():
+		return &StoreError{Op: "begin", Err: ctx.Err()}
+	case <-s.quit:
+		return &StoreError{Op: "begin", Err: ErrStoreClosed}
 	}
-	if err := fn(&sqliteTx{tx: tx, s: s}); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return &StoreError{Op: "commit", Err: err}
-	}
-	return nil
+	// Once taken, fn may run and commit: wait for the outcome, so that
+	// the caller never answers without knowing it.
+	return <-u.done
 }
 
 // View implements Store.

@@ -1,0 +1,112 @@
+package acquirer
+
+import (
+	"context"
+	"errors"
+)
+
+// Group commit: the Updates of SQLiteStore are run by one goroutine, the
+// committer, which takes every Update waiting when it starts a database
+// transaction, runs each fn under its own SAVEPOINT (so that a failing fn
+// is rolled back alone and the others see the effects of the ones before
+// them) and commits them all with one COMMIT, that is one WAL fsync under
+// synchronous=FULL. Each Update returns only after that COMMIT, so a
+// response is still sent only once its journal row is durable; a failed
+// COMMIT fails every Update of the group, which then answers 96.
+
+// ErrStoreClosed is the error of an Update after the store's Close.
+var ErrStoreClosed = errors.New("acquirer: store closed")
+
+// maxGroup bounds the Updates of one database transaction, so that one
+// commit does not hold the first of them for long.
+const maxGroup = 128
+
+// An update is one Update waiting for the committer.
+type update struct {
+	ctx  context.Context
+	fn   func(Tx) error
+	done chan error // receives the outcome once the group is committed
+}
+
+// committer runs until s.quit is closed, committing the updates sent on
+// s.updates in groups.
+func (s *SQLiteStore) committer() {
+	defer close(s.stopped)
+	group := make([]*update, 0, maxGroup)
+	errs := make([]error, 0, maxGroup)
+	for {
+		select {
+		case u := <-s.updates:
+			group = append(group[:0], u)
+		case <-s.quit:
+			return
+		}
+	more:
+		for len(group) < maxGroup {
+			select {
+			case u := <-s.updates:
+				group = append(group, u)
+			default:
+				break more
+			}
+		}
+		errs = s.commitGroup(group, errs[:0])
+		for i, u := range group {
+			u.done <- errs[i]
+			group[i] = nil
+		}
+	}
+}
+
+// commitGroup runs the group's fns in one database transaction and returns
+// the outcome of each.
+func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
+	fail := func(err error) []error {
+		errs = errs[:0]
+		for range group {
+			errs = append(errs, err)
+		}
+		return errs
+	}
+	tx, err := s.db.Begin()
+	if err != nil {
+		return fail(&StoreError{Op: "begin", Err: err})
+	}
+	t := &sqliteTx{tx: tx, s: s}
+	ok := 0
+	for _, u := range group {
+		if err := u.ctx.Err(); err != nil {
+			errs = append(errs, err) // the caller is gone: its fn does not run
+			continue
+		}
+		if _, err := tx.Exec(`SAVEPOINT u`); err != nil {
+			tx.Rollback()
+			return fail(&StoreError{Op: "savepoint", Err: err})
+		}
+		if err := u.fn(t); err != nil {
+			errs = append(errs, err)
+			// ROLLBACK TO keeps the transaction open for the others; if
+			// the database rolled back the whole transaction already (a
+			// full disk, an I/O error), the group fails.
+			if _, rerr := tx.Exec(`ROLLBACK TO u`); rerr != nil {
+				tx.Rollback()
+				return fail(&StoreError{Op: "rollback", Err: errors.Join(err, rerr)})
+			}
+		} else {
+			errs = append(errs, nil)
+			ok++
+		}
+		if _, err := tx.Exec(`RELEASE u`); err != nil {
+			tx.Rollback()
+			return fail(&StoreError{Op: "savepoint", Err: err})
+		}
+	}
+	if ok == 0 {
+		tx.Rollback()
+		return errs
+	}
+	if err := tx.Commit(); err != nil {
+		return fail(&StoreError{Op: "commit", Err: err})
+	}
+	return errs
+}
