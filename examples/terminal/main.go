@@ -13,7 +13,11 @@
 // or its ATC replay check refuses them. With -pin tty the PIN is read from
 // the terminal with echo off; otherwise each scenario's cardholder types
 // its scripted PINs. The PIN pad's DUKPT state is kept in -state, so keys
-// are never reused across runs.
+// are never reused across runs, and so is the store-and-forward queue
+// (saf.queue): reversals and advices the host has not acknowledged when
+// the terminal stops are sent after the next sign-on. A queue file that
+// cannot be read stops the terminal; it may hold reversals owed to
+// cardholders, so it is for the operator to inspect, not to overwrite.
 package main
 
 import (
@@ -41,7 +45,7 @@ func main() {
 		list    = flag.Bool("list", false, "list the scenarios and exit")
 		seed    = flag.Bool("seed", false, "print the host's JSON seed for the scenario cards and exit")
 		pinFrom = flag.String("pin", "script", "where PINs come from: script or tty (hidden)")
-		state   = flag.String("state", "terminal-state", "`directory` of the PIN pad's DUKPT state file")
+		state   = flag.String("state", "terminal-state", "`directory` of the PIN pad's DUKPT state and the store-and-forward queue")
 		qrAmt   = flag.String("qr", "", "show the pay-by-QR screen for `amount` (25.00) and exit")
 		verbose = flag.Bool("v", false, "log messages (card data masked) to standard error")
 		settle  = flag.Bool("settle", true, "settle after the scenarios")
@@ -102,7 +106,8 @@ func run(ctx context.Context, host, name string, list, seed bool, pinFrom, state
 		return err
 	}
 	defer term.Close()
-	fmt.Printf("terminal %s, PIN pad state in %s\n", scenario.TerminalID, filepath.Join(state, "pinpad.state"))
+	fmt.Printf("terminal %s, PIN pad state in %s, store-and-forward queue in %s (%d waiting)\n", scenario.TerminalID,
+		filepath.Join(state, "pinpad.state"), filepath.Join(state, scenario.QueueFile), term.Pending())
 
 	if qrAmt != "" {
 		minor, err := parseAmount(qrAmt)
@@ -114,6 +119,13 @@ func run(ctx context.Context, host, name string, list, seed bool, pinFrom, state
 
 	if err := term.SignOn(ctx); err != nil {
 		return err
+	}
+	if n := term.Pending(); n > 0 {
+		sent, err := term.Forward(ctx)
+		fmt.Printf("forwarded %d of %d reversal(s) and advice(s) left by the last run\n", sent, n)
+		if err != nil {
+			fmt.Printf("  the rest stay queued: %v\n", err)
+		}
 	}
 	for _, s := range scenarios {
 		fmt.Printf("\n== %s: %s (%s)\n", s.Name, s.Description, term.FormatAmount(s.Amount))

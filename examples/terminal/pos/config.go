@@ -68,6 +68,10 @@ type Config struct {
 	// Timeout is how long the terminal waits for the answer to an
 	// authorisation before it reverses it; zero means 15 seconds.
 	Timeout time.Duration
+	// Queue holds the reversals and advices until the host acknowledges
+	// them; nil means an iso8583.MemoryQueue, lost when the process ends.
+	// A terminal in service uses a FileQueue (OpenQueue).
+	Queue iso8583.Queue
 
 	// PINPad enters and enciphers PINs.
 	PINPad *PINPad

@@ -25,7 +25,12 @@
 // Reversals and advices go through the iso8583.Client's store-and-forward
 // queue and are forwarded as soon as the host answers, at the latest by
 // Settle, which sends the batch totals (0500), uploads the batch (0320)
-// when the host is out of balance, and closes it.
+// when the host is out of balance, and closes it. Config.Queue makes that
+// queue durable: a FileQueue (OpenQueue) keeps it in one file, rewritten
+// atomically (temporary file, fsync, rename, directory fsync) and checked
+// by SHA-256 when read, so that a terminal that crashes sends its pending
+// reversals and advices after the restart (Forward), each once. It stores
+// no track data and no PIN block (see queue.go).
 //
 // # Decisions where issue 8 and the standards are silent
 //
@@ -42,6 +47,11 @@
 //     characters.
 //   - The PIN pad's DUKPT state is written to its file (atomically) after a
 //     key is taken and before that key enciphers anything.
+//   - A queue file that fails its checksum or does not decode stops
+//     OpenQueue with a *QueueFileError: the terminal must not start over
+//     reversals it can no longer read. The batch itself stays in memory:
+//     after a crash the 0500 is out of balance and the host reconciles on
+//     the batch upload.
 //   - Receipts, steps and logs show the PAN masked (first six, last four)
 //     and never a PIN, PIN block, track or key.
 //

@@ -71,13 +71,25 @@ func New(cfg Config) (*Terminal, error) {
 		MinBackoff:    10 * time.Millisecond,
 		MaxBackoff:    time.Second,
 		DialTimeout:   5 * time.Second,
+		Queue:         cfg.Queue,
 	})
 	return t, nil
 }
 
 // Close closes the connection to the host. Messages still waiting to be
-// forwarded are lost with the in-memory queue.
+// forwarded stay in Config.Queue: lost with the in-memory queue, sent by
+// the next terminal that opens the same FileQueue.
 func (t *Terminal) Close() error { return t.client.Close() }
+
+// Forward sends the stored reversals and advices now, in order, and
+// returns how many the host acknowledged. A terminal calls it after a
+// restart, for the messages its queue kept from the last run; Pay and
+// Settle forward them too.
+func (t *Terminal) Forward(ctx context.Context) (int, error) {
+	n := t.client.Pending()
+	err := t.flush(ctx)
+	return n - t.client.Pending(), err
+}
 
 // SetTimeout sets how long the terminal waits for the answer to an
 // authorisation before it reverses it; zero restores the configured

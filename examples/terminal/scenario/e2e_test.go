@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +17,7 @@ import (
 	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/emv/cardsim"
 	"github.com/posflow/posflow/examples/host/acquirer"
+	"github.com/posflow/posflow/examples/terminal/pos"
 )
 
 // syncBuffer is a bytes.Buffer safe for the host's and terminal's
@@ -322,5 +326,124 @@ func TestRestartKeepsDUKPT(t *testing.T) {
 	}
 	if len(ksns) != 2 || ksns[0] == ksns[1] || ksns[1] <= ksns[0] {
 		t.Errorf("KSNs of the two runs %q, want two increasing ones", ksns)
+	}
+}
+
+// TestCrashKeepsQueue queues an advice (an offline approval) and a
+// reversal (the card declined after the host approved, and the link went
+// down before the reversal could go), then drops the terminal without
+// forwarding them, as a crash would, keeping only its state directory. A
+// new terminal on the same directory finds both in its queue file and
+// sends each exactly once: the host's journal shows one advice and one
+// reversal, and the balances move once.
+func TestCrashKeepsQueue(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	w, err := Start(ctx, Options{Seed: 1, StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := w.Close(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+	offline, declines := w.Catalogue.Lookup("offline"), w.Catalogue.Lookup("card-declines")
+	opening := map[*Scenario]int64{}
+	for _, s := range []*Scenario{offline, declines} {
+		if opening[s], err = w.Balance(ctx, s.Card); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Run(ctx, offline); err != nil {
+		t.Fatal(err)
+	}
+	w.Link.CutAfterNextResponse()
+	r, err := w.Run(ctx, declines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(r.Response) != "00" || r.Approved {
+		t.Fatalf("card-declines: receipt %s approved=%t, want 00 declined by the card", string(r.Response), r.Approved)
+	}
+	if n := w.Terminal.Pending(); n != 2 {
+		t.Fatalf("%d messages queued before the crash, want the advice and the reversal", n)
+	}
+
+	// The crash: the terminal's memory is gone, its files stay.
+	if err := w.Terminal.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w.Terminal = nil
+	path := filepath.Join(dir, QueueFile)
+	file, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*Card{offline.Card, declines.Card} {
+		if bytes.Contains(file, []byte(c.Track2[len(c.Issued.PAN):])) {
+			t.Errorf("queue file holds the track data of %s…", c.Issued.PAN[:6])
+		}
+	}
+
+	w.Link.Restore()
+	term, _, err := Connect(w.Catalogue, w.Link, Options{Seed: 1, StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Terminal = term
+	if n := term.Pending(); n != 2 {
+		t.Fatalf("restarted terminal finds %d messages in %s, want 2", n, QueueFile)
+	}
+	for range 2 { // the second time, nothing is left to send
+		if _, err := term.Forward(ctx); err != nil {
+			t.Fatalf("Forward after restart: %v", err)
+		}
+	}
+	if n := term.Pending(); n != 0 {
+		t.Errorf("%d messages still queued after Forward", n)
+	}
+	var got []string
+	for _, e := range journal(t, w) {
+		got = append(got, e.Kind+" "+e.Code)
+	}
+	if want := []string{"financial 00", "advice 00", "reversal 00"}; !slices.Equal(got, want) {
+		t.Errorf("journal %q, want %q: one advice and one reversal", got, want)
+	}
+	for _, s := range []*Scenario{offline, declines} {
+		after, err := w.Balance(ctx, s.Card)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := s.Expect.Debited + s.Expect.DebitedAtSettlement; opening[s]-after != want {
+			t.Errorf("%s: balance %d → %d, want a debit of %d", s.Name, opening[s], after, want)
+		}
+	}
+	// A third start finds the queue empty.
+	q, err := pos.OpenQueue(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Len() != 0 {
+		t.Errorf("OpenQueue after forwarding: %d messages, want none", q.Len())
+	}
+}
+
+// TestCorruptQueueStopsTerminal checks that a terminal does not start over
+// a queue file it cannot read: it may hold reversals the cardholder is
+// owed.
+func TestCorruptQueueStopsTerminal(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, QueueFile), []byte("PSAF\x01\x00\x01garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := New(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = Connect(cat, &Link{Addr: "127.0.0.1:1"}, Options{Seed: 1, StateDir: dir})
+	var qe *pos.QueueFileError
+	if !errors.As(err, &qe) || !errors.Is(err, pos.ErrQueueCorrupt) {
+		t.Errorf("Connect over a corrupt queue file = %v, want a *pos.QueueFileError", err)
 	}
 }

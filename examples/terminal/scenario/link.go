@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"context"
+	"errors"
 	"net"
 	"sync"
 
@@ -21,6 +22,42 @@ type Link struct {
 
 	mu                      sync.Mutex
 	dropRequest, dropAnswer int
+	cutAfterAnswer          int
+	cut                     bool
+	conns                   map[net.Conn]bool
+}
+
+// ErrLinkCut is the error of Dial while the link is cut.
+var ErrLinkCut = errors.New("scenario: link to the host cut")
+
+// CutAfterNextResponse makes the link go down right after it delivers the
+// next 0110 or 0210: the connection closes and dials fail until Restore,
+// so that what the terminal queues next stays in its queue.
+func (l *Link) CutAfterNextResponse() {
+	l.mu.Lock()
+	l.cutAfterAnswer++
+	l.mu.Unlock()
+}
+
+// Restore brings a cut link back.
+func (l *Link) Restore() {
+	l.mu.Lock()
+	l.cut = false
+	l.mu.Unlock()
+}
+
+// cutting reports whether msg, just delivered to the terminal, cuts the
+// link, and if so cuts it.
+func (l *Link) cutting(msg []byte) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.cutAfterAnswer > 0 && len(msg) >= 4 && (string(msg[:4]) == "0110" || string(msg[:4]) == "0210") {
+		l.cutAfterAnswer--
+		l.cut = true
+		for c := range l.conns {
+			c.Close()
+		}
+	}
 }
 
 // DropNextResponse makes the link lose the next 0110 or 0210 the host
@@ -56,12 +93,24 @@ func (l *Link) dropping(msg []byte, toHost bool) bool {
 
 // Dial connects to the host through the link.
 func (l *Link) Dial(ctx context.Context, _ string) (net.Conn, error) {
+	l.mu.Lock()
+	cut := l.cut
+	l.mu.Unlock()
+	if cut {
+		return nil, ErrLinkCut
+	}
 	var d net.Dialer
 	host, err := d.DialContext(ctx, "tcp", l.Addr)
 	if err != nil {
 		return nil, err
 	}
 	term, mid := net.Pipe()
+	l.mu.Lock()
+	if l.conns == nil {
+		l.conns = map[net.Conn]bool{}
+	}
+	l.conns[host], l.conns[mid] = true, true
+	l.mu.Unlock()
 	go l.pump(host, mid, true)
 	go l.pump(mid, host, false)
 	return term, nil
@@ -70,8 +119,14 @@ func (l *Link) Dial(ctx context.Context, _ string) (net.Conn, error) {
 // pump copies frames from src to dst, losing those the switches say, and
 // closes both ends when either fails.
 func (l *Link) pump(dst, src net.Conn, toHost bool) {
-	defer dst.Close()
-	defer src.Close()
+	defer func() {
+		dst.Close()
+		src.Close()
+		l.mu.Lock()
+		delete(l.conns, dst)
+		delete(l.conns, src)
+		l.mu.Unlock()
+	}()
 	var buf []byte
 	for {
 		tpdu, msg, err := l.Framing.ReadFrame(src, nil)
@@ -86,6 +141,9 @@ func (l *Link) pump(dst, src net.Conn, toHost bool) {
 		}
 		if _, err := dst.Write(buf); err != nil {
 			return
+		}
+		if !toHost {
+			l.cutting(msg)
 		}
 	}
 }

@@ -21,7 +21,8 @@ import (
 type Options struct {
 	// Seed personalises the cards and seeds every random choice.
 	Seed uint64
-	// StateDir holds the PIN pad's DUKPT state file.
+	// StateDir holds the PIN pad's DUKPT state file and the terminal's
+	// store-and-forward queue (QueueFile).
 	StateDir string
 	// HostLog and TerminalLog receive the structured logs; nil discards
 	// them.
@@ -98,9 +99,15 @@ func Start(ctx context.Context, o Options) (*World, error) {
 	return w, nil
 }
 
+// QueueFile is the name of the terminal's store-and-forward queue file in
+// Options.StateDir.
+const QueueFile = "saf.queue"
+
 // Connect returns a terminal for the catalogue's cards that reaches the
-// host through link, with its PIN pad (state in o.StateDir) and the
-// demo's keys, merchant and clock.
+// host through link, with its PIN pad (state in o.StateDir), its
+// store-and-forward queue (o.StateDir/QueueFile: reversals and advices a
+// previous run left are forwarded with the next message) and the demo's
+// keys, merchant and clock.
 func Connect(cat *Catalogue, link *Link, o Options) (*pos.Terminal, *pos.PINPad, error) {
 	ik, err := dukpt.TDESInitialKey(BDK, IKSN[:])
 	if err != nil {
@@ -112,6 +119,10 @@ func Connect(cat *Catalogue, link *Link, o Options) (*pos.Terminal, *pos.PINPad,
 		return nil, nil, err
 	}
 	pad.Rand = rand.NewChaCha8(seed32(o.Seed, 2<<32))
+	queue, err := pos.OpenQueue(filepath.Join(o.StateDir, QueueFile), nil)
+	if err != nil {
+		return nil, nil, err
+	}
 	mac, err := iso8583.RetailMAC(MACKey)
 	if err != nil {
 		return nil, nil, err
@@ -128,6 +139,7 @@ func Connect(cat *Catalogue, link *Link, o Options) (*pos.Terminal, *pos.PINPad,
 		Host:       link.Addr,
 		Dial:       link.Dial,
 		MAC:        mac,
+		Queue:      queue,
 		PINPad:     pad,
 		Time:       clock,
 		Rand:       rand.NewChaCha8(seed32(o.Seed, 3<<32)),
