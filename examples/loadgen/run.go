@@ -142,9 +142,28 @@ func Drive(ctx context.Context, tr *Traffic, addr, target string, o Options) (*R
 	}
 	outs := make([]outcome, len(tr.Scripts))
 	var sent atomic.Int64
+	// Connect every terminal before the clock starts, so that the figures
+	// do not count connection set-up (or a listen backlog overflowing
+	// with 200 SYNs at once).
 	clients := make([]*iso8583.Client, len(tr.Scripts))
 	for i := range clients {
-		clients[i] = iso8583.NewClient(iso8583.ClientConfig{Addr: addr, RetryInterval: time.Hour})
+		c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+		if err != nil {
+			for _, c := range clients[:i] {
+				c.Close()
+			}
+			return nil, err
+		}
+		first := c
+		clients[i] = iso8583.NewClient(iso8583.ClientConfig{Addr: addr, RetryInterval: time.Hour,
+			Dial: func(ctx context.Context, addr string) (net.Conn, error) {
+				if c := first; c != nil {
+					first = nil // only the client's own goroutine dials
+					return c, nil
+				}
+				var d net.Dialer
+				return d.DialContext(ctx, "tcp", addr)
+			}})
 	}
 	defer func() {
 		for _, c := range clients {

@@ -139,6 +139,7 @@ func Prepare(terminals, perTerminal int, seed uint64) (*Traffic, error) {
 				}
 				rev.STAN = stan
 				rev.Transmitted = tt
+				rev.SecurityControl = nil // no PIN block, so no KSN
 				m, err := rev.Message()
 				if err != nil {
 					return nil, err
