@@ -137,7 +137,9 @@ func Prepare(terminals, perTerminal int, seed uint64) (*Traffic, error) {
 				if err != nil {
 					return nil, err
 				}
-				rev.STAN = stan
+				// The host finds the original by the terminal and the STAN,
+				// which the reversal keeps; its own transmission time makes
+				// it a request of its own.
 				rev.Transmitted = tt
 				rev.SecurityControl = nil // no PIN block, so no KSN
 				m, err := rev.Message()
