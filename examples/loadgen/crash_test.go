@@ -230,7 +230,7 @@ func TestKillHost(t *testing.T) {
 	}
 	defer st.Close()
 	ctx := context.Background()
-	moved := map[string]int64{}      // account -> sum of Applied in the journal
+	moved := map[string]int64{}    // account -> sum of Applied in the journal
 	expected := map[string]int64{} // account -> what the terminals saw
 	account := map[string]string{} // PAN -> account
 	for _, c := range cfg.Cards {
