@@ -15,6 +15,9 @@ import (
 // transaction certificate in field 55 is verified and its ATC recorded,
 // but a failure is only logged: the advice is still accepted. An advice
 // for a card the host does not know is answered 14 and moves nothing.
+//
+// An advice whose field 90 names an 0100 is the completion of that
+// pre-authorization (see complete).
 func (h *Host) advice(ctx context.Context, req *iso8583.Message) *iso8583.Message {
 	r, resp := h.begin(ctx, req)
 	if resp != nil {
@@ -27,6 +30,13 @@ func (h *Host) advice(ctx context.Context, req *iso8583.Message) *iso8583.Messag
 	}
 	r.log = r.log.With("pan", iso8583.MaskPAN(adv.PAN), "amount", adv.Amount)
 	dig := digest(adv.PAN, adv.ProcessingCode, strconv.FormatInt(adv.Amount, 10), adv.Currency)
+	var hold *RequestKey
+	if v, ok := req.Field(90); ok {
+		if hold, err = r.heldBy(v); err != nil {
+			r.log.Warn("acquirer: invalid message", "err", err)
+			return r.record(KindRefused, iso8583.FormatError)
+		}
+	}
 	card := h.cards[adv.PAN]
 	atc := -1
 	if card != nil && adv.ICC != nil {
@@ -52,6 +62,10 @@ func (h *Host) advice(ctx context.Context, req *iso8583.Message) *iso8583.Messag
 		}
 		code := iso8583.Approved
 		switch {
+		case hold != nil:
+			if code, err = r.complete(tx, e, adv, *hold); err != nil {
+				return nil, err
+			}
 		case card == nil:
 			code = iso8583.InvalidCardNumber
 		case txType(adv.ProcessingCode) == typePurchase || txType(adv.ProcessingCode) == typeCash:
@@ -62,7 +76,9 @@ func (h *Host) advice(ctx context.Context, req *iso8583.Message) *iso8583.Messag
 			code = iso8583.InvalidTransaction
 		}
 		if card != nil {
-			e.Account = card.Account
+			if e.Account == "" {
+				e.Account = card.Account
+			}
 			if atc >= 0 {
 				st, err := tx.CardState(adv.PAN)
 				if err != nil {
@@ -76,12 +92,21 @@ func (h *Host) advice(ctx context.Context, req *iso8583.Message) *iso8583.Messag
 				}
 			}
 		}
-		if e.Applied != 0 {
-			if err := tx.AddBalance(card.Account, e.Applied); err != nil {
+		if hold == nil && e.Applied != 0 {
+			if err := tx.AddBalance(e.Account, e.Applied); err != nil {
 				return nil, err
 			}
 		}
 		resp := r.respond(code, func(resp *iso8583.Response) { resp.RRN = adv.RRN })
-		return resp, r.journal(tx, e, resp)
+		if err := r.journal(tx, e, resp); err != nil {
+			return nil, err
+		}
+		if hold != nil && e.Original != 0 {
+			if err := tx.SetReversed(e.Original, e.ID); err != nil {
+				return nil, err
+			}
+			r.log.Info("acquirer: pre-authorization completed", "original", e.Original, "released", e.Applied)
+		}
+		return resp, nil
 	})
 }

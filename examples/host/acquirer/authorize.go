@@ -65,6 +65,8 @@ type auth struct {
 	arqcErr error
 	atc     int // -1 without chip data
 	digest  string
+	pinPad  string // the PIN pad of the KSN in field 53 (see pinPadOf); "" without a PIN block
+	counter int64  // the KSN's transaction counter
 }
 
 func (r *request) authorize(kind string, t *iso8583.Transaction) *iso8583.Message {
@@ -79,6 +81,9 @@ func (r *request) authorize(kind string, t *iso8583.Transaction) *iso8583.Messag
 	}
 	if t.Amount < 0 || a.pan == "" {
 		return a.decline(iso8583.FormatError)
+	}
+	if a.t.PINBlock != nil {
+		a.pinPad, a.counter = pinPadOf(a.t.SecurityControl)
 	}
 	a.card = a.h.cards[a.pan]
 	if a.card != nil {
@@ -175,6 +180,19 @@ func (a *auth) decide(tx Tx) (*iso8583.Message, error) {
 	var err error
 	if e.Batch, err = tx.Batch(a.terminal.ID); err != nil {
 		return nil, err
+	}
+	if a.pinPad != "" {
+		// Before anything uses the outcome of the PIN verification: a
+		// PIN block captured with its KSN is refused under any STAN.
+		fresh, err := tx.AdvanceKSN(a.pinPad, a.counter)
+		if err != nil {
+			return nil, err
+		}
+		if !fresh {
+			a.log.Warn("acquirer: DUKPT KSN replayed", "pinpad", a.pinPad, "counter", a.counter)
+			resp := a.respond(iso8583.SecurityViolation, nil)
+			return resp, a.journal(tx, e, resp)
+		}
 	}
 	if a.card == nil {
 		a.log.Info("acquirer: unknown card")

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/posflow/posflow/dukpt"
-	"github.com/posflow/posflow/examples/host/acquirer"
-	"github.com/posflow/posflow/pinblock"
+	"path/filepath"
 	"testing"
 
+	"github.com/posflow/posflow/dukpt"
 	"github.com/posflow/posflow/emv/cardsim"
+	"github.com/posflow/posflow/examples/host/acquirer"
 	"github.com/posflow/posflow/iso8583"
+	"github.com/posflow/posflow/pinblock"
 )
 
 func balance(t testing.TB, h *testHost, account string) int64 {
@@ -342,5 +343,103 @@ func TestAESDUKPTPIN(t *testing.T) {
 	}
 	if pin, err := pinblock.Decrypt(pinblock.ISO0, testZPK, zb, card.PAN); err != nil || pin != cardsim.TestPIN {
 		t.Errorf("translated block does not decipher to the PIN under the ZPK: %v", err)
+	}
+}
+
+// sendPIN sends an 0200 of amount for the magnetic-stripe card with the
+// PIN block and KSN given, under a new STAN and time.
+func (tm *terminal) sendPIN(amount int64, block, ksn []byte) *iso8583.Message {
+	tm.t.Helper()
+	stan, tt := tm.next()
+	m, err := (&iso8583.FinancialRequest{Transaction: iso8583.Transaction{PAN: panMagOnly, ProcessingCode: "000000",
+		Amount: amount, Transmitted: tt, STAN: stan, Expiry: "3012", EntryMode: "051", TerminalID: tm.id,
+		MerchantID: "000000000000001", Currency: "978", PINBlock: block, SecurityControl: ksn}}).Message()
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+	return tm.send(m)
+}
+
+func TestKSNReplay(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	before := balance(t, h, "other")
+	b1, k1 := tm.pinBlock(cardsim.TestPIN, panMagOnly)
+	b2, k2 := tm.pinBlock(cardsim.TestPIN, panMagOnly)
+	b3, k3 := tm.pinBlock(cardsim.TestPIN, panMagOnly)
+	if got := tm.sendPIN(100, b1, k1).Text(39); got != "00" {
+		t.Fatalf("first PIN: %s", got)
+	}
+	// The captured block and KSN under a new STAN, and a wrong PIN
+	// under the same KSN, are refused before the PIN counts.
+	if got := tm.sendPIN(100, b1, k1).Text(39); got != "63" {
+		t.Errorf("replayed KSN: %s, want 63", got)
+	}
+	if got := tm.sendPIN(100, []byte{1, 2, 3, 4, 5, 6, 7, 8}, k1).Text(39); got != "63" {
+		t.Errorf("replayed KSN with another block: %s, want 63", got)
+	}
+	// Counters only go up: after the third, the second is old.
+	if got := tm.sendPIN(100, b3, k3).Text(39); got != "00" {
+		t.Fatalf("third PIN: %s", got)
+	}
+	if got := tm.sendPIN(100, b2, k2).Text(39); got != "63" {
+		t.Errorf("older KSN: %s, want 63", got)
+	}
+	if got := balance(t, h, "other"); got != before-200 {
+		t.Errorf("balance %d, want %d: two purchases", got, before-200)
+	}
+	if st, err := h.CardState(context.Background(), panMagOnly); err != nil || st.PINTries != 0 {
+		t.Errorf("card state %+v, %v; want no wrong PIN counted", st, err)
+	}
+	// Another PIN pad has its own counter, from its first KSN.
+	iksn := mustHex("FFFF9876543211E00000")
+	ik, err := dukpt.TDESInitialKey(testBDK, iksn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tm.pinpad, err = dukpt.NewTDESDevice(ik, dukpt.KSN(iksn)); err != nil {
+		t.Fatal(err)
+	}
+	b, k := tm.pinBlock(cardsim.TestPIN, panMagOnly)
+	if got := tm.sendPIN(100, b, k).Text(39); got != "00" {
+		t.Errorf("new PIN pad: %s, want 00", got)
+	}
+}
+
+// TestKSNResend checks that a resend of a request (same STAN and time,
+// same KSN) gets its journaled answer rather than a replay refusal.
+func TestKSNResend(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	req, resp := tm.financial(purchase{pan: panMagOnly, amount: 100, pin: cardsim.TestPIN})
+	if resp.Text(39) != "00" {
+		t.Fatalf("purchase: %s", resp.Text(39))
+	}
+	if got := tm.send(req); got.Text(39) != "00" || got.Text(38) != resp.Text(38) {
+		t.Errorf("resend: code %s auth %s, want 00 and %s", got.Text(39), got.Text(38), resp.Text(38))
+	}
+}
+
+func TestKSNRestart(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "host.db")
+	h1 := startHost(t, func(c *acquirer.Config) { c.Database = db })
+	tm := newTerminal(t, h1, "TERM0001")
+	b1, k1 := tm.pinBlock(cardsim.TestPIN, panMagOnly)
+	if got := tm.sendPIN(100, b1, k1).Text(39); got != "00" {
+		t.Fatalf("first PIN: %s", got)
+	}
+	if err := h1.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h2 := startHost(t, func(c *acquirer.Config) { c.Database = db })
+	tm2 := newTerminal(t, h2, "TERM0001")
+	tm2.stan, tm2.tick = tm.stan, tm.tick
+	tm2.pinpad = tm.pinpad
+	if got := tm2.sendPIN(100, b1, k1).Text(39); got != "63" {
+		t.Errorf("replayed KSN after restart: %s, want 63", got)
+	}
+	b2, k2 := tm2.pinBlock(cardsim.TestPIN, panMagOnly)
+	if got := tm2.sendPIN(100, b2, k2).Text(39); got != "00" {
+		t.Errorf("next KSN after restart: %s, want 00", got)
 	}
 }

@@ -17,6 +17,8 @@
 //	MAC (64 or 128, key sync after 161)    63
 //	message validity (iso8583.Validate)    30
 //	processing code 00, 01, 20 or 31       12
+//	DUKPT KSN counter above the last one   63
+//	  seen for the PIN pad (with field 52)
 //	card known                             14
 //	card status: lost 41, stolen 43, blocked 62
 //	expiry (host record and field 14/35)   54
@@ -88,6 +90,35 @@
 //   - An 0100 holds the amount (debits the balance) but is not settled; an
 //     0200 or 0220 is settled. A reversal restores what its original moved,
 //     once; one for nothing approved is acknowledged with 00.
+//   - Pre-authorization completion: an 0220 whose field 90 (original data
+//     elements, as ISO 8583:1987 ties a message to its original) names an
+//     0100 of the same terminal by its STAN and transmission time (ten
+//     zeros for an 0100 sent without field 7) completes it: the hold is
+//     released and the final amount debited, in one balance change
+//     journaled with the advice, and the 0100 is marked released. The
+//     0220 must carry the 0100's card, currency and transaction type, and
+//     its auth code in field 38 if any; STAN and auth code alone are not
+//     enough, since STANs wrap and the advice of an offline approval also
+//     carries field 38. A final amount below the hold is settled and the
+//     rest released; one above it is refused with 13 and the hold stays.
+//     No such hold, or a hold released by a reversal: 25 (unable to locate
+//     record on file), nothing moves. A hold already completed: 00,
+//     nothing moves, so a completion sent again under a new STAN applies
+//     once. An 0100 never completed keeps its hold until a reversal (0400
+//     of the 0100) releases it; a reversal of a completed 0100 moves
+//     nothing; the reversal of a completion gives back the final amount
+//     and leaves the hold standing again. An 0220 without field 90 is an
+//     offline approval, settled in full as before.
+//   - DUKPT replay: the transaction counter of a PIN pad's KSN (field 53)
+//     only goes up. The host keeps the last counter per PIN pad (the KSN
+//     with the counter cleared) in the store; a request with a PIN block
+//     whose counter is not above it is refused with 63 (security
+//     violation) and journaled, in the transaction that would advance the
+//     counter and before the outcome of the PIN verification is used: no
+//     approval and no wrong-PIN count, so a captured PIN block cannot be
+//     replayed under a new STAN. A resend of the same request (same key)
+//     gets its journaled answer as any duplicate. The counter advances
+//     whatever the outcome, as the ATC does.
 //   - Batch totals (fields 74 to 77, 86 to 89): debits are approved
 //     purchases and cash advances, including those reversed later; debit
 //     reversals the reversals that restored money; credits are refunds.

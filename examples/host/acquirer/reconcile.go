@@ -13,7 +13,9 @@ import (
 // 77 and 86 to 89, as a terminal counts its batch:
 //
 //   - debits (76, 88): every approved purchase or cash advance, online
-//     (0200) or offline (0220), including those reversed later;
+//     (0200) or offline (0220), and every completion of a
+//     pre-authorization (0220 naming an 0100) for its final amount,
+//     including those reversed later;
 //   - debit reversals (77, 89): the reversals of those that restored money;
 //   - credits (74, 86) and credit reversals (75, 87): the same for refunds.
 //
@@ -24,7 +26,7 @@ func batchTotals(entries []Entry, originals map[int64]Entry) iso8583.Totals {
 	for _, e := range entries {
 		switch e.Kind {
 		case KindFinancial, KindAdvice:
-			if !iso8583.ResponseCode(e.Code).Approved() || e.Applied == 0 {
+			if !iso8583.ResponseCode(e.Code).Approved() || !e.settled() {
 				continue
 			}
 			if e.Debit {
@@ -50,6 +52,11 @@ func batchTotals(entries []Entry, originals map[int64]Entry) iso8583.Totals {
 	}
 	return t
 }
+
+// settled reports whether e, an approved 0200 or 0220, settled money: it
+// moved some, or it completed a pre-authorization (whose balance change is
+// the hold less the final amount, zero when they are equal).
+func (e *Entry) settled() bool { return e.Applied != 0 || e.Kind == KindAdvice && e.Original != 0 }
 
 // uploadTotals counts the rows a terminal uploaded (0320) after an
 // out-of-balance reconciliation, each as a transaction of the batch.

@@ -72,7 +72,7 @@ func (h *Host) Report(ctx context.Context) (*Report, error) {
 				return err
 			}
 			for _, e := range es {
-				if e.Kind != KindFinancial && e.Kind != KindAdvice || e.Applied == 0 {
+				if e.Kind != KindFinancial && e.Kind != KindAdvice || !e.settled() {
 					continue
 				}
 				if e.Reversed != 0 {

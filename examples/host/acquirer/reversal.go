@@ -15,6 +15,11 @@ import (
 // reversal of a request the host never approved, or already reversed, is
 // acknowledged with 00 and moves nothing; one whose amount differs from
 // the original's is answered 13 (partial reversals are not supported).
+//
+// The reversal of an 0100 releases the hold; of a completed 0100 it moves
+// nothing, since the completion released the hold. The reversal of a
+// completion (an 0220 naming an 0100) undoes it: the final amount comes
+// back and the hold stands again, to be completed or reversed.
 func (h *Host) reversal(ctx context.Context, req *iso8583.Message) *iso8583.Message {
 	r, resp := h.begin(ctx, req)
 	if resp != nil {
@@ -69,6 +74,11 @@ func (h *Host) reversal(ctx context.Context, req *iso8583.Message) *iso8583.Mess
 		if e.Original != 0 {
 			if err := tx.SetReversed(e.Original, e.ID); err != nil {
 				return nil, err
+			}
+			if orig.Kind == KindAdvice && orig.Original != 0 {
+				if err := tx.SetReversed(orig.Original, 0); err != nil {
+					return nil, err
+				}
 			}
 			r.log.Info("acquirer: reversed", "original", e.Original, "restored", e.Applied)
 		}

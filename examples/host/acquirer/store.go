@@ -48,8 +48,16 @@ type Tx interface {
 	Original(terminal, stan, transmitted string) (*Entry, error)
 	// Insert appends e to the journal and sets e.ID.
 	Insert(e *Entry) error
-	// SetReversed marks the journal row id as reversed by the row by.
+	// SetReversed marks the journal row id as reversed by the row by (for
+	// an 0100, released by the reversal or completion by); by 0 clears it.
 	SetReversed(id, by int64) error
+	// Entry returns the journal row id, or ErrNotFound.
+	Entry(id int64) (*Entry, error)
+	// AdvanceKSN records counter as the last DUKPT transaction counter of
+	// the PIN pad device (its key serial number with the counter cleared,
+	// in hex) if it is above the last one recorded, and reports whether it
+	// was; a device seen for the first time accepts any counter.
+	AdvanceKSN(device string, counter int64) (bool, error)
 	// Batch returns the number of the terminal's open batch (1 for a
 	// terminal that never settled).
 	Batch(terminal string) (int64, error)
@@ -113,10 +121,10 @@ type Entry struct {
 	AuthCode   string
 	RRN        string
 	Debit      bool  // the amount was taken from the account (a credit gave it back otherwise)
-	Applied    int64 // the balance change made, negative for a debit; 0 if none
+	Applied    int64 // the balance change made, negative for a debit; 0 if none (for a completion: the hold released less the final amount)
 	Batch      int64
-	Reversed   int64 // ID of the reversal that restored Applied; 0 if none
-	Original   int64 // for a reversal, the ID of the row it reversed
+	Reversed   int64 // ID of the reversal that restored Applied (for an 0100, or of the completion that released the hold); 0 if none
+	Original   int64 // for a reversal, the ID of the row it reversed; for a completion (0220), of the 0100 it completed
 	Response   []byte
 	Time       time.Time
 }

@@ -1,7 +1,8 @@
 // Package storetest checks that an implementation of acquirer.Store keeps
 // the promises the host relies on: seeding that never resets state,
 // atomic updates that roll back on error, duplicate lookup by request key,
-// reversal bookkeeping, batches and the sequence. The SQLite store passes
+// reversal bookkeeping, rows by ID, the PIN pads' DUKPT counters, batches
+// and the sequence. The SQLite store passes
 // it; a PostgreSQL store for several host instances should too.
 package storetest
 
@@ -147,6 +148,63 @@ func Run(t *testing.T, open func(t *testing.T) acquirer.Store) {
 			}
 			return nil
 		})
+	})
+
+	t.Run("entry by id and release", func(t *testing.T) {
+		s := seed(t)
+		hold := &acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "TERM0001", MTI: "0100", STAN: "000002",
+			Transmitted: "1126120002"}, Kind: acquirer.KindAuthorization, Code: "00", Amount: 500, Applied: -500, Debit: true, Batch: 1}
+		update(t, s, func(tx acquirer.Tx) error { return tx.Insert(hold) })
+		update(t, s, func(tx acquirer.Tx) error {
+			got, err := tx.Entry(hold.ID)
+			if err != nil || got.RequestKey != hold.RequestKey || got.Applied != -500 {
+				t.Errorf("Entry(%d) = %+v, %v", hold.ID, got, err)
+			}
+			if _, err := tx.Entry(hold.ID + 100); !errors.Is(err, acquirer.ErrNotFound) {
+				t.Errorf("Entry of no row: %v, want ErrNotFound", err)
+			}
+			return tx.SetReversed(hold.ID, 42)
+		})
+		// A completion reversed later opens the hold again: SetReversed
+		// with 0 clears the mark.
+		update(t, s, func(tx acquirer.Tx) error { return tx.SetReversed(hold.ID, 0) })
+		s.View(ctx, func(tx acquirer.Tx) error {
+			if got, err := tx.Entry(hold.ID); err != nil || got.Reversed != 0 {
+				t.Errorf("Entry after SetReversed(id, 0) = %+v, %v; want not reversed", got, err)
+			}
+			return nil
+		})
+	})
+
+	t.Run("DUKPT counters", func(t *testing.T) {
+		s := seed(t)
+		const pad, other = "FFFF9876543210E00000", "FFFF9876543211E00000"
+		advance := func(device string, counter int64, want bool) {
+			t.Helper()
+			update(t, s, func(tx acquirer.Tx) error {
+				if ok, err := tx.AdvanceKSN(device, counter); err != nil || ok != want {
+					t.Errorf("AdvanceKSN(%s, %d) = %v, %v; want %v", device, counter, ok, err, want)
+				}
+				return nil
+			})
+		}
+		advance(pad, 5, true)  // a new device takes any counter
+		advance(pad, 5, false) // replayed
+		advance(pad, 4, false) // older
+		advance(pad, 6, true)
+		advance(other, 1, true) // counters are per device
+		advance(pad, 6, false)
+		// A rolled back update leaves the counter where it was.
+		err := s.Update(ctx, func(tx acquirer.Tx) error {
+			if _, err := tx.AdvanceKSN(pad, 9); err != nil {
+				return err
+			}
+			return errors.New("boom")
+		})
+		if err == nil {
+			t.Fatal("Update returned nil for a failing fn")
+		}
+		advance(pad, 7, true)
 	})
 
 	t.Run("batches and sequence", func(t *testing.T) {
