@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/posflow/posflow/examples/host/acquirer"
+	"github.com/posflow/posflow/iso8583"
+)
+
+// syncBuffer collects the host's log lines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// closedWithin reports whether the host closes c within d (reading and
+// discarding whatever it answers first).
+func closedWithin(c net.Conn, d time.Duration) bool {
+	c.SetReadDeadline(time.Now().Add(d))
+	_, err := io.Copy(io.Discard, c)
+	var ne net.Error
+	return !(errors.As(err, &ne) && ne.Timeout())
+}
+
+// TestHostileClients attacks the host with broken and hostile connections
+// while well-behaved terminals keep paying: every terminal request is
+// answered as expected, the attackers are disconnected, and no full PAN
+// reaches the log.
+func TestHostileClients(t *testing.T) {
+	terminals, per, flood := 4, 60, 100
+	if !testing.Short() {
+		terminals, per, flood = 10, 150, 300
+	}
+	// One more terminal than are driven: the attacks send its first
+	// request, so that they use none of the driven PIN pads' KSNs.
+	all, err := Prepare(terminals+1, per, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &Traffic{Config: all.Config, Terminals: all.Terminals[:terminals], Scripts: all.Scripts[:terminals]}
+	logs := &syncBuffer{}
+	cfg := *tr.Config
+	cfg.Log = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	const readTimeout = time.Second
+	cfg.ReadTimeout = readTimeout
+	h, err := acquirer.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- h.Serve(ln) }()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := h.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+		if err := <-served; !errors.Is(err, iso8583.ErrServerClosed) {
+			t.Errorf("Serve = %v", err)
+		}
+	}()
+	addr := ln.Addr().String()
+	dial := func(t *testing.T) net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	frame := func(msg []byte) []byte {
+		f, err := iso8583.Framing{}.AppendFrame(nil, iso8583.TPDU{}, msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	good := all.Scripts[terminals][0].msg.Raw()
+
+	// The well-behaved terminals run during the attacks.
+	var drive *Result
+	var driveErr error
+	driving := make(chan struct{})
+	go func() {
+		defer close(driving)
+		drive, driveErr = Drive(context.Background(), tr, addr, TargetMemory, Options{Timeout: 10 * time.Second})
+	}()
+
+	attacks := []struct {
+		name string
+		run  func(t *testing.T)
+	}{
+		{"malformed frame", func(t *testing.T) {
+			c := dial(t)
+			c.Write(frame([]byte("0200garbage that is no ISO 8583 message")))
+			if !closedWithin(c, 5*time.Second) {
+				t.Error("connection still open after a malformed frame")
+			}
+		}},
+		{"oversize length header", func(t *testing.T) {
+			c := dial(t)
+			c.Write([]byte{0xFF, 0xFF, '0', '2', '0', '0'})
+			if !closedWithin(c, 5*time.Second) {
+				t.Error("connection still open after a 65535-byte length header")
+			}
+		}},
+		{"slowloris", func(t *testing.T) {
+			c := dial(t)
+			f := frame(good)
+			start := time.Now()
+			for _, b := range f {
+				if _, err := c.Write([]byte{b}); err != nil {
+					break // disconnected: what we want
+				}
+				time.Sleep(50 * time.Millisecond)
+				if time.Since(start) > 10*readTimeout {
+					break
+				}
+			}
+			if !closedWithin(c, 2*readTimeout) {
+				t.Errorf("a sender trickling a byte every 50 ms still connected after %v", time.Since(start))
+			}
+		}},
+		{"idle connections", func(t *testing.T) {
+			var cs []net.Conn
+			for range 20 {
+				cs = append(cs, dial(t))
+			}
+			for i, c := range cs {
+				if !closedWithin(c, readTimeout+2*time.Second) {
+					t.Errorf("idle connection %d still open", i)
+				}
+			}
+		}},
+		{"connection flood", func(t *testing.T) {
+			var cs []net.Conn
+			for range flood {
+				c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+				if err != nil {
+					break // refused or backlog full: also acceptable
+				}
+				cs = append(cs, c)
+			}
+			time.Sleep(readTimeout / 2)
+			for _, c := range cs {
+				c.Close()
+			}
+		}},
+		{"garbage after a valid message", func(t *testing.T) {
+			c := dial(t)
+			c.Write(append(frame(good), 0x00, 0x05, 'X', 'X', 'X', 'X', 'X'))
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			_, msg, err := iso8583.Framing{}.ReadFrame(c, nil)
+			if err != nil {
+				t.Fatalf("no answer to the valid message before the garbage: %v", err)
+			}
+			m, err := iso8583.SpecASCII.Unpack(msg)
+			if err != nil || m.MTI != "0210" {
+				t.Fatalf("answer %v, %v; want an 0210", m, err)
+			}
+			if !closedWithin(c, 5*time.Second) {
+				t.Error("connection still open after garbage")
+			}
+		}},
+	}
+	var wg sync.WaitGroup
+	for _, a := range attacks {
+		wg.Go(func() { t.Run(a.name, a.run) })
+	}
+	wg.Wait()
+	<-driving
+	if driveErr != nil {
+		t.Fatal(driveErr)
+	}
+	if want := terminals * per; drive.Requests != want || drive.Errors != 0 || drive.Unexpected != 0 {
+		t.Errorf("terminals under attack: %d answered, %d errors, %d unexpected (%v); want %d, 0, 0",
+			drive.Requests, drive.Errors, drive.Unexpected, drive.Codes, want)
+	}
+	out := logs.String()
+	for _, c := range cfg.Cards {
+		if strings.Contains(out, c.PAN) {
+			t.Fatalf("the log holds the full PAN %s", iso8583.MaskPAN(c.PAN))
+		}
+	}
+	t.Logf("terminals under attack: p99 %.1f ms, max %.1f ms", drive.P99, drive.Max)
+}
