@@ -5,7 +5,9 @@
 // an expired and a lost card, a chip failure with magnetic-stripe
 // fallback, a stripe-only card, an offline approval under the floor limit,
 // a host that does not answer in time and a card that declines after the
-// host approved — then the end-of-day settlement. For each payment it
+// host approved, and contactless taps (EMV Entry Point with Kernels 3 and
+// 2: offline under the floor limit, online, online PIN over the CVM limit)
+// — then the end-of-day settlement. For each payment it
 // prints the steps, the receipt and the outcome. It needs nothing but Go:
 //
 //	go run ./examples/demo
@@ -89,7 +91,7 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	fmt.Fprintf(w, "terminal  %s at %s, %s; floor limit %s; PIN pad TDES DUKPT, next KSN %X\n",
 		scenario.TerminalID, scenario.MerchantName, scenario.MerchantID, term.FormatAmount(1000), ksn[:])
 	fmt.Fprintf(w, "          store-and-forward queue in %s (a temporary directory): reversals and advices survive a restart\n", scenario.QueueFile)
-	fmt.Fprintf(w, "cards     %d simulated EMV cards (emv/cardsim), issued to the host's seed with their balances\n\n", len(world.Catalogue.Cards()))
+	fmt.Fprintf(w, "cards     %d simulated EMV cards (emv/cardsim; contactless: emv/entrypoint/entrypointtest), issued to the host's seed with their balances\n\n", len(world.Catalogue.Cards()))
 
 	banner(w, "start of day")
 	if err := term.SignOn(ctx); err != nil {
@@ -139,6 +141,9 @@ func run(ctx context.Context, w io.Writer, o options) error {
 		}
 		ok := r.Approved == s.Expect.Approved && (!s.Expect.Advice || term.Pending() > pending) && string(r.Response) == s.Expect.Code &&
 			r.Reversed == s.Expect.Reversed && before-after == s.Expect.Debited
+		if s.Card.Tap != nil && s.Expect.Code == "05" {
+			fmt.Fprintf(w, "  the host cannot verify the simulated contactless card's ARQC (a hash under no key, CVN unknown to emv/issuer): 05\n")
+		}
 		if s.Expect.Advice {
 			fmt.Fprintf(w, "  the host debits the account when the advice reaches it, at the latest before settlement\n")
 			advised = append(advised, s)
@@ -228,6 +233,9 @@ func indent(s, prefix string) string {
 
 func cardName(c *scenario.Card) string {
 	pan := emv.MaskPAN(c.Issued.PAN)
+	if c.Tap != nil {
+		return fmt.Sprintf("contactless %q %s", c.TapName, pan)
+	}
 	if c.Chip == nil {
 		return "(magnetic stripe only) " + pan
 	}

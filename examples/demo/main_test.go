@@ -19,7 +19,9 @@ func TestDemo(t *testing.T) {
 	}
 	text := out.String()
 	for _, want := range []string{
-		"13 scenarios, 13 as expected, settled in balance: true",
+		"16 scenarios, 16 as expected, settled in balance: true",
+		"ENTRY                        contactless",
+		"field 55 from the kernel's data record",
 		"scan to pay USD 25.00 to CORNER SHOP",
 		"PIN VERIFIED",
 		"SIGNATURE ____",

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/posflow/posflow/emv"
+	"github.com/posflow/posflow/emv/entrypoint"
 	"github.com/posflow/posflow/iso8583"
 	"github.com/posflow/posflow/tlv"
 )
@@ -39,7 +40,7 @@ func (x *txn) complete(ctx context.Context) {
 	}
 	if r.Approved {
 		e := x.entry()
-		if x.res != nil && x.res.Outcome == emv.ApprovedOffline {
+		if e.Offline {
 			x.queueAdvice(ctx, &e)
 		}
 		t.mu.Lock()
@@ -117,6 +118,8 @@ func (x *txn) fillReceipt() {
 		r.STAN = x.req.Text(11)
 	}
 	switch {
+	case x.tapOut != nil:
+		x.fillTapReceipt()
 	case x.res != nil:
 		res := x.res
 		r.EntryMode = "chip"
@@ -213,6 +216,16 @@ func (x *txn) entry() Entry {
 			r.STAN = e.STAN
 		}
 		e.icc, _ = res.AppendField55(nil, x.t.field55Tags(res.AID))
+	}
+	if out := x.tapOut; out != nil {
+		e.PAN, e.expiry, e.psn, e.icc = x.tapPAN(), x.tapExpiry(), x.tapPSN(), x.tapField55()
+		if out.Type == entrypoint.Approved {
+			e.Offline = true
+			e.EntryMode = string(emv.EntryContactlessChip) + "1"
+			e.STAN = x.t.nextSTAN()
+			e.Transmitted = ""
+			r.STAN = e.STAN
+		}
 	}
 	return e
 }

@@ -46,6 +46,14 @@ type Config struct {
 	// FloorLimit is the amount, in minor units, under which the card may
 	// approve a chip transaction offline; zero sends everything online.
 	FloorLimit uint64
+	// ContactlessFloorLimit is the reader contactless floor limit of
+	// Entry Point (EMV Contactless Book B 3.1.1): a tap over it goes
+	// online; zero means FloorLimit. ContactlessCVMLimit is the reader
+	// CVM required limit: at or over it the cardholder is verified
+	// (online PIN or signature); zero means never. ContactlessLimit is
+	// the reader contactless transaction limit: at or over it the card
+	// must be inserted; zero means none. All in minor units.
+	ContactlessFloorLimit, ContactlessCVMLimit, ContactlessLimit uint64
 	// Applications are the EMV applications the terminal accepts; nil
 	// means the Visa and Mastercard credit and debit AIDs with
 	// FloorLimit and the usual terminal action codes.

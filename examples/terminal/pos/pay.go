@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/posflow/posflow/emv"
+	"github.com/posflow/posflow/emv/entrypoint"
 	"github.com/posflow/posflow/iso8583"
 	"github.com/posflow/posflow/tlv"
 )
@@ -19,6 +20,10 @@ type Card struct {
 	// Chip is the card's integrated circuit, nil for a card without one
 	// or whose chip the reader cannot reach.
 	Chip emv.Card
+	// Contactless, when set, is the card tapped on the contactless
+	// reader (EMV Contactless, Entry Point with Kernels 2 and 3); it is
+	// used before Chip and Track2.
+	Contactless emv.Card
 	// Track2 is what the stripe reader gives when the card is swiped:
 	// track 2 with or without its sentinels; empty for no stripe.
 	Track2 string
@@ -50,7 +55,8 @@ type txn struct {
 	amount uint64
 	now    time.Time
 
-	res     *emv.Result // last chip result, nil for a swipe
+	res     *emv.Result         // last chip result, nil for a swipe or a tap
+	tapOut  *entrypoint.Outcome // outcome of a contactless tap
 	track   *emv.Track2
 	mode    emv.POSEntryMode
 	rcpt    *Receipt
@@ -70,6 +76,10 @@ func (x *txn) run(ctx context.Context) (*Receipt, error) {
 	}
 	x.rcpt = x.t.newReceipt(x.now, x.amount)
 	switch {
+	case x.card.Contactless != nil:
+		if err := x.tap(ctx); err != nil {
+			return nil, err
+		}
 	case x.card.Chip != nil:
 		if err := x.chip(ctx); err != nil {
 			return nil, err
@@ -374,26 +384,8 @@ func (t *Terminal) nextSequence() uint32 {
 
 // emvConfig is the kernel's configuration for one attempt of x.
 func (t *Terminal) emvConfig(x *txn) *emv.Config {
-	caps := emv.TerminalCapabilities{}
-	caps.Set(emv.CapMagneticStripe)
-	caps.Set(emv.CapICWithContacts)
-	caps.Set(emv.CapEncipheredPINOnline)
-	caps.Set(emv.CapSignature)
-	caps.Set(emv.CapNoCVMRequired)
-	caps.Set(emv.CapSDA)
-	caps.Set(emv.CapDDA)
-	caps.Set(emv.CapCDA)
 	cfg := &emv.Config{
-		Terminal: emv.Terminal{
-			Capabilities:           caps,
-			AdditionalCapabilities: [5]byte{0x60, 0x00, 0xF0, 0xA0, 0x01}, // goods, services; numeric, alphabetic keys; print and display
-			Type:                   0x22,                                  // attended, merchant, offline with online capability
-			CountryCode:            numeric2(t.cfg.Country),
-			IFDSerial:              t.cfg.TerminalID,
-			TerminalID:             t.cfg.TerminalID,
-			MerchantID:             t.cfg.Merchant.ID,
-			MerchantCategory:       numeric2(t.cfg.Merchant.Category),
-		},
+		Terminal:     t.emvTerminal(),
 		Applications: t.cfg.applications(),
 		CAPKs:        t.cfg.CAPKs,
 		Online:       x,
@@ -405,6 +397,30 @@ func (t *Terminal) emvConfig(x *txn) *emv.Config {
 		cfg.PINPad = t.cfg.PINPad
 	}
 	return cfg
+}
+
+// emvTerminal is the terminal's EMV data, for the contact kernel and the
+// contactless kernels.
+func (t *Terminal) emvTerminal() emv.Terminal {
+	caps := emv.TerminalCapabilities{}
+	caps.Set(emv.CapMagneticStripe)
+	caps.Set(emv.CapICWithContacts)
+	caps.Set(emv.CapEncipheredPINOnline)
+	caps.Set(emv.CapSignature)
+	caps.Set(emv.CapNoCVMRequired)
+	caps.Set(emv.CapSDA)
+	caps.Set(emv.CapDDA)
+	caps.Set(emv.CapCDA)
+	return emv.Terminal{
+		Capabilities:           caps,
+		AdditionalCapabilities: [5]byte{0x60, 0x00, 0xF0, 0xA0, 0x01}, // goods, services; numeric, alphabetic keys; print and display
+		Type:                   0x22,                                  // attended, merchant, offline with online capability
+		CountryCode:            numeric2(t.cfg.Country),
+		IFDSerial:              t.cfg.TerminalID,
+		TerminalID:             t.cfg.TerminalID,
+		MerchantID:             t.cfg.Merchant.ID,
+		MerchantCategory:       numeric2(t.cfg.Merchant.Category),
+	}
 }
 
 // digits returns BCD bytes as their digits without the F padding.

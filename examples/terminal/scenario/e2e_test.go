@@ -64,6 +64,11 @@ var wants = map[string]want{
 	// order they were queued.
 	"host-timeout":  {journal: []string{"financial 00", "advice 00", "reversal 00"}, cid: emv.AAC},
 	"card-declines": {journal: []string{"financial 00", "reversal 00"}, cid: emv.AAC, auth: cardsim.IssuerAuthPassed},
+	// Contactless: the offline tap's advice goes at settlement, the
+	// online taps are declined 05 on their cryptogram (contactless.go).
+	"tap-offline": {journal: nil},
+	"tap-online":  {journal: []string{"financial 05"}},
+	"tap-pin":     {journal: []string{"financial 05"}},
 }
 
 // start runs a world whose logs and steps go to the returned buffer.
@@ -175,7 +180,7 @@ func TestScenarios(t *testing.T) {
 	if !set.InBalance || set.Uploaded != 0 {
 		t.Errorf("Settle: in balance %t after %d uploads, want in balance at once", set.InBalance, set.Uploaded)
 	}
-	if got, want := set.Totals.DebitsNumber-set.Totals.DebitsReversalNumber, int64(6); got != want {
+	if got, want := set.Totals.DebitsNumber-set.Totals.DebitsReversalNumber, int64(7); got != want {
 		t.Errorf("Settle: %d purchases not reversed, want %d", got, want)
 	}
 	for _, s := range w.Catalogue.Scenarios {
@@ -194,8 +199,8 @@ func TestScenarios(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Total.Sales != 6 || rep.Total.Gross != 13900 || rep.Total.Reversals != 2 {
-		t.Errorf("host report: %d sales, gross %d, %d reversals; want 6, 13900, 2", rep.Total.Sales, rep.Total.Gross, rep.Total.Reversals)
+	if rep.Total.Sales != 7 || rep.Total.Gross != 14550 || rep.Total.Reversals != 2 {
+		t.Errorf("host report: %d sales, gross %d, %d reversals; want 7, 14550, 2", rep.Total.Sales, rep.Total.Gross, rep.Total.Reversals)
 	}
 	if w.Terminal.Pending() != 0 {
 		t.Errorf("%d messages still queued after settlement", w.Terminal.Pending())

@@ -62,18 +62,25 @@ type Expect struct {
 }
 
 // A Card is a simulated card: its chip (nil for a stripe-only card), its
-// stripe, and the issuer's record of it.
+// stripe, and the issuer's record of it; or, for a contactless card, its
+// contactless chip (Tap) and the name of its profile.
 type Card struct {
-	Chip   *cardsim.Card
-	Track2 string
-	Issued Issued
+	Chip    *cardsim.Card
+	Tap     emv.Card
+	TapName string
+	Track2  string
+	Issued  Issued
 }
 
-// Present returns the card as the terminal reads it.
+// Present returns the card as the terminal reads it: tapped when it is
+// contactless.
 func (c *Card) Present() pos.Card {
 	pc := pos.Card{Track2: c.Track2}
 	if c.Chip != nil {
 		pc.Chip = c.Chip
+	}
+	if c.Tap != nil {
+		pc.Contactless = c.Tap
 	}
 	return pc
 }
@@ -83,7 +90,10 @@ type Issued struct {
 	PAN, PSN string
 	Expiry   string // YYMM
 	Status   string // "active", "blocked", "lost", "stolen"
-	Chip     bool   // the card's cryptograms are under cardsim.TestIMK
+	// Chip: the host holds the card under cardsim.TestIMK. The contact
+	// cards' cryptograms are under it; the contactless cards'
+	// (entrypointtest) are under no key (see contactless.go).
+	Chip     bool
 	PIN      string // the PIN the issuer holds (as its PVV)
 	PINTries int    // wrong PINs already counted
 	Script   string // issuer script the host sends with the next approval: "unblock"
@@ -134,10 +144,6 @@ func New(seed uint64) (*Catalogue, error) {
 		return nil, err
 	}
 	b.visaKeys, b.mcKeys = visa.Applications[0].Keys, mc.Applications[0].Keys
-	capks, err := oda.NewStore(b.visaKeys.CAPK, b.mcKeys.CAPK)
-	if err != nil {
-		return nil, err
-	}
 
 	vo := cardsim.Options{Keys: b.visaKeys}
 	mo := cardsim.Options{Keys: b.mcKeys}
@@ -153,8 +159,14 @@ func New(seed uint64) (*Catalogue, error) {
 	judy := b.card(cardsim.MastercardCVN20(cardsim.CDA, mo))("5413330089020102", "active", 50000, nil)
 	mallory := b.card(cardsim.VisaCVN18(cardsim.DDA, vo))("4761739001010705", "active", 50000, nil, cardsim.Fault{Kind: cardsim.FaultCID, INS: 0xAE, Nth: 2, CID: emv.AAC})
 	oscar := b.card(cardsim.VisaCVN10(cardsim.DDA, vo))("4761739001010804", "active", 50000, func(i *Issued) { i.Script = "unblock" })
+	peggy := b.qvsdc("4761739001010903", 50000)
+	trent := b.mchip("5413330089020219", 50000)
 	if b.err != nil {
 		return nil, b.err
+	}
+	capks, err := oda.NewStore(append([]*oda.CAPK{b.visaKeys.CAPK, b.mcKeys.CAPK}, b.tapCAPKs...)...)
+	if err != nil {
+		return nil, err
 	}
 
 	pin := cardsim.TestPIN
@@ -185,6 +197,15 @@ func New(seed uint64) (*Catalogue, error) {
 			Expect: Expect{Code: "Z3", Reversed: true}},
 		{Name: "card-declines", Description: "card declines after host approval: reversal", Amount: 2000, PINs: []string{pin}, Card: mallory,
 			Expect: Expect{Code: "00", Reversed: true}},
+		{Name: "tap-offline", Description: "contactless tap under the floor limit, offline", Amount: 650, Card: peggy,
+			Expect: Expect{Approved: true, Code: "Y1", Advice: true, DebitedAtSettlement: 650}},
+		// The simulated contactless cards' cryptograms are not a
+		// scheme's: the host cannot verify them and declines 05 (see
+		// contactless.go).
+		{Name: "tap-online", Description: "contactless tap, online (simulated ARQC)", Amount: 2200, Card: peggy,
+			Expect: Expect{Code: "05"}},
+		{Name: "tap-pin", Description: "contactless tap over the CVM limit, online PIN", Amount: 6400, PINs: []string{pin}, Card: trent,
+			Expect: Expect{Code: "05"}},
 	}}, nil
 }
 
@@ -193,6 +214,7 @@ type builder struct {
 	n              uint64
 	visaKeys       *cardsim.Keys
 	mcKeys         *cardsim.Keys
+	tapCAPKs       []*oda.CAPK
 	err            error
 	accountCounter int
 }
