@@ -8,7 +8,9 @@
 //	terminal -host 127.0.0.1:8583 -scenario wrong-pin -pin tty
 //	terminal -qr 25.00                        # the "pay by QR" screen
 //
-// The cards are simulated (emv/cardsim) and personalised afresh on every
+// The cards are simulated (emv/cardsim; the contactless ones
+// emv/entrypoint/entrypointtest, whose cryptograms the host cannot
+// verify, so their online taps are declined 05) and personalised afresh on every
 // run, with the same counters: run against a host with a fresh database,
 // or its ATC replay check refuses them. With -pin tty the PIN is read from
 // the terminal with echo off; otherwise each scenario's cardholder types

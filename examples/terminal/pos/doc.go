@@ -1,7 +1,9 @@
 // Package pos is the point-of-sale terminal of the posflow examples: the
 // logic of a card payment at a till, from the amount on the screen to the
 // receipt and the end-of-day settlement, built on the EMV contact kernel
-// of EMV 4.4 Books 1 to 4 (package emv), ISO 8583:1987 messages and
+// of EMV 4.4 Books 1 to 4 (package emv), the contactless Entry Point of
+// EMV Contactless Book B 2.11 with Kernels 2 and 3 (packages
+// emv/entrypoint, emv/c2, emv/c3), ISO 8583:1987 messages and
 // transport (package iso8583), ANSI X9.24 DUKPT (package dukpt) and ISO
 // 9564-1 PIN blocks (package pinblock).
 //
@@ -16,6 +18,13 @@
 //	          the 0200 with field 55 and reads the 0210 (response code, auth
 //	          code, RRN, ARPC, scripts); the card completes; an incorrect PIN
 //	          (55) starts the chip transaction again, up to three PINs
+//	tap       a contactless card (Card.Contactless): entrypoint.Process
+//	          selects Kernel 3 (Visa qVSDC) or Kernel 2 (Mastercard M/Chip)
+//	          under the reader limits (ContactlessFloorLimit,
+//	          ContactlessCVMLimit, ContactlessLimit); an online request
+//	          sends the 0200 with entry mode 071 and the outcome's data
+//	          record as field 55, with an online PIN when the outcome asks
+//	          (see tap.go)
 //	swipe     the magnetic stripe after a chip failure (POS entry mode 80),
 //	          or of a card without chip (90): track 2 and online PIN in the 0200
 //	complete  the outcome: a reversal (0400) when the card declined after

@@ -20,6 +20,13 @@ import (
 // pins in order, with its log and steps in out.
 func testTerminal(t *testing.T, addr string, capk *oda.CAPK, out *bytes.Buffer, pins ...string) *Terminal {
 	t.Helper()
+	return testTerminalWith(t, addr, []*oda.CAPK{capk}, out, nil, pins...)
+}
+
+// testTerminalWith is testTerminal with several CA keys and a change to
+// the configuration.
+func testTerminalWith(t *testing.T, addr string, capks []*oda.CAPK, out *bytes.Buffer, edit func(*Config), pins ...string) *Terminal {
+	t.Helper()
 	ik, err := dukpt.TDESInitialKey(testBDK, testIKSN[:])
 	if err != nil {
 		t.Fatal(err)
@@ -31,12 +38,15 @@ func testTerminal(t *testing.T, addr string, capk *oda.CAPK, out *bytes.Buffer, 
 	pad.Enter = ScriptedPINs(pins...)
 	pad.Rand = rand.NewChaCha8([32]byte{9})
 	store := new(oda.Store)
-	if capk != nil {
+	for _, capk := range capks {
+		if capk == nil {
+			continue
+		}
 		if err := store.Add(capk); err != nil {
 			t.Fatal(err)
 		}
 	}
-	term, err := New(Config{
+	cfg := Config{
 		Merchant:   Merchant{Name: "CORNER SHOP", City: "SPRINGFIELD", ID: "MERCHANT0000001", Category: "5411", Country: "US"},
 		TerminalID: "TERM0001",
 		FloorLimit: 1000,
@@ -48,7 +58,11 @@ func testTerminal(t *testing.T, addr string, capk *oda.CAPK, out *bytes.Buffer, 
 		Rand:       rand.NewChaCha8([32]byte{1}),
 		Log:        slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Steps:      func(s string) { out.WriteString(s + "\n") },
-	})
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	term, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -115,15 +115,19 @@ func (h *stubHost) financial(_ context.Context, m *iso8583.Message) *iso8583.Mes
 		if err != nil {
 			r.Code, arc = iso8583.DoNotHonour, []byte("05")
 		}
-		arpc, err := issuer.ARPC(cvn, cardsim.TestIMK, pan, psn, data, data[0x9F26], arc)
-		if err != nil {
-			return nil
+		if cvn != 0 {
+			// An ARPC needs a cryptogram version; without one (an
+			// unknown 9F10) the 05 goes without field 55.
+			arpc, err := issuer.ARPC(cvn, cardsim.TestIMK, pan, psn, data, data[0x9F26], arc)
+			if err != nil {
+				return nil
+			}
+			iad, err := issuer.IssuerAuthenticationData(cvn, arpc, arc, nil)
+			if err != nil {
+				return nil
+			}
+			r.ICC, _ = tlv.AppendTLV(nil, 0x91, iad)
 		}
-		iad, err := issuer.IssuerAuthenticationData(cvn, arpc, arc, nil)
-		if err != nil {
-			return nil
-		}
-		r.ICC, _ = tlv.AppendTLV(nil, 0x91, iad)
 	}
 	rm, _ := r.Message()
 	return rm
