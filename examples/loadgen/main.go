@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -38,7 +39,23 @@ func main() {
 	jsonOut := flag.String("json", "", "write the JSON report to `file` (- for standard output)")
 	seed := flag.Uint64("seed", 1, "random `seed` of the traffic")
 	quiet := flag.Bool("q", false, "no progress lines")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run (host and generator) to `file`")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
 	progress := io.Writer(os.Stderr)
 	if *quiet {
 		progress = nil
