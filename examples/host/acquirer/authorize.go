@@ -67,6 +67,7 @@ type auth struct {
 	digest  string
 	pinPad  string // the PIN pad of the KSN in field 53 (see pinPadOf); "" without a PIN block
 	counter int64  // the KSN's transaction counter
+	fresh   bool   // the store took counter as the PIN pad's last
 }
 
 func (r *request) authorize(kind string, t *iso8583.Transaction) *iso8583.Message {
@@ -84,6 +85,12 @@ func (r *request) authorize(kind string, t *iso8583.Transaction) *iso8583.Messag
 	}
 	if a.t.PINBlock != nil {
 		a.pinPad, a.counter = pinPadOf(a.t.SecurityControl)
+		if a.pinPad != "" && a.h.pinPads.used(a.pinPad, a.counter) {
+			// Refused before the security module sees the PIN block; a
+			// resend of an answered request still gets its answer.
+			a.log.Warn("acquirer: DUKPT KSN replayed", "pinpad", a.pinPad, "counter", a.counter)
+			return a.decline(iso8583.SecurityViolation)
+		}
 	}
 	a.card = a.h.cards[a.pan]
 	if a.card != nil {
@@ -92,7 +99,12 @@ func (r *request) authorize(kind string, t *iso8583.Transaction) *iso8583.Messag
 			return resp
 		}
 	}
-	return a.update(a.decide)
+	resp := a.update(a.decide)
+	if a.fresh && resp != nil && resp.Text(39) != string(iso8583.SystemMalfunction) {
+		// Committed (update answers 96 when the store fails).
+		a.h.pinPads.committed(a.pinPad, a.counter)
+	}
+	return resp
 }
 
 func (a *auth) txType() string { return txType(a.t.ProcessingCode) }
@@ -183,7 +195,8 @@ func (a *auth) decide(tx Tx) (*iso8583.Message, error) {
 	}
 	if a.pinPad != "" {
 		// Before anything uses the outcome of the PIN verification: a
-		// PIN block captured with its KSN is refused under any STAN.
+		// PIN block captured with its KSN is refused under any STAN,
+		// also when the cache of authorize did not know the counter.
 		fresh, err := tx.AdvanceKSN(a.pinPad, a.counter)
 		if err != nil {
 			return nil, err
@@ -193,6 +206,7 @@ func (a *auth) decide(tx Tx) (*iso8583.Message, error) {
 			resp := a.respond(iso8583.SecurityViolation, nil)
 			return resp, a.journal(tx, e, resp)
 		}
+		a.fresh = true
 	}
 	if a.card == nil {
 		a.log.Info("acquirer: unknown card")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/posflow/posflow/dukpt"
@@ -441,5 +442,44 @@ func TestKSNRestart(t *testing.T) {
 	b2, k2 := tm2.pinBlock(cardsim.TestPIN, panMagOnly)
 	if got := tm2.sendPIN(100, b2, k2).Text(39); got != "00" {
 		t.Errorf("next KSN after restart: %s, want 00", got)
+	}
+}
+
+// countingModule counts the PIN blocks the security module verifies.
+type countingModule struct {
+	acquirer.SecurityModule
+	mu   sync.Mutex
+	pins int
+}
+
+func (m *countingModule) VerifyPIN(card *acquirer.Card, ksn, block []byte) error {
+	m.mu.Lock()
+	m.pins++
+	m.mu.Unlock()
+	return m.SecurityModule.VerifyPIN(card, ksn, block)
+}
+
+// TestKSNReplayNotDeciphered checks that the security module does not
+// see the PIN block of a KSN the host has committed already.
+func TestKSNReplayNotDeciphered(t *testing.T) {
+	var hsm *countingModule
+	h := startHost(t, func(c *acquirer.Config) {
+		sm, err := acquirer.NewSoftwareModule(c.Keys, c.Terminals, c.Rand)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hsm = &countingModule{SecurityModule: sm}
+		c.SecurityModule = hsm
+	})
+	tm := newTerminal(t, h, "TERM0001")
+	b, k := tm.pinBlock(cardsim.TestPIN, panMagOnly)
+	if got := tm.sendPIN(100, b, k).Text(39); got != "00" {
+		t.Fatalf("first PIN: %s", got)
+	}
+	if got := tm.sendPIN(100, b, k).Text(39); got != "63" {
+		t.Errorf("replayed KSN: %s, want 63", got)
+	}
+	if hsm.pins != 1 {
+		t.Errorf("security module verified %d PIN blocks, want 1: the replay reached it", hsm.pins)
 	}
 }

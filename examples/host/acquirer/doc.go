@@ -113,12 +113,16 @@
 //     only goes up. The host keeps the last counter per PIN pad (the KSN
 //     with the counter cleared) in the store; a request with a PIN block
 //     whose counter is not above it is refused with 63 (security
-//     violation) and journaled, in the transaction that would advance the
-//     counter and before the outcome of the PIN verification is used: no
-//     approval and no wrong-PIN count, so a captured PIN block cannot be
-//     replayed under a new STAN. A resend of the same request (same key)
-//     gets its journaled answer as any duplicate. The counter advances
-//     whatever the outcome, as the ATC does.
+//     violation) and journaled: no approval and no wrong-PIN count, so a
+//     captured PIN block cannot be replayed under a new STAN. The host
+//     remembers the counters it committed and refuses a replay before the
+//     security module deciphers the PIN block; the check that counts is
+//     the one in the request's store transaction, which advances the
+//     counter atomically before the outcome of the PIN verification is
+//     used, so after a restart, or between two requests racing with one
+//     KSN, a replay is still refused. A resend of the same request (same
+//     key) gets its journaled answer as any duplicate. The counter
+//     advances whatever the outcome, as the ATC does.
 //   - Batch totals (fields 74 to 77, 86 to 89): debits are approved
 //     purchases and cash advances, including those reversed later; debit
 //     reversals the reversals that restored money; credits are refunds.

@@ -42,6 +42,8 @@ type Host struct {
 	randMu sync.Mutex
 	rand   io.Reader
 
+	pinPads pinPadCache
+
 	mu     sync.Mutex
 	srv    *iso8583.Server
 	ln     net.Listener

@@ -368,25 +368,3 @@ func (s *SoftwareModule) ChangeMACKey(terminal string) (enciphered, kcv []byte, 
 	tk.gen++
 	return enciphered, kcv, nil
 }
-
-// pinPadOf returns the PIN pad (the hex of its key serial number with the
-// transaction counter cleared: 20 digits for TDES, 24 for AES) and the
-// transaction counter of a DUKPT KSN from field 53, or "" for a KSN of
-// neither length, whose PIN block cannot be deciphered anyway.
-func pinPadOf(ksn []byte) (string, int64) {
-	switch len(ksn) {
-	case 10:
-		k, err := dukpt.ParseKSN(ksn)
-		if err != nil {
-			return "", 0
-		}
-		return k.Initial().String(), int64(k.Counter())
-	case 12:
-		k, err := dukpt.ParseAESKSN(ksn)
-		if err != nil {
-			return "", 0
-		}
-		return k.Initial().String(), int64(k.Counter())
-	}
-	return "", 0
-}

@@ -82,7 +82,7 @@ CREATE TABLE IF NOT EXISTS sequence (
 	name TEXT PRIMARY KEY,
 	value INTEGER NOT NULL
 );
-`
+` + pinpadSchema
 
 // The statements of sqliteTx, prepared once when the store opens (parsing
 // SQL costs more than running these statements).
@@ -110,7 +110,7 @@ const (
 		ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`
 )
 
-var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence}
+var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN}
 
 // OpenSQLite opens (creating if needed) the SQLite database at path; an
 // empty path opens a private in-memory database.

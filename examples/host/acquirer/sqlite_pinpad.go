@@ -1,15 +1,15 @@
 package acquirer
 
-import "strings"
-
-// The PIN pads' DUKPT counters live in their own table, created by the
-// first AdvanceKSN that needs it (in its transaction, so a rollback undoes
-// both), which leaves the schema of sqlite.go as it is.
+// The PIN pads' DUKPT counters (Tx.AdvanceKSN) and journal rows by ID
+// (Tx.Entry) in the SQLite store; sqlite.go creates the table and
+// prepares the statements with the others.
 const (
-	pinpadSchema = `CREATE TABLE IF NOT EXISTS pinpads (
+	pinpadSchema = `
+CREATE TABLE IF NOT EXISTS pinpads (
 	device TEXT PRIMARY KEY,
 	counter INTEGER NOT NULL
-)`
+);
+`
 	// The update applies only to a higher counter, so that of two
 	// transactions with the same KSN only the first sees it as new.
 	qAdvanceKSN = `INSERT INTO pinpads (device, counter) VALUES (?, ?)
@@ -18,13 +18,7 @@ const (
 )
 
 func (t *sqliteTx) AdvanceKSN(device string, counter int64) (bool, error) {
-	r, err := t.tx.Exec(qAdvanceKSN, device, counter)
-	if err != nil && strings.Contains(err.Error(), "no such table") {
-		if _, err := t.tx.Exec(pinpadSchema); err != nil {
-			return false, storeErr("pinpad", err)
-		}
-		r, err = t.tx.Exec(qAdvanceKSN, device, counter)
-	}
+	r, err := t.exec(qAdvanceKSN, device, counter)
 	if err != nil {
 		return false, storeErr("pinpad", err)
 	}
@@ -36,7 +30,7 @@ func (t *sqliteTx) AdvanceKSN(device string, counter int64) (bool, error) {
 }
 
 func (t *sqliteTx) Entry(id int64) (*Entry, error) {
-	e, err := scanEntry(t.tx.QueryRow(qEntry, id))
+	e, err := scanEntry(t.queryRow(qEntry, id))
 	if err != nil {
 		return nil, storeErr("entry", err)
 	}
