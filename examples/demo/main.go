@@ -90,6 +90,8 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	ksn := world.PINPad.KSN()
 	fmt.Fprintf(w, "terminal  %s at %s, %s; floor limit %s; PIN pad TDES DUKPT, next KSN %X\n",
 		scenario.TerminalID, scenario.MerchantName, scenario.MerchantID, term.FormatAmount(1000), ksn[:])
+	fmt.Fprintf(w, "          contactless reader: offline under %s, cardholder verified from %s, insert the card from %s\n",
+		term.FormatAmount(scenario.ContactlessFloorLimit), term.FormatAmount(scenario.ContactlessCVMLimit), term.FormatAmount(scenario.ContactlessLimit))
 	fmt.Fprintf(w, "          store-and-forward queue in %s (a temporary directory): reversals and advices survive a restart\n", scenario.QueueFile)
 	fmt.Fprintf(w, "cards     %d simulated EMV cards (emv/cardsim; contactless: emv/entrypoint/entrypointtest), issued to the host's seed with their balances\n\n", len(world.Catalogue.Cards()))
 

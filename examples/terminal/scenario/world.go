@@ -99,6 +99,15 @@ func Start(ctx context.Context, o Options) (*World, error) {
 	return w, nil
 }
 
+// The contactless reader limits of the demo's terminal, in cents: offline
+// under USD 10.00, cardholder verified from USD 50.00, insert the card
+// from USD 250.00.
+const (
+	ContactlessFloorLimit = 1000
+	ContactlessCVMLimit   = 5000
+	ContactlessLimit      = 25000
+)
+
 // QueueFile is the name of the terminal's store-and-forward queue file in
 // Options.StateDir.
 const QueueFile = "saf.queue"
@@ -132,14 +141,12 @@ func Connect(cat *Catalogue, link *Link, o Options) (*pos.Terminal, *pos.PINPad,
 		clock = Clock()
 	}
 	term, err := pos.New(pos.Config{
-		Merchant:   pos.Merchant{Name: MerchantName, City: "SPRINGFIELD", ID: MerchantID, Category: "5411", Country: "US"},
-		TerminalID: TerminalID,
-		FloorLimit: 1000,
-		// Contactless: offline under USD 10.00, cardholder verified
-		// from USD 50.00, insert the card from USD 250.00.
-		ContactlessFloorLimit: 1000,
-		ContactlessCVMLimit:   5000,
-		ContactlessLimit:      25000,
+		Merchant:              pos.Merchant{Name: MerchantName, City: "SPRINGFIELD", ID: MerchantID, Category: "5411", Country: "US"},
+		TerminalID:            TerminalID,
+		FloorLimit:            1000,
+		ContactlessFloorLimit: ContactlessFloorLimit,
+		ContactlessCVMLimit:   ContactlessCVMLimit,
+		ContactlessLimit:      ContactlessLimit,
 		CAPKs:                 cat.CAPKs,
 		Host:                  link.Addr,
 		Dial:                  link.Dial,
