@@ -122,12 +122,19 @@ type queueRecord struct {
 // OpenQueue opens the queue file at path, packed with spec (nil means
 // iso8583.SpecASCII), and reads the messages it holds. A missing file is
 // an empty queue, created on the first change. A file that cannot be
-// decoded returns a *QueueFileError (matching ErrQueueCorrupt).
+// decoded returns a *QueueFileError (matching ErrQueueCorrupt). One
+// process at a time may open a queue file.
 func OpenQueue(path string, spec *iso8583.Spec) (*FileQueue, error) {
 	if spec == nil {
 		spec = iso8583.SpecASCII
 	}
 	q := &FileQueue{path: path, spec: spec}
+	// A temporary file left by a crash during a write is the change that
+	// never happened: the file at path is the queue.
+	stale, _ := filepath.Glob(path + ".tmp-*")
+	for _, name := range stale {
+		os.Remove(name)
+	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return q, nil

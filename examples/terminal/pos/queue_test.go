@@ -66,6 +66,10 @@ func packed(t testing.TB, m *iso8583.Message) []byte {
 // after each change as a restarted terminal would.
 func TestFileQueueSurvivesReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "saf.queue")
+	// A write interrupted by a crash left its temporary file.
+	if err := os.WriteFile(path+".tmp-123", []byte("half a queue"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	q, err := OpenQueue(path, nil)
 	if err != nil {
 		t.Fatal(err)
