@@ -13,7 +13,7 @@
 //
 // Usage:
 //
-//	go run ./examples/loadgen [-terminals 200] [-requests 20000] [-duration 30s] [-targets bare,memory,file] [-json report.json]
+//	go run ./examples/loadgen [-terminals 200] [-requests 20000] [-duration 30s] [-targets bare,memory,file] [-maxconcurrent 0] [-json report.json] [-cpuprofile cpu.prof]
 //
 // Targets: bare (no-op handler), memory (full host, SQLite in memory:
 // no durable journal) and file (full host, SQLite file in WAL mode with
@@ -39,6 +39,7 @@ func main() {
 	jsonOut := flag.String("json", "", "write the JSON report to `file` (- for standard output)")
 	seed := flag.Uint64("seed", 1, "random `seed` of the traffic")
 	quiet := flag.Bool("q", false, "no progress lines")
+	maxConcurrent := flag.Int("maxconcurrent", 0, "the servers' bound on handlers at once; 0 means one per terminal")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run (host and generator) to `file`")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -60,7 +61,7 @@ func main() {
 	if *quiet {
 		progress = nil
 	}
-	r, err := run(context.Background(), *terminals, *requests, *seed, strings.Split(*targets, ","), *duration, progress)
+	r, err := run(context.Background(), *terminals, *requests, *seed, strings.Split(*targets, ","), Options{Duration: *duration, Progress: progress, MaxConcurrent: *maxConcurrent})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
@@ -88,15 +89,15 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, terminals, requests int, seed uint64, targets []string, duration time.Duration, progress io.Writer) (*Report, error) {
+func run(ctx context.Context, terminals, requests int, seed uint64, targets []string, o Options) (*Report, error) {
 	per := max(1, (requests+terminals-1)/terminals)
 	t0 := time.Now()
 	tr, err := Prepare(terminals, per, seed)
 	if err != nil {
 		return nil, err
 	}
-	if progress != nil {
-		fmt.Fprintf(progress, "prepared %d requests for %d terminals in %.1fs\n", per*terminals, terminals, time.Since(t0).Seconds())
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, "prepared %d requests for %d terminals in %.1fs\n", per*terminals, terminals, time.Since(t0).Seconds())
 	}
 	dir, err := os.MkdirTemp("", "loadgen")
 	if err != nil {
@@ -105,7 +106,8 @@ func run(ctx context.Context, terminals, requests int, seed uint64, targets []st
 	defer os.RemoveAll(dir)
 	var rs []*Result
 	for _, t := range targets {
-		res, err := Run(ctx, tr, strings.TrimSpace(t), Options{Duration: duration, Progress: progress, Dir: dir})
+		o.Dir = dir
+		res, err := Run(ctx, tr, strings.TrimSpace(t), o)
 		if err != nil {
 			return nil, err
 		}

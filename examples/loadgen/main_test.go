@@ -22,7 +22,7 @@ func TestShortRun(t *testing.T) {
 	case !testing.Short():
 		terminals, requests = 20, 1000
 	}
-	r, err := run(context.Background(), terminals, requests, 1, []string{TargetBare, TargetMemory, TargetFile}, 30*time.Second, nil)
+	r, err := run(context.Background(), terminals, requests, 1, []string{TargetBare, TargetMemory, TargetFile}, Options{Duration: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

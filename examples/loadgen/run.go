@@ -30,6 +30,11 @@ type Options struct {
 	Progress io.Writer     // a line per Interval while running; nil for none
 	Interval time.Duration // 0 means 1 s
 	Dir      string        // for the file target's database
+	// MaxConcurrent is the server's bound on handlers running at once
+	// (iso8583.Server.MaxConcurrent); 0 means one per terminal. Below
+	// the number of terminals, connections stop reading while the
+	// handlers are busy, and the latency tail grows to seconds.
+	MaxConcurrent int
 }
 
 // Result is one target's measurement.
@@ -72,7 +77,7 @@ func serve(tr *Traffic, target string, o Options) (string, func() error, error) 
 	done := make(chan error, 1)
 	switch target {
 	case TargetBare:
-		srv := &iso8583.Server{Handler: bareHandler, MaxConcurrent: 64}
+		srv := &iso8583.Server{Handler: bareHandler, MaxConcurrent: o.MaxConcurrent}
 		go func() { done <- srv.Serve(ln) }()
 		return ln.Addr().String(), func() error {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -89,6 +94,7 @@ func serve(tr *Traffic, target string, o Options) (string, func() error, error) 
 		return "", nil, fmt.Errorf("loadgen: unknown target %q", target)
 	}
 	cfg := *tr.Config
+	cfg.MaxConcurrent = o.MaxConcurrent
 	if target == TargetFile {
 		cfg.Database = filepath.Join(o.Dir, "loadgen.db")
 	}
@@ -112,6 +118,9 @@ func serve(tr *Traffic, target string, o Options) (string, func() error, error) 
 // Run drives the prepared traffic against target: one client per terminal,
 // each sending its requests one at a time, all terminals at once.
 func Run(ctx context.Context, tr *Traffic, target string, o Options) (*Result, error) {
+	if o.MaxConcurrent == 0 {
+		o.MaxConcurrent = max(64, len(tr.Scripts))
+	}
 	addr, stop, err := serve(tr, target, o)
 	if err != nil {
 		return nil, err
