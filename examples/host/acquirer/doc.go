@@ -67,6 +67,12 @@
 // file store adds one durable commit per request, which a group-committing
 // Store would share between requests.
 //
+// The DUKPT replay check (one more upsert per request with a PIN block)
+// and the new KSN the benchmark's PIN pad takes for each purchase cost 15
+// to 40 µs and 24 allocations in memory: run alternately with the commit
+// before them on the shared machine, 111 to 151 µs became 143 to 189 µs
+// (25 KB, 503 allocs).
+//
 // # Decisions where the issue and ISO 8583 are silent
 //
 //   - The MAC (field 64, or 128 with a secondary bitmap) is ANSI X9.19 under

@@ -84,6 +84,13 @@ func FuzzServe(f *testing.F) {
 	add((&iso8583.FinancialRequest{Transaction: tx}).Message())
 	add((&iso8583.AuthorizationRequest{Transaction: tx}).Message())
 	add((&iso8583.FinancialAdvice{Transaction: tx}).Message())
+	completion := tx
+	completion.STAN = "000005"
+	cm, err := (&iso8583.FinancialAdvice{Transaction: completion}).Message()
+	if err == nil {
+		cm.SetString(90, "0100000001"+tx.Transmitted+"0000000000000000000000") // names the 0100 above
+	}
+	add(cm, err)
 	add((&iso8583.Reversal{Transaction: tx}).Message())
 	add((&iso8583.NetworkRequest{Code: iso8583.Echo, STAN: "000002", Transmitted: tx.Transmitted, TerminalID: "TERM0009"}).Message())
 	add((&iso8583.Reconciliation{STAN: "000003", Transmitted: tx.Transmitted, TerminalID: "TERM0009",
@@ -95,6 +102,12 @@ func FuzzServe(f *testing.F) {
 	up := tx
 	up.RRN = "612345000001"
 	add((&iso8583.BatchUpload{Transaction: up}).Message())
+	pinTx := tx
+	pinTx.STAN = "000006"
+	tm := &terminal{t: f, id: "TERM0009"}
+	tm.pinpad = newTerminal(f, &testHost{addr: "127.0.0.1:1"}, "TERM0009").pinpad
+	pinTx.PINBlock, pinTx.SecurityControl = tm.pinBlock(cardsim.TestPIN, panMagOnly)
+	add((&iso8583.FinancialRequest{Transaction: pinTx}).Message())
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := iso8583.SpecASCII.Unpack(data)
