@@ -113,8 +113,9 @@
 //     once. An 0100 never completed keeps its hold until a reversal (0400
 //     of the 0100) releases it; a reversal of a completed 0100 moves
 //     nothing; the reversal of a completion gives back the final amount
-//     and leaves the hold standing again. An 0220 without field 90 is an
-//     offline approval, settled in full as before.
+//     and leaves the hold standing again. An 0220 whose field 90 names no
+//     0100 (or that has none) is an offline approval, settled in full as
+//     before.
 //   - DUKPT replay: the transaction counter of a PIN pad's KSN (field 53)
 //     only goes up. The host keeps the last counter per PIN pad (the KSN
 //     with the counter cleared) in the store; a request with a PIN block
@@ -128,7 +129,10 @@
 //     used, so after a restart, or between two requests racing with one
 //     KSN, a replay is still refused. A resend of the same request (same
 //     key) gets its journaled answer as any duplicate. The counter
-//     advances whatever the outcome, as the ATC does.
+//     advances whatever the outcome, as the ATC does. A PIN pad is
+//     expected to have one request in flight at a time, as a terminal
+//     sends them: of two sent together, the one with the lower counter is
+//     refused if it arrives second.
 //   - Batch totals (fields 74 to 77, 86 to 89): debits are approved
 //     purchases and cash advances, including those reversed later; debit
 //     reversals the reversals that restored money; credits are refunds.
