@@ -2,6 +2,7 @@ package acquirer_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/posflow/posflow/iso8583"
@@ -201,5 +202,42 @@ func TestCompletionReversed(t *testing.T) {
 	}
 	if got := balance(t, h, "other"); got != before {
 		t.Errorf("balance %d, want %d released", got, before)
+	}
+}
+
+// TestCompletionRace sends completions of one hold from two connections
+// at once: one settles, the other is acknowledged and moves nothing.
+func TestCompletionRace(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	before := balance(t, h, "other")
+	auth, resp := tm.hold(5000)
+	const each = 8
+	conns := []*terminal{tm, newTerminal(t, h, "TERM0001")}
+	conns[1].stan, conns[1].tick = 500, 500
+	msgs := make([][]*iso8583.Message, len(conns))
+	for i, c := range conns {
+		for range each {
+			msgs[i] = append(msgs[i], c.completion(auth, resp, 2000))
+		}
+	}
+	var wg sync.WaitGroup
+	codes := make(chan string, len(conns)*each)
+	for i, c := range conns {
+		wg.Go(func() {
+			for _, m := range msgs[i] {
+				codes <- c.send(m).Text(39)
+			}
+		})
+	}
+	wg.Wait()
+	close(codes)
+	for code := range codes {
+		if code != "00" {
+			t.Errorf("completion: %s, want 00", code)
+		}
+	}
+	if got := balance(t, h, "other"); got != before-2000 {
+		t.Errorf("balance %d, want %d: completion applied %d times", got, before-2000, (before-got)/2000)
 	}
 }
