@@ -281,7 +281,9 @@ func describeCVR(f []byte, acByte int, counters []string, names map[Bit]string, 
 
 // VisaCVR is the card verification results of Visa VSDC issuer
 // application data: byte 1 is the length (03) in formats 0, 1 and 3, and
-// byte 5 exists only in formats 2 and 4. The named bits are those of
+// byte 5 exists only in formats 2 and 4. In formats 2 and 4 byte 2 bit b3
+// (VisaCVROfflinePINPerformed) tells that a consumer device CVM was
+// performed and b2 is RFU; String names them so. The named bits are those of
 // bytes 2 to 4, common to all formats; bits b6-b5 and b8-b7 of byte 2 are
 // the cryptogram types of the first and second GENERATE AC
 // (FirstGenerateAC, SecondGenerateAC).
@@ -350,8 +352,24 @@ func (c VisaCVR) String() string {
 }
 
 func (c VisaCVR) describe(n int) string {
-	return describeCVR(c[:n], 2, []string{itoa(c.ScriptCommands()) + " script commands"}, visaCVRNames, map[int]byte{1: 0xFF, 4: 0xF0, 5: 0xFF})
+	names := visaCVRNames
+	if n == 5 {
+		names = visa24CVRNames
+	}
+	return describeCVR(c[:n], 2, []string{itoa(c.ScriptCommands()) + " script commands"}, names, map[int]byte{1: 0xFF, 4: 0xF0, 5: 0xFF})
 }
+
+// visa24CVRNames are the names of formats 2 and 4, where byte 2 bit b3
+// tells that a consumer device CVM was performed and b2 is RFU.
+var visa24CVRNames = func() map[Bit]string {
+	m := make(map[Bit]string, len(visaCVRNames))
+	for b, n := range visaCVRNames {
+		m[b] = n
+	}
+	m[VisaCVROfflinePINPerformed] = "CDCVM successfully performed"
+	delete(m, VisaCVROfflinePINFailed)
+	return m
+}()
 
 // MChipCVR is the card verification results of Mastercard M/Chip 4 and
 // M/Chip Advance issuer application data (bytes 3-8). Bits b6-b5 and

@@ -133,6 +133,14 @@ func TestCVRBits(t *testing.T) {
 	if got := (CCDCVR{0x00, 0x00, 0x00, 0x00, 0x01}).String(); !strings.Contains(got, "RFU bit set") {
 		t.Errorf("CCD byte 5 bit: %q", got)
 	}
+	f2 := IAD{Format: IADVSDC2, CVR: []byte{0x00, 0xA4, 0x00, 0x00, 0x00}}
+	if got := f2.String(); !strings.Contains(got, "CDCVM successfully performed") || strings.Contains(got, "offline PIN") {
+		t.Errorf("format 2 CVR: %q", got)
+	}
+	f0 := IAD{Format: IADVSDC0, CVR: []byte{0x03, 0xA4, 0x00, 0x00}}
+	if got := f0.String(); !strings.Contains(got, "offline PIN verification performed") {
+		t.Errorf("format 0 CVR: %q", got)
+	}
 	if _, ok := (IAD{Format: IADCCD}).VisaCVR(); ok {
 		t.Error("VisaCVR of a CCD IAD")
 	}
