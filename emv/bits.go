@@ -27,25 +27,28 @@ func set(f []byte, b Bit) {
 func describe(f []byte, names map[Bit]string) string {
 	var sb strings.Builder
 	sb.WriteString(strings.ToUpper(hex.EncodeToString(f)))
-	first := true
+	writeBitNames(&sb, f, names, ": ", nil)
+	return sb.String()
+}
+
+// writeBitNames writes the name of each set bit of f that skip (if not
+// nil) does not exclude, "RFU bit set" for a bit without a name, each
+// preceded by a separator: first before the first name, "; " after.
+func writeBitNames(sb *strings.Builder, f []byte, names map[Bit]string, first string, skip func(Bit) bool) {
+	sep := first
 	for i := range len(f) * 8 {
 		b := Bit(i)
-		if !has(f, b) {
+		if !has(f, b) || skip != nil && skip(b) {
 			continue
 		}
-		if first {
-			sb.WriteString(": ")
-			first = false
-		} else {
-			sb.WriteString("; ")
-		}
+		sb.WriteString(sep)
+		sep = "; "
 		if name, ok := names[b]; ok {
 			sb.WriteString(name)
 		} else {
 			sb.WriteString("RFU bit set")
 		}
 	}
-	return sb.String()
 }
 
 // TVR is the Terminal Verification Results, tag 95 (EMV 4.4 Book 3 Annex

@@ -263,19 +263,10 @@ func describeCVR(f []byte, acByte int, counters []string, names map[Bit]string, 
 		sb.WriteString("; ")
 		sb.WriteString(n)
 	}
-	for i := range len(f) * 8 {
-		b := Bit(i)
+	writeBitNames(&sb, f, names, "; ", func(b Bit) bool {
 		n := b.index() + 1
-		if !has(f, b) || n == acByte && b.mask() >= 0x10 || skip[n]&b.mask() != 0 {
-			continue
-		}
-		sb.WriteString("; ")
-		if name, ok := names[b]; ok {
-			sb.WriteString(name)
-		} else {
-			sb.WriteString("RFU bit set")
-		}
-	}
+		return n == acByte && b.mask() >= 0x10 || skip[n]&b.mask() != 0
+	})
 	return sb.String()
 }
 
