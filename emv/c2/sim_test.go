@@ -9,8 +9,10 @@ import (
 
 	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/emv/c2"
+	"github.com/posflow/posflow/emv/cardsim"
 	"github.com/posflow/posflow/emv/entrypoint"
 	"github.com/posflow/posflow/emv/entrypoint/entrypointtest"
+	"github.com/posflow/posflow/emv/issuer"
 	"github.com/posflow/posflow/emv/oda"
 )
 
@@ -123,7 +125,26 @@ func TestSimulatedCard(t *testing.T) {
 			if o.Err != nil && !errors.Is(o.Err, c2.ErrCDA) {
 				t.Errorf("error %v", o.Err)
 			}
+			if _, ok := o.Value(0x9F26); ok {
+				verifyCryptogram(t, o, "5413330000000017", issuer.MastercardCVN16)
+			}
 		})
+	}
+}
+
+// verifyCryptogram checks the cryptogram of the data record as the issuer
+// does: the simulated card derives its keys from cardsim.TestIMK.
+func verifyCryptogram(t *testing.T, o *entrypoint.Outcome, pan string, want issuer.CVN) {
+	t.Helper()
+	data, err := issuer.ParseField55(o.DataRecord)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := data[issuer.TagAID]; !ok {
+		data[issuer.TagAID] = o.AID // the terminal adds it to field 55
+	}
+	if cvn, err := issuer.Verify(cardsim.TestIMK, pan, "", data); err != nil || cvn != want {
+		t.Errorf("issuer.Verify = %v, %v; want %v", cvn, err, want)
 	}
 }
 

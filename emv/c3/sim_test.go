@@ -10,8 +10,10 @@ import (
 
 	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/emv/c3"
+	"github.com/posflow/posflow/emv/cardsim"
 	"github.com/posflow/posflow/emv/entrypoint"
 	"github.com/posflow/posflow/emv/entrypoint/entrypointtest"
+	"github.com/posflow/posflow/emv/issuer"
 	"github.com/posflow/posflow/emv/oda"
 )
 
@@ -104,7 +106,28 @@ func TestSimulatedCard(t *testing.T) {
 				}
 				t.Fatalf("outcome %v, want %v with CVM %v (%v)", o, tt.want, tt.cvm, tt.wantErr)
 			}
+			if _, ok := o.Value(0x9F26); ok {
+				verifyCryptogram(t, o)
+			}
 		})
+	}
+}
+
+// verifyCryptogram checks the cryptogram of the data record as the issuer
+// does: the simulated card derives its keys from cardsim.TestIMK and
+// makes Visa CVN 18 cryptograms.
+func verifyCryptogram(t *testing.T, o *entrypoint.Outcome) {
+	t.Helper()
+	data, err := issuer.ParseField55(o.DataRecord)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := data[issuer.TagAID]; !ok {
+		data[issuer.TagAID] = o.AID // the terminal adds it to field 55
+	}
+	cvn, err := issuer.Verify(cardsim.TestIMK, "4761730000000019", entrypointtest.QVSDCPSN, data)
+	if err != nil || cvn != issuer.VisaCVN18 {
+		t.Errorf("issuer.Verify = %v, %v; want Visa CVN 18", cvn, err)
 	}
 }
 

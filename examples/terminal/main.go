@@ -9,9 +9,9 @@
 //	terminal -qr 25.00                        # the "pay by QR" screen
 //
 // The cards are simulated (emv/cardsim; the contactless ones
-// emv/entrypoint/entrypointtest, whose cryptograms the host cannot
-// verify, so their online taps are declined 05) and personalised afresh on every
-// run, with the same counters: run against a host with a fresh database,
+// emv/entrypoint/entrypointtest, Visa CVN 18 and Mastercard CVN 16 under
+// the same cardsim.TestIMK, so the host approves their online taps) and
+// personalised afresh on every run, with the same counters: run against a host with a fresh database,
 // or its ATC replay check refuses them. With -pin tty the PIN is read from
 // the terminal with echo off; otherwise each scenario's cardholder types
 // its scripted PINs. The PIN pad's DUKPT state is kept in -state, so keys

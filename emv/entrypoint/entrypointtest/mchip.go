@@ -2,14 +2,16 @@ package entrypointtest
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"time"
 
+	"github.com/posflow/posflow/emv/cardsim"
+	"github.com/posflow/posflow/emv/issuer"
 	"github.com/posflow/posflow/emv/oda"
+	"github.com/posflow/posflow/tlv"
 )
 
 // An MChipProfile personalises a simulated Kernel 2 (M/Chip) card in EMV
@@ -33,6 +35,11 @@ type MChipProfile struct {
 	// Downgrade makes the card answer a TC request with an ARQC.
 	Downgrade bool
 	ATC       uint16
+	// IMK is the issuer master key for application cryptograms (16
+	// bytes) the card's ICC master key is derived from (option A, with
+	// the PAN and PSN 00: the card has no 5F34); nil means
+	// cardsim.TestIMK.
+	IMK []byte
 }
 
 // MChipAID is the AID of the simulated M/Chip card.
@@ -44,9 +51,16 @@ var mchipCDOL1 = []byte{0x9F, 0x02, 0x06, 0x9F, 0x03, 0x06, 0x9F, 0x1A, 0x02, 0x
 // An MChipCard is a simulated contactless Mastercard-style card: PPSE,
 // SELECT without PDOL, GET PROCESSING OPTIONS with an AFL whose first entry
 // is the mag-stripe record, READ RECORD, GENERATE AC with CDA. Its
-// cryptograms are a hash of the transaction data, not a scheme's.
+// cryptograms are Mastercard CVN 16 (emv/issuer.MastercardCVN16): the
+// issuer application data (9F10) is the 18-byte M/Chip 4 layout (DKI 01,
+// CVN 10, the 6-byte CVR, DAC 0000, zero counters), and the cryptogram is
+// MACed under the Mastercard SKD session key (R = ATC ‖ 00 00 ‖ UN) of the
+// ICC master key derived from the profile's IMK, over the 33-byte common
+// data list followed by the CVR, so that an issuer holding the IMK
+// verifies it with issuer.Verify. The CDA signature covers it.
 type MChipCard struct {
 	p       MChipProfile
+	mk      []byte // ICC master key for AC
 	pki     *oda.TestPKI
 	aip     [2]byte
 	records map[[2]byte][]byte
@@ -64,7 +78,15 @@ func NewMChipCard(p MChipProfile) (*MChipCard, *oda.CAPK, error) {
 	if p.CAIndex == 0 {
 		p.CAIndex = 0xE2
 	}
-	c := &MChipCard{p: p, records: map[[2]byte][]byte{}, aip: [2]byte{0x09, 0x80}}
+	imk := p.IMK
+	if imk == nil {
+		imk = cardsim.TestIMK
+	}
+	mk, err := issuer.MasterKeyA(imk, emvDigits(p.PAN), "")
+	if err != nil {
+		return nil, nil, fmt.Errorf("entrypointtest: ICC master key: %w", err)
+	}
+	c := &MChipCard{p: p, mk: mk, records: map[[2]byte][]byte{}, aip: [2]byte{0x09, 0x80}}
 	if p.CVMList != nil {
 		c.aip[0] |= 0x10
 	}
@@ -152,10 +174,26 @@ func (c *MChipCard) generateAC(p1 byte, cdol []byte) ([]byte, error) {
 	}
 	c.p.ATC++
 	atc := binary.BigEndian.AppendUint16(nil, c.p.ATC)
-	h := sha256.Sum256(cat(cdol, atc, []byte{cid}))
-	ac := h[:8]
-	body := cat(tlvOf(0x9F27, []byte{cid}), tlvOf(0x9F36, atc), tlvOf(0x9F10, []byte{0x01, 0x10, cid, 0x00}))
-	if p1&0x10 == 0 || cid == 0x00 {
+	cda := p1&0x10 != 0 && cid != 0x00
+	// M/Chip 4 CVR byte 1: second GENERATE AC not requested (10), the
+	// type of the first one's cryptogram in bits 6-5; byte 2 bit 7:
+	// combined DDA/AC generation returned in the first GENERATE AC.
+	iad := make([]byte, 18)
+	iad[0], iad[1], iad[2] = 0x01, issuer.MastercardCVN16.Code(), 0x80|cid>>2
+	if cda {
+		iad[3] = 0x40
+	}
+	ac, err := issuer.CardCryptogram(issuer.MastercardCVN16, c.mk, map[tlv.Tag][]byte{
+		issuer.TagAmountAuthorised: cdol[0:6], issuer.TagAmountOther: cdol[6:12],
+		issuer.TagTerminalCountry: cdol[12:14], issuer.TagTVR: cdol[14:19], issuer.TagCurrency: cdol[19:21],
+		issuer.TagDate: cdol[21:24], issuer.TagTransactionType: cdol[24:25], issuer.TagUnpredictableNumber: un,
+		issuer.TagAIP: c.aip[:], issuer.TagATC: atc, issuer.TagIssuerAppData: iad,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("entrypointtest: cryptogram: %w", err)
+	}
+	body := cat(tlvOf(0x9F27, []byte{cid}), tlvOf(0x9F36, atc), tlvOf(0x9F10, iad))
+	if !cda {
 		return ok(tlvOf(0x77, cat(body, tlvOf(0x9F26, ac)))), nil
 	}
 	sdad, err := oda.SignCDA(c.pki.ICC, atc, cid, ac, oda.CDA{UN: un, CDOL1Data: cdol, Response: tlvOf(0x77, body)})

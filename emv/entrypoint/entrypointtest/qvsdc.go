@@ -2,7 +2,6 @@ package entrypointtest
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"github.com/posflow/posflow/emv"
+	"github.com/posflow/posflow/emv/cardsim"
+	"github.com/posflow/posflow/emv/issuer"
 	"github.com/posflow/posflow/emv/oda"
 	"github.com/posflow/posflow/tlv"
 )
@@ -35,7 +36,14 @@ type QVSDCProfile struct {
 	Decline bool
 	// ATC is the application transaction counter before the tap.
 	ATC uint16
+	// IMK is the issuer master key for application cryptograms (16
+	// bytes) the card's ICC master key is derived from (option B, with
+	// the PAN and the card's PSN 01); nil means cardsim.TestIMK.
+	IMK []byte
 }
+
+// QVSDCPSN is the PAN sequence number (5F34) of the simulated qVSDC card.
+const QVSDCPSN = "01"
 
 // QVSDCAID is the AID of the simulated qVSDC card.
 var QVSDCAID = []byte{0xA0, 0x00, 0x00, 0x00, 0x03, 0x10, 0x10}
@@ -45,10 +53,17 @@ var qvsdcPDOL = []byte{0x9F, 0x66, 0x04, 0x9F, 0x02, 0x06, 0x9F, 0x03, 0x06, 0x9
 
 // A QVSDCCard is a simulated contactless Visa-style card: PPSE, SELECT,
 // GET PROCESSING OPTIONS with the card's decision and fDDA version 01,
-// READ RECORD. Its cryptograms are a hash of the transaction data, not a
-// scheme's: they are for kernel tests, not for issuer verification.
+// READ RECORD. Its cryptograms are Visa CVN 18 (emv/issuer.VisaCVN18):
+// the issuer application data (9F10) is the 7-byte VSDC format 1
+// 06 01 12 03 CVR (DKI 01, CVN 12, CVR length 03), and the ARQC, TC or AAC
+// is MACed under the EMV common session key of the ICC master key derived
+// from the profile's IMK, over the 33-byte common data list (amounts,
+// country, TVR, currency, date, type, unpredictable number, AIP, ATC)
+// followed by all of 9F10, so that an issuer holding the IMK verifies it
+// with issuer.Verify.
 type QVSDCCard struct {
 	p       QVSDCProfile
+	mk      []byte // ICC master key for AC
 	pki     *oda.TestPKI
 	records map[[2]byte][]byte // SFI, record to response data
 	cad     []byte             // 9F69
@@ -68,7 +83,15 @@ func NewQVSDCCard(p QVSDCProfile) (*QVSDCCard, *oda.CAPK, error) {
 	if p.CAIndex == 0 {
 		p.CAIndex = 0xE1
 	}
-	c := &QVSDCCard{p: p, records: map[[2]byte][]byte{}, cad: []byte{0x01, 0x12, 0x34, 0x56, 0x78}}
+	imk := p.IMK
+	if imk == nil {
+		imk = cardsim.TestIMK
+	}
+	mk, err := issuer.MasterKeyB(imk, emvDigits(p.PAN), QVSDCPSN)
+	if err != nil {
+		return nil, nil, fmt.Errorf("entrypointtest: ICC master key: %w", err)
+	}
+	c := &QVSDCCard{p: p, mk: mk, records: map[[2]byte][]byte{}, cad: []byte{0x01, 0x12, 0x34, 0x56, 0x78}}
 	rec1 := cat(tlvOf(0x5A, p.PAN), tlvOf(0x5F24, p.Expiry[:]), tlvOf(0x5F34, []byte{0x01}))
 	c.records[[2]byte{1, 1}] = tlvOf(0x70, rec1)
 	c.afl = []byte{0x08, 0x01, 0x01, 0x01}
@@ -154,14 +177,23 @@ func (c *QVSDCCard) gpo(data []byte) ([]byte, error) {
 	case ttq[1]&0x80 != 0 || value > c.p.OfflineLimit || c.pki == nil:
 		cvr = 0x20 // ARQC
 	}
-	h := sha256.Sum256(cat(d, atc, []byte{cvr}))
-	iad := []byte{0x06, 0x01, 0x11, 0x03, cvr, 0x00, 0x00}
+	iad := []byte{0x06, 0x01, issuer.VisaCVN18.Code(), 0x03, cvr, 0x00, 0x00}
+	aip := []byte{c.aip(), 0x00}
+	ac, err := issuer.CardCryptogram(issuer.VisaCVN18, c.mk, map[tlv.Tag][]byte{
+		issuer.TagAmountAuthorised: amount, issuer.TagAmountOther: d[10:16],
+		issuer.TagTerminalCountry: d[16:18], issuer.TagTVR: d[18:23], issuer.TagCurrency: currency,
+		issuer.TagDate: d[25:28], issuer.TagTransactionType: d[28:29], issuer.TagUnpredictableNumber: un,
+		issuer.TagAIP: aip, issuer.TagATC: atc, issuer.TagIssuerAppData: iad,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("entrypointtest: cryptogram: %w", err)
+	}
 	resp := cat(
-		tlvOf(0x82, []byte{c.aip(), 0x00}),
+		tlvOf(0x82, aip),
 		tlvOf(0x94, c.afl),
 		tlvOf(0x57, track2(c.p.PAN, c.p.Expiry)),
 		tlvOf(0x9F10, iad),
-		tlvOf(0x9F26, h[:8]),
+		tlvOf(0x9F26, ac),
 		tlvOf(0x9F36, atc),
 		tlvOf(0x9F6C, c.p.CTQ[:]),
 	)

@@ -115,6 +115,14 @@ func (h *stubHost) financial(_ context.Context, m *iso8583.Message) *iso8583.Mes
 		if err != nil {
 			r.Code, arc = iso8583.DoNotHonour, []byte("05")
 		}
+		if cvn.ARPCMethod() == 2 {
+			// Visa CVN 18 and 22: a card status update, byte 2 bit 8
+			// set when the issuer approves.
+			arc = []byte{0, 0, 0, 0}
+			if r.Code == iso8583.Approved {
+				arc[1] = 0x80
+			}
+		}
 		if cvn != 0 {
 			// An ARPC needs a cryptogram version; without one (an
 			// unknown 9F10) the 05 goes without field 55.

@@ -16,25 +16,25 @@ import (
 // here with their own PANs and issued to the host like the contact cards:
 // an account, a card record with its PIN (as a PVV) and the cardsim IMK.
 //
-// The host cannot verify their cryptograms, and declines their online
-// requests with 05:
+// Both cards derive their ICC master key from cardsim.TestIMK (their
+// profiles' default IMK), the key the host's seed holds them under, and
+// make cryptograms the host verifies with emv/issuer.Verify:
 //
-//   - the qVSDC card's issuer application data (9F10) are 06 01 11 03 CVR
-//     00 00, Visa format 1 with cryptogram version 17 (11), which
-//     emv/issuer does not implement (it knows Visa CVN 10, 18 and 22);
-//   - the M/Chip card's 9F10 is 01 10 CID 00, four bytes, not an M/Chip
-//     length (18, 20, 26 or 28 bytes), so no CVN is detected;
-//   - and both cards make their ARQC as the first 8 bytes of a SHA-256 of
-//     the transaction data, the ATC and the CVR or CID, under no key at
-//     all (entrypointtest: "for kernel tests, not for issuer
-//     verification"), so no IMK in a seed could verify them.
+//   - the qVSDC card: Visa CVN 18, issuer application data (9F10) 06 01
+//     12 03 CVR 00 00 (VSDC format 1, DKI 01, CVN 12), master key option
+//     B with its PSN 01 (5F34, field 23), the EMV common session key, the
+//     common data list followed by all of 9F10;
+//   - the M/Chip card: Mastercard CVN 16, the 18-byte M/Chip 4 9F10 (DKI
+//     01, CVN 10, CVR), master key option A with PSN 00 (the card has no
+//     5F34), the Mastercard SKD session key, the common data list
+//     followed by the CVR; with CDA the cryptogram is inside the signed
+//     dynamic data, which Kernel 2 verifies before it reports it.
 //
-// The online taps therefore show everything up to the issuer's check
-// (entry mode 071, field 55 from the outcome's data record, the PIN block
-// of an online PIN verified by the host before the cryptogram) and end
-// declined 05. A simulated contactless card whose cryptograms derive from
-// an IMK (emv/cardsim's keys) would let the host approve them; that is
-// for package entrypointtest.
+// The online taps therefore go through the issuer's check like a contact
+// card (entry mode 071, field 55 from the outcome's data record, the PIN
+// block of an online PIN verified by the host before the cryptogram) and
+// are approved 00. Neither kernel runs issuer authentication on these
+// taps: the ARPC the host returns in field 55 is not sent to the card.
 
 // qvsdc issues a simulated qVSDC card: no CVM asked by the card (CTQ
 // 0000), its own offline limit at the reader's floor limit.
@@ -54,7 +54,14 @@ func (b *builder) qvsdc(pan string, balance int64) *Card {
 		b.err = fmt.Errorf("scenario: qVSDC card: %w", err)
 		return nil
 	}
-	return b.issueTap(card, capk, "Visa qVSDC (Kernel 3)", pan, balance)
+	c := b.issueTap(card, capk, "Visa qVSDC (Kernel 3)", pan, balance)
+	if c != nil {
+		// The issuer knows the card's PSN (5F34): the host derives the
+		// ICC master key with it, also for an advice, whose field 55
+		// the host does not read it from.
+		c.Issued.PSN = entrypointtest.QVSDCPSN
+	}
+	return c
 }
 
 // mchip issues a simulated M/Chip card with CDA whose CVM list asks for
