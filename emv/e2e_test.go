@@ -359,6 +359,11 @@ func TestEndToEndCardFaults(t *testing.T) {
 				}
 				t.Fatalf("outcome %v, TVR %v, err %v", res.Outcome, res.TVR, err)
 			}
+			// The chip worked and refused: a blocked card or application allows
+			// no magnetic-stripe fallback.
+			if (errors.Is(err, emv.ErrCardBlocked) || errors.Is(err, emv.ErrNoApplication)) && res.FallbackAllowed {
+				t.Errorf("FallbackAllowed after %v", err)
+			}
 		})
 	}
 }

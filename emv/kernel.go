@@ -74,6 +74,7 @@ type kernel struct {
 	pdolData       []byte
 	staticData     []byte // static data to be authenticated (Book 3 10.3)
 	odaRecordError bool   // an ODA record was not a template 70
+	blockedApp     bool   // an application answered SELECT with 6283
 
 	oda       odaMethod
 	iccKey    *oda.PublicKey

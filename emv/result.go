@@ -172,7 +172,11 @@ func (k *kernel) finish(err error) {
 		}
 		r.Err = se
 		r.Outcome = Terminated
-		r.FallbackAllowed = k.step <= StepInitiate &&
+		// No fallback when the card is blocked, when the cardholder or the
+		// terminal cancelled, or when no application is left because the
+		// card blocked one: the chip worked and said no.
+		blocked := errors.Is(err, ErrNoApplication) && k.blockedApp
+		r.FallbackAllowed = k.step <= StepInitiate && !blocked &&
 			!errors.Is(err, ErrCardBlocked) && !errors.Is(err, ErrCancelled) && k.ctx.Err() == nil
 		k.note("terminated: %v", se)
 	}

@@ -215,6 +215,7 @@ func (k *kernel) selectApplication() error {
 			return k.failf(ErrCardBlocked, "final SELECT: %v", r.SW)
 		}
 		if !r.SW.OK() {
+			k.blockedApp = k.blockedApp || r.SW == SWFileDeactivated
 			k.note("final SELECT of %X: %v; candidate removed", c.AID, r.SW)
 			continue
 		}
@@ -478,6 +479,7 @@ func (k *kernel) candidatesFromAIDList() error {
 				partial := a.PartialSelection && bytes.HasPrefix(fci.DFName, a.AID)
 				switch {
 				case r.SW == SWFileDeactivated:
+					k.blockedApp = true
 					k.note("application %X blocked", fci.DFName)
 				case exact || partial:
 					c := Candidate{AID: bytes.Clone(fci.DFName), app: i, Priority: fci.Priority,
