@@ -42,7 +42,7 @@ func (h *Host) advice(ctx context.Context, req *iso8583.Message) *iso8583.Messag
 	if card != nil && adv.ICC != nil {
 		if data, err := issuer.ParseField55(adv.ICC); err != nil {
 			r.log.Warn("acquirer: advice with malformed field 55", "err", err)
-		} else if _, err := h.hsm.VerifyARQC(card, data); err != nil {
+		} else if _, err := h.hsm.VerifyARQC(withICCPSN(card, data), data); err != nil {
 			r.log.Warn("acquirer: advice cryptogram does not verify", "err", err)
 		} else if v := data[issuer.TagATC]; len(v) == 2 {
 			atc = int(v[0])<<8 | int(v[1])

@@ -163,14 +163,7 @@ func (a *auth) verifyARQC() *iso8583.Message {
 		a.arqcErr = fmt.Errorf("%w: card has no chip keys", ErrCryptogram)
 		return nil
 	}
-	if a.card.PSN == "" {
-		if psn := data[0x5F34]; len(psn) == 1 {
-			// The card's own PSN when the seed does not set one.
-			c := *a.card
-			c.PSN = fmt.Sprintf("%02X", psn[0])
-			a.card = &c
-		}
-	}
+	a.card = withICCPSN(a.card, data)
 	a.cvn, a.arqcErr = a.h.hsm.VerifyARQC(a.card, data)
 	if a.atc < 0 && a.arqcErr == nil {
 		a.arqcErr = fmt.Errorf("%w: no ATC", ErrCryptogram)
@@ -370,4 +363,19 @@ func (a *auth) issuerData(code iso8583.ResponseCode, st *CardState) ([]byte, err
 		}
 	}
 	return f55, nil
+}
+
+// withICCPSN returns card with the PAN sequence number the card sent in
+// field 55 (5F34) when the seed does not set one; card itself otherwise.
+func withICCPSN(card *Card, data map[tlv.Tag][]byte) *Card {
+	if card.PSN != "" {
+		return card
+	}
+	psn := data[0x5F34]
+	if len(psn) != 1 {
+		return card
+	}
+	c := *card
+	c.PSN = fmt.Sprintf("%02X", psn[0])
+	return &c
 }
