@@ -141,6 +141,31 @@ func AppendCommand(dst []byte, c Command) ([]byte, error) {
 	return dst, nil
 }
 
+// ParseCommand decodes a command APDU in short form (ISO/IEC 7816-4
+// section 5.1), the inverse of AppendCommand: CLA INS P1 P2, then nothing,
+// Le, or Lc and the data with an optional Le. Lc 00 and length fields that
+// do not match the input are ErrCommand errors. Data aliases b.
+func ParseCommand(b []byte) (Command, error) {
+	if len(b) < 4 {
+		return Command{}, fmt.Errorf("%w: %d bytes", ErrCommand, len(b))
+	}
+	c := Command{CLA: b[0], INS: b[1], P1: b[2], P2: b[3]}
+	rest := b[4:]
+	switch {
+	case len(rest) == 0:
+	case len(rest) == 1:
+		c.Le = responseLen(rest[0])
+	case rest[0] != 0 && len(rest) == 1+int(rest[0]):
+		c.Data = rest[1:]
+	case rest[0] != 0 && len(rest) == 2+int(rest[0]):
+		c.Data = rest[1 : 1+int(rest[0])]
+		c.Le = responseLen(rest[len(rest)-1])
+	default:
+		return Command{}, fmt.Errorf("%w: length fields do not match", ErrCommand)
+	}
+	return c, nil
+}
+
 // A Response is a response APDU: data and status word.
 type Response struct {
 	Data []byte

@@ -278,10 +278,11 @@ func (c *fakeCard) transmit(cmd []byte) []byte {
 	if len(cmd) < 4 {
 		return sw(SWWrongLength)
 	}
-	var data []byte
-	if len(cmd) > 5 {
-		data = cmd[5 : 5+int(cmd[4])]
+	apdu, err := ParseCommand(cmd)
+	if err != nil {
+		return sw(SWWrongLength)
 	}
+	data := apdu.Data
 	if c.blocked && cmd[1] == 0xA4 {
 		return sw(SWFunctionNotSupported)
 	}

@@ -1,8 +1,6 @@
 package emv
 
 import (
-	"fmt"
-
 	"github.com/posflow/posflow/tlv"
 )
 
@@ -66,7 +64,7 @@ func (k *kernel) runScript(t tlv.Object, tag tlv.Tag) error {
 		k.note("script %X malformed", id)
 	}
 	for i, raw := range cmds {
-		cmd, err := parseCommand(raw)
+		cmd, err := ParseCommand(raw)
 		if err != nil {
 			failed(i + 1)
 			k.note("script %X command %d malformed", id, i+1)
@@ -86,27 +84,4 @@ func (k *kernel) runScript(t tlv.Object, tag tlv.Tag) error {
 	k.scriptResults = append(k.scriptResults, result, id[0], id[1], id[2], id[3])
 	k.res.ScriptResults = k.scriptResults
 	return nil
-}
-
-// parseCommand decodes a command APDU in short form (ISO/IEC 7816-4 5.1):
-// CLA INS P1 P2, then nothing, Le, or Lc and data with an optional Le.
-func parseCommand(b []byte) (Command, error) {
-	if len(b) < 4 {
-		return Command{}, fmt.Errorf("%w: %d bytes", ErrCommand, len(b))
-	}
-	c := Command{CLA: b[0], INS: b[1], P1: b[2], P2: b[3]}
-	rest := b[4:]
-	switch {
-	case len(rest) == 0:
-	case len(rest) == 1:
-		c.Le = responseLen(rest[0])
-	case rest[0] != 0 && len(rest) == 1+int(rest[0]):
-		c.Data = rest[1:]
-	case rest[0] != 0 && len(rest) == 2+int(rest[0]):
-		c.Data = rest[1 : 1+int(rest[0])]
-		c.Le = responseLen(rest[len(rest)-1])
-	default:
-		return Command{}, fmt.Errorf("%w: length fields do not match", ErrCommand)
-	}
-	return c, nil
 }

@@ -93,19 +93,19 @@ func TestParseCommand(t *testing.T) {
 		{"0088000004AABBCCDD00", "0088000004AABBCCDD00"},
 	}
 	for _, tt := range good {
-		c, err := parseCommand(mustHexT(tt.in))
+		c, err := ParseCommand(mustHexT(tt.in))
 		if err != nil {
-			t.Errorf("parseCommand(%s): %v", tt.in, err)
+			t.Errorf("ParseCommand(%s): %v", tt.in, err)
 			continue
 		}
 		b, err := AppendCommand(nil, c)
 		if err != nil || hexUpper(b) != tt.want {
-			t.Errorf("parseCommand(%s) re-encodes as %X, %v", tt.in, b, err)
+			t.Errorf("ParseCommand(%s) re-encodes as %X, %v", tt.in, b, err)
 		}
 	}
 	for _, bad := range []string{"8418", "841800000500", "8418000008AABB", "84180000000102"} {
-		if _, err := parseCommand(mustHexT(bad)); err == nil {
-			t.Errorf("parseCommand(%s) accepted", bad)
+		if _, err := ParseCommand(mustHexT(bad)); err == nil {
+			t.Errorf("ParseCommand(%s) accepted", bad)
 		}
 	}
 }
@@ -115,7 +115,7 @@ func FuzzParseCommand(f *testing.F) {
 	f.Add(mustHexT("8418000008AABBCCDDEEFF0011"))
 	f.Add(mustHexT("0088000004AABBCCDD00"))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		c, err := parseCommand(in)
+		c, err := ParseCommand(in)
 		if err != nil {
 			return
 		}
@@ -124,7 +124,7 @@ func FuzzParseCommand(f *testing.F) {
 			t.Fatalf("parsed command does not encode: %v", err)
 		}
 		if !bytes.Equal(b, in) {
-			t.Fatalf("parseCommand(%X) re-encodes as %X", in, b)
+			t.Fatalf("ParseCommand(%X) re-encodes as %X", in, b)
 		}
 	})
 }

@@ -95,31 +95,11 @@ func (s *state) scripts(templates []byte) ([]byte, error) {
 	return results, nil
 }
 
-// parseCommand reads a command APDU of an issuer script (86): CLA INS P1
-// P2, then Lc and the data, optionally Le.
+// parseCommand reads a command APDU of an issuer script (86).
 func parseCommand(b []byte) (emv.Command, error) {
-	if len(b) < 4 {
-		return emv.Command{}, fmt.Errorf("%w: script command shorter than a header", entrypoint.ErrCardData)
-	}
-	c := emv.Command{CLA: b[0], INS: b[1], P1: b[2], P2: b[3]}
-	rest := b[4:]
-	switch {
-	case len(rest) == 0:
-	case len(rest) == 1:
-		c.Le = int(rest[0])
-		if c.Le == 0 {
-			c.Le = 256
-		}
-	case int(rest[0])+1 == len(rest) && rest[0] != 0:
-		c.Data = rest[1:]
-	case int(rest[0])+2 == len(rest) && rest[0] != 0:
-		c.Data = rest[1 : len(rest)-1]
-		c.Le = int(rest[len(rest)-1])
-		if c.Le == 0 {
-			c.Le = 256
-		}
-	default:
-		return emv.Command{}, fmt.Errorf("%w: script command with a wrong Lc", entrypoint.ErrCardData)
+	c, err := emv.ParseCommand(b)
+	if err != nil {
+		return emv.Command{}, fmt.Errorf("%w: script command: %v", entrypoint.ErrCardData, err)
 	}
 	return c, nil
 }

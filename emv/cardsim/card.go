@@ -230,33 +230,14 @@ type command struct {
 }
 
 // parseCommand splits a short command APDU (ISO/IEC 7816-3 cases 1 to
-// 4). Extended lengths are not supported, as EMV does not use them.
+// 4) with emv.ParseCommand. Extended lengths are not supported, as EMV
+// does not use them.
 func parseCommand(b []byte) (command, bool) {
-	if len(b) < 4 {
+	c, err := emv.ParseCommand(b)
+	if err != nil {
 		return command{}, false
 	}
-	c := command{cla: b[0], ins: b[1], p1: b[2], p2: b[3]}
-	switch rest := b[4:]; {
-	case len(rest) == 0:
-	case len(rest) == 1:
-		c.le = int(rest[0])
-		if c.le == 0 {
-			c.le = 256
-		}
-	case rest[0] == 0:
-		return command{}, false
-	case len(rest) == 1+int(rest[0]):
-		c.data = rest[1:]
-	case len(rest) == 2+int(rest[0]):
-		c.data = rest[1 : len(rest)-1]
-		c.le = int(rest[len(rest)-1])
-		if c.le == 0 {
-			c.le = 256
-		}
-	default:
-		return command{}, false
-	}
-	return c, true
+	return command{cla: c.CLA, ins: c.INS, p1: c.P1, p2: c.P2, data: c.Data, le: c.Le}, true
 }
 
 // Transmit answers one command APDU. It always returns a response of at

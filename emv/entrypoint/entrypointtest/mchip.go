@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/emv/cardsim"
 	"github.com/posflow/posflow/emv/issuer"
 	"github.com/posflow/posflow/emv/oda"
@@ -125,17 +126,11 @@ func NewMChipCard(p MChipProfile) (*MChipCard, *oda.CAPK, error) {
 
 // Transmit implements emv.Card.
 func (c *MChipCard) Transmit(cmd []byte) ([]byte, error) {
-	if len(cmd) < 4 {
+	apdu, err := emv.ParseCommand(cmd)
+	if err != nil {
 		return sw(0x6700), nil
 	}
-	var data []byte
-	if len(cmd) > 5 {
-		n := int(cmd[4])
-		if len(cmd) < 5+n {
-			return sw(0x6700), nil
-		}
-		data = cmd[5 : 5+n]
-	}
+	data := apdu.Data
 	switch {
 	case cmd[0] == 0x00 && cmd[1] == 0xA4 && bytes.Equal(data, []byte("2PAY.SYS.DDF01")):
 		e := tlvOf(0x61, cat(tlvOf(0x4F, MChipAID), tlvOf(0x87, []byte{0x01})))

@@ -124,17 +124,11 @@ func NewQVSDCCard(p QVSDCProfile) (*QVSDCCard, *oda.CAPK, error) {
 
 // Transmit implements emv.Card.
 func (c *QVSDCCard) Transmit(cmd []byte) ([]byte, error) {
-	if len(cmd) < 4 {
+	apdu, err := emv.ParseCommand(cmd)
+	if err != nil {
 		return sw(0x6700), nil
 	}
-	var data []byte
-	if len(cmd) > 5 {
-		n := int(cmd[4])
-		if len(cmd) < 5+n {
-			return sw(0x6700), nil
-		}
-		data = cmd[5 : 5+n]
-	}
+	data := apdu.Data
 	switch {
 	case cmd[0] == 0x00 && cmd[1] == 0xA4 && bytes.Equal(data, []byte("2PAY.SYS.DDF01")):
 		e := tlvOf(0x61, cat(tlvOf(0x4F, QVSDCAID), tlvOf(0x87, []byte{0x01})))
