@@ -3,7 +3,6 @@ package c2
 import (
 	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/emv/entrypoint"
-	"github.com/posflow/posflow/tlv"
 )
 
 // outcome turns the card's cryptogram into the outcome: TC approved, ARQC
@@ -38,12 +37,6 @@ func (s *state) finish(o *entrypoint.Outcome) *entrypoint.Outcome {
 	if tags == nil {
 		tags = DefaultDataRecord
 	}
-	o.DataRecord, _ = emv.AppendField55(nil, tags, func(t tlv.Tag) ([]byte, bool) {
-		if v, ok := s.term[t]; ok {
-			return v, true
-		}
-		v, ok := s.card[t]
-		return v, ok
-	})
+	o.SetDataRecord(tags, s.term, s.card)
 	return o
 }

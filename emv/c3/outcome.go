@@ -3,7 +3,6 @@ package c3
 import (
 	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/emv/entrypoint"
-	"github.com/posflow/posflow/tlv"
 )
 
 // outcome turns the card's decision into the outcome of Book C-3 5.8: a TC
@@ -45,12 +44,6 @@ func (s *state) finish(o *entrypoint.Outcome) *entrypoint.Outcome {
 	if tags == nil {
 		tags = DefaultDataRecord
 	}
-	o.DataRecord, _ = emv.AppendField55(nil, tags, func(t tlv.Tag) ([]byte, bool) {
-		if v, ok := s.card[t]; ok {
-			return v, true
-		}
-		v, ok := s.term[t]
-		return v, ok
-	})
+	o.SetDataRecord(tags, s.card, s.term)
 	return o
 }

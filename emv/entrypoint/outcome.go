@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/tlv"
 )
 
@@ -149,6 +150,21 @@ type Outcome struct {
 
 	// Trace is the masked record of the tap.
 	Trace []Event
+}
+
+// SetDataRecord sets o's data record: the objects of tags, in that order,
+// each taken from the first of sources that holds it (the kernels differ
+// in whether the card's or the terminal's value comes first), encoded as
+// emv.AppendField55 does.
+func (o *Outcome) SetDataRecord(tags []tlv.Tag, sources ...map[tlv.Tag][]byte) {
+	o.DataRecord, _ = emv.AppendField55(nil, tags, func(t tlv.Tag) ([]byte, bool) {
+		for _, m := range sources {
+			if v, ok := m[t]; ok {
+				return v, true
+			}
+		}
+		return nil, false
+	})
 }
 
 // Value returns the value of tag t in the data record.
