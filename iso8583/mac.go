@@ -31,21 +31,26 @@ type MACKey interface {
 	MAC(data []byte) ([8]byte, error)
 }
 
-type retailMAC []byte
+type retailMAC struct{ r *mac.Retail }
 
 // RetailMAC returns the ANSI X9.19 retail MAC (ISO/IEC 9797-1 MAC algorithm
 // 3 with DES, padding method 1) under a 16-byte double-length MAC key.
-// The key is copied.
+// The key's DES schedules are computed once, here (mac.NewRetail), so a
+// host keeps one MACKey per terminal rather than the key.
 func RetailMAC(key []byte) (MACKey, error) {
 	if len(key) != 16 {
 		return nil, errors.New("iso8583: retail MAC key must be 16 bytes")
 	}
-	return retailMAC(append([]byte(nil), key...)), nil
+	r, err := mac.NewRetail(key)
+	if err != nil {
+		return nil, err
+	}
+	return retailMAC{r}, nil
 }
 
 func (k retailMAC) MAC(data []byte) (out [8]byte, err error) {
-	_, err = mac.AppendAlg3(out[:0], k, data, mac.Method1)
-	return out, err
+	k.r.AppendMAC(out[:0], data, mac.Method1)
+	return out, nil
 }
 
 type cmacKey struct{ b cipher.Block }

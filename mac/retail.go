@@ -36,6 +36,50 @@ func AppendAlg3(dst, key, data []byte, p Padding) ([]byte, error) {
 	return appendAlg3(dst, k, k2, data, p), nil
 }
 
+// A Retail is a MAC algorithm 3 key with its two DES key schedules
+// computed once, for a caller that computes many MACs under one key (a
+// host verifying and signing a terminal's messages): each MAC then costs
+// only the block encryptions. It is safe for concurrent use.
+type Retail struct {
+	k, k2 cipher.Block
+}
+
+// NewRetail returns the [Alg3] key of the 16-byte key, or a
+// [KeySizeError]. The key schedules are key material: keep a Retail as
+// carefully as the key.
+func NewRetail(key []byte) (*Retail, error) {
+	if len(key) != 16 {
+		return nil, KeySizeError(len(key))
+	}
+	k, err := des.NewCipher(key[:8])
+	if err != nil {
+		return nil, err
+	}
+	k2, err := des.NewCipher(key[8:])
+	if err != nil {
+		return nil, err
+	}
+	return &Retail{k, k2}, nil
+}
+
+// AppendMAC appends the 8-byte [Alg3] MAC of data padded with p to dst. It
+// does not allocate when dst has room for 8 bytes. It panics if p is not a
+// padding method.
+func (r *Retail) AppendMAC(dst, data []byte, p Padding) []byte {
+	p.check()
+	return appendAlg3(dst, r.k, r.k2, data, p)
+}
+
+// Verify checks tag, the leftmost bytes of the MAC of data, in constant
+// time, like [VerifyAlg3]. It allocates the 8-byte MAC.
+func (r *Retail) Verify(data []byte, p Padding, tag []byte) error {
+	if err := checkTag(tag, des.BlockSize); err != nil {
+		return err
+	}
+	var buf [des.BlockSize]byte
+	return compare(r.AppendMAC(buf[:0], data, p), tag)
+}
+
 func appendAlg3(dst []byte, k, k2 cipher.Block, data []byte, p Padding) []byte {
 	dst, state := grow(dst, k.BlockSize())
 	chain(k, state, data, p)

@@ -2,6 +2,7 @@ package mac_test
 
 import (
 	"bytes"
+	"errors"
 	"testing"
 
 	"github.com/posflow/posflow/internal/testvec"
@@ -47,6 +48,21 @@ func TestX924DUKPTMAC(t *testing.T) {
 				if err := mac.VerifyAlg3(key, data, mac.Method1, c.want); err != nil {
 					t.Errorf("%s: VerifyAlg3 = %v", c.dir, err)
 				}
+				r, err := mac.NewRetail(key)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := r.AppendMAC(nil, data, mac.Method1); !bytes.Equal(got[:4], c.want) {
+					t.Errorf("%s: Retail.AppendMAC = %X, want %X…", c.dir, got, c.want)
+				}
+				if err := r.Verify(data, mac.Method1, c.want); err != nil {
+					t.Errorf("%s: Retail.Verify = %v", c.dir, err)
+				}
+				bad := bytes.Clone(c.want)
+				bad[0] ^= 1
+				if err := r.Verify(data, mac.Method1, bad); !errors.Is(err, mac.ErrMismatch) {
+					t.Errorf("%s: Retail.Verify(wrong tag) = %v, want ErrMismatch", c.dir, err)
+				}
 			}
 		})
 	}
@@ -69,5 +85,30 @@ func TestAlg3Definition(t *testing.T) {
 				t.Errorf("Alg3(%d bytes, %v) = %X, %v, want %X", n, p, got, err, want)
 			}
 		}
+	}
+}
+
+func TestRetailKeySize(t *testing.T) {
+	for _, n := range []int{0, 8, 15, 17, 24} {
+		if _, err := mac.NewRetail(make([]byte, n)); !errors.Is(err, mac.ErrKeySize) {
+			t.Errorf("NewRetail(%d bytes) = %v, want ErrKeySize", n, err)
+		}
+	}
+}
+
+func TestRetailAllocs(t *testing.T) {
+	r, err := mac.NewRetail(testvec.MustHex("0123456789ABCDEFFEDCBA9876543210"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := make([]byte, 256)
+	dst := make([]byte, 0, 8)
+	if n := testing.AllocsPerRun(100, func() { r.AppendMAC(dst, data, mac.Method1) }); n != 0 {
+		t.Errorf("Retail.AppendMAC: %v allocations, want 0", n)
+	}
+	tag := r.AppendMAC(nil, data, mac.Method2)
+	// The MAC buffer of Verify escapes through the cipher.Block interface.
+	if n := testing.AllocsPerRun(100, func() { r.Verify(data, mac.Method2, tag) }); n > 1 {
+		t.Errorf("Retail.Verify: %v allocations, want at most 1", n)
 	}
 }
