@@ -63,8 +63,8 @@
 // replay card and reach their recorded outcomes, cryptograms and ICC
 // dynamic numbers; mock-msc-ms-mode.json is replayed in mag-stripe mode to
 // its online request with CVC3 A2C4, with the source project's rule for
-// 9F6A injected (Kernel.UnpredictableNumberNumeric). A simulated M/Chip card with CDA
-// (emv/entrypoint/entrypointtest) covers the CVM, risk and action
+// 9F6A injected (Kernel.UnpredictableNumberNumeric). A simulated M/Chip
+// card with CDA (emv/cardsim.MChipCard) covers the CVM, risk and action
 // analysis decisions.
 //
 // A complete tap of mock-msc-offline.json (Entry Point, Kernel 2, CA,

@@ -8,8 +8,8 @@ import (
 
 	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/emv/c2"
+	"github.com/posflow/posflow/emv/cardsim"
 	"github.com/posflow/posflow/emv/entrypoint"
-	"github.com/posflow/posflow/emv/entrypoint/entrypointtest"
 	"github.com/posflow/posflow/emv/oda"
 )
 
@@ -18,7 +18,7 @@ import (
 // offline, 40.00 needs the online PIN the CVM list asks for and goes
 // online. The cryptogram comes from inside the CDA signature.
 func Example() {
-	card, capk, err := entrypointtest.NewMChipCard(entrypointtest.MChipProfile{
+	card, capk, err := cardsim.NewMChip(cardsim.MChipProfile{
 		Rand:    rand.NewChaCha8([32]byte{'e', 'x'}),
 		PAN:     []byte{0x54, 0x13, 0x33, 0x00, 0x00, 0x00, 0x00, 0x17},
 		Expiry:  [3]byte{0x30, 0x12, 0x31},

@@ -11,7 +11,6 @@ import (
 	"github.com/posflow/posflow/emv/c2"
 	"github.com/posflow/posflow/emv/cardsim"
 	"github.com/posflow/posflow/emv/entrypoint"
-	"github.com/posflow/posflow/emv/entrypoint/entrypointtest"
 	"github.com/posflow/posflow/emv/issuer"
 	"github.com/posflow/posflow/emv/oda"
 )
@@ -24,9 +23,9 @@ func (s seeded) Read(p []byte) (int, error) { return s.r.Read(p) }
 // CVM; X = Y = 0.
 var cvmList = []byte{0, 0, 0, 0, 0, 0, 0, 0, 0x42, 0x03, 0x5E, 0x03, 0x1F, 0x03}
 
-func simCard(t *testing.T, mod func(*entrypointtest.MChipProfile)) (*entrypointtest.MChipCard, *oda.Store) {
+func simCard(t *testing.T, mod func(*cardsim.MChipProfile)) (*cardsim.MChipCard, *oda.Store) {
 	t.Helper()
-	p := entrypointtest.MChipProfile{
+	p := cardsim.MChipProfile{
 		Rand:      seeded{rand.NewChaCha8([32]byte{'m', 'c'})},
 		PAN:       []byte{0x54, 0x13, 0x33, 0x00, 0x00, 0x00, 0x00, 0x17},
 		Expiry:    [3]byte{0x30, 0x12, 0x31},
@@ -37,7 +36,7 @@ func simCard(t *testing.T, mod func(*entrypointtest.MChipProfile)) (*entrypointt
 	if mod != nil {
 		mod(&p)
 	}
-	card, capk, err := entrypointtest.NewMChipCard(p)
+	card, capk, err := cardsim.NewMChip(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +79,7 @@ func TestSimulatedCard(t *testing.T) {
 	}
 	tests := []struct {
 		name     string
-		profile  func(*entrypointtest.MChipProfile)
+		profile  func(*cardsim.MChipProfile)
 		kernel   func(*c2.Kernel)
 		termType byte
 		amount   uint64
@@ -93,10 +92,10 @@ func TestSimulatedCard(t *testing.T) {
 		{"over the CVM limit: online PIN, ARQC", nil, nil, 0x22, 4000, entrypoint.OnlineRequest, entrypoint.OnlinePIN, "020300", "0000040001"},
 		{"signature only over the CVM limit", nil, func(k *c2.Kernel) { k.CVMRequired = 0x20 }, 0x22, 4000, entrypoint.Approved, entrypoint.Signature, "1E0300", "0000000001"},
 		{"no CVM capability at all: CVM failed, online", nil, func(k *c2.Kernel) { k.NoCVMRequired = 0 }, 0x22, 1000, entrypoint.OnlineRequest, entrypoint.NoCVM, "3F0001", "0000800001"},
-		{"card without cardholder verification", func(p *entrypointtest.MChipProfile) { p.CVMList = nil }, nil, 0x22, 4000, entrypoint.Approved, entrypoint.NoCVM, "3F0000", "0000000001"},
+		{"card without cardholder verification", func(p *cardsim.MChipProfile) { p.CVMList = nil }, nil, 0x22, 4000, entrypoint.Approved, entrypoint.NoCVM, "3F0000", "0000000001"},
 		{"over the floor limit: ARQC", nil, nil, 0x22, 6000, entrypoint.OnlineRequest, entrypoint.OnlinePIN, "020300", "0000048001"},
-		{"expired card: TAC denial, AAC without CDA", func(p *entrypointtest.MChipProfile) { p.Expiry = [3]byte{0x25, 0x12, 0x31} }, nil, 0x22, 1000, entrypoint.Declined, entrypoint.CVMNA, "1F0302", "8040000001"},
-		{"card turns the TC into an ARQC", func(p *entrypointtest.MChipProfile) { p.Downgrade = true }, nil, 0x22, 1000, entrypoint.OnlineRequest, entrypoint.NoCVM, "1F0302", "0000000001"},
+		{"expired card: TAC denial, AAC without CDA", func(p *cardsim.MChipProfile) { p.Expiry = [3]byte{0x25, 0x12, 0x31} }, nil, 0x22, 1000, entrypoint.Declined, entrypoint.CVMNA, "1F0302", "8040000001"},
+		{"card turns the TC into an ARQC", func(p *cardsim.MChipProfile) { p.Downgrade = true }, nil, 0x22, 1000, entrypoint.OnlineRequest, entrypoint.NoCVM, "1F0302", "0000000001"},
 		{"offline-only terminal over the floor limit: default codes, AAC", nil, nil, 0x26, 6000, entrypoint.Declined, entrypoint.CVMNA, "020300", "8000048001"},
 	}
 	for _, tt := range tests {
@@ -185,7 +184,7 @@ func TestCVMConditions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			card, store := simCard(t, func(p *entrypointtest.MChipProfile) { p.CVMList, p.Currency = tt.list, tt.currency })
+			card, store := simCard(t, func(p *cardsim.MChipProfile) { p.CVMList, p.Currency = tt.list, tt.currency })
 			cfg, k := simConfig(store, 0x22)
 			k.CVMRequired, k.NoCVMRequired = 0x68, 0x68
 			o := entrypoint.Process(context.Background(), card, cfg, emv.Transaction{Amount: tt.amount, Currency: [2]byte{0x09, 0x78}})

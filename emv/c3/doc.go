@@ -50,8 +50,8 @@
 // TC with fDDA version 01 under Visa test CA key 92; mock-visa-online.json:
 // ARQC with online PIN) are replayed byte for byte by a strict replay card
 // and reach their recorded outcomes; scenario tests edit them where the
-// signature allows, and a simulated card (emv/entrypoint/entrypointtest)
-// covers the other decisions.
+// signature allows, and a simulated card (emv/cardsim.QVSDCCard) covers
+// the other decisions.
 //
 // A complete tap of the offline transcript (Entry Point, Kernel 3, CA,
 // issuer and ICC certificates and the fDDA signature) takes 13 to 27 µs

@@ -8,8 +8,8 @@ import (
 
 	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/emv/c3"
+	"github.com/posflow/posflow/emv/cardsim"
 	"github.com/posflow/posflow/emv/entrypoint"
-	"github.com/posflow/posflow/emv/entrypoint/entrypointtest"
 	"github.com/posflow/posflow/emv/oda"
 )
 
@@ -17,7 +17,7 @@ import (
 // 50.00 and a CVM required limit of 100.00: 15.00 is approved offline
 // after fDDA, 60.00 goes online.
 func Example() {
-	card, capk, err := entrypointtest.NewQVSDCCard(entrypointtest.QVSDCProfile{
+	card, capk, err := cardsim.NewQVSDC(cardsim.QVSDCProfile{
 		Rand:         rand.NewChaCha8([32]byte{'e', 'x'}),
 		PAN:          []byte{0x47, 0x61, 0x73, 0x00, 0x00, 0x00, 0x00, 0x19},
 		Expiry:       [3]byte{0x30, 0x12, 0x31},

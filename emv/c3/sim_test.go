@@ -12,7 +12,6 @@ import (
 	"github.com/posflow/posflow/emv/c3"
 	"github.com/posflow/posflow/emv/cardsim"
 	"github.com/posflow/posflow/emv/entrypoint"
-	"github.com/posflow/posflow/emv/entrypoint/entrypointtest"
 	"github.com/posflow/posflow/emv/issuer"
 	"github.com/posflow/posflow/emv/oda"
 )
@@ -23,20 +22,20 @@ type seeded struct{ r *rand.ChaCha8 }
 func (s seeded) Read(p []byte) (int, error) { return s.r.Read(p) }
 
 var simOnce = sync.OnceValues(func() (*oda.CAPK, error) {
-	_, capk, err := newSim(entrypointtest.QVSDCProfile{})
+	_, capk, err := newSim(cardsim.QVSDCProfile{})
 	return capk, err
 })
 
 // newSim makes a simulated qVSDC card; the keys come from a fixed seed, so
 // every card of a test run shares one CA key.
-func newSim(p entrypointtest.QVSDCProfile) (*entrypointtest.QVSDCCard, *oda.CAPK, error) {
+func newSim(p cardsim.QVSDCProfile) (*cardsim.QVSDCCard, *oda.CAPK, error) {
 	p.Rand = seeded{rand.NewChaCha8([32]byte{'p', 'o', 's', 'f', 'l', 'o', 'w'})}
 	p.PAN = []byte{0x47, 0x61, 0x73, 0x00, 0x00, 0x00, 0x00, 0x19}
 	p.Expiry = [3]byte{0x30, 0x12, 0x31}
 	if p.OfflineLimit == 0 {
 		p.OfflineLimit = 5000
 	}
-	return entrypointtest.NewQVSDCCard(p)
+	return cardsim.NewQVSDC(p)
 }
 
 // simConfig: floor limit 50.00, CVM required limit 100.00, transaction
@@ -77,21 +76,21 @@ func TestSimulatedCard(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		profile entrypointtest.QVSDCProfile
+		profile cardsim.QVSDCProfile
 		amount  uint64
 		want    entrypoint.OutcomeType
 		cvm     entrypoint.CVM
 		wantErr error
 	}{
-		{"offline under the floor limit", entrypointtest.QVSDCProfile{}, 1500, entrypoint.Approved, entrypoint.NoCVM, nil},
-		{"online over the floor limit", entrypointtest.QVSDCProfile{}, 6000, entrypoint.OnlineRequest, entrypoint.NoCVM, nil},
-		{"over the CVM limit, card asks for online PIN", entrypointtest.QVSDCProfile{CTQ: [2]byte{0x80, 0x00}}, 12000, entrypoint.OnlineRequest, entrypoint.OnlinePIN, nil},
-		{"over the CVM limit, card asks for a signature", entrypointtest.QVSDCProfile{CTQ: [2]byte{0x40, 0x00}}, 12000, entrypoint.OnlineRequest, entrypoint.Signature, nil},
-		{"signature under the CVM limit, offline", entrypointtest.QVSDCProfile{CTQ: [2]byte{0x40, 0x00}}, 1500, entrypoint.Approved, entrypoint.Signature, nil},
-		{"over the CVM limit, no CVM possible", entrypointtest.QVSDCProfile{}, 12000, entrypoint.Declined, entrypoint.CVMNA, c3.ErrCVM},
-		{"card offline limit lower than the reader's: online", entrypointtest.QVSDCProfile{OfflineLimit: 1000}, 1500, entrypoint.OnlineRequest, entrypoint.NoCVM, nil},
-		{"card declines", entrypointtest.QVSDCProfile{Decline: true}, 1500, entrypoint.Declined, entrypoint.CVMNA, nil},
-		{"over the transaction limit", entrypointtest.QVSDCProfile{}, 25000, entrypoint.TryAnotherInterface, entrypoint.CVMNA, entrypoint.ErrNoCombination},
+		{"offline under the floor limit", cardsim.QVSDCProfile{}, 1500, entrypoint.Approved, entrypoint.NoCVM, nil},
+		{"online over the floor limit", cardsim.QVSDCProfile{}, 6000, entrypoint.OnlineRequest, entrypoint.NoCVM, nil},
+		{"over the CVM limit, card asks for online PIN", cardsim.QVSDCProfile{CTQ: [2]byte{0x80, 0x00}}, 12000, entrypoint.OnlineRequest, entrypoint.OnlinePIN, nil},
+		{"over the CVM limit, card asks for a signature", cardsim.QVSDCProfile{CTQ: [2]byte{0x40, 0x00}}, 12000, entrypoint.OnlineRequest, entrypoint.Signature, nil},
+		{"signature under the CVM limit, offline", cardsim.QVSDCProfile{CTQ: [2]byte{0x40, 0x00}}, 1500, entrypoint.Approved, entrypoint.Signature, nil},
+		{"over the CVM limit, no CVM possible", cardsim.QVSDCProfile{}, 12000, entrypoint.Declined, entrypoint.CVMNA, c3.ErrCVM},
+		{"card offline limit lower than the reader's: online", cardsim.QVSDCProfile{OfflineLimit: 1000}, 1500, entrypoint.OnlineRequest, entrypoint.NoCVM, nil},
+		{"card declines", cardsim.QVSDCProfile{Decline: true}, 1500, entrypoint.Declined, entrypoint.CVMNA, nil},
+		{"over the transaction limit", cardsim.QVSDCProfile{}, 25000, entrypoint.TryAnotherInterface, entrypoint.CVMNA, entrypoint.ErrNoCombination},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,7 +124,7 @@ func verifyCryptogram(t *testing.T, o *entrypoint.Outcome) {
 	if _, ok := data[issuer.TagAID]; !ok {
 		data[issuer.TagAID] = o.AID // the terminal adds it to field 55
 	}
-	cvn, err := issuer.Verify(cardsim.TestIMK, "4761730000000019", entrypointtest.QVSDCPSN, data)
+	cvn, err := issuer.Verify(cardsim.TestIMK, "4761730000000019", cardsim.QVSDCPSN, data)
 	if err != nil || cvn != issuer.VisaCVN18 {
 		t.Errorf("issuer.Verify = %v, %v; want Visa CVN 18", cvn, err)
 	}
@@ -139,7 +138,7 @@ func TestIssuerUpdate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates RSA keys")
 	}
-	card, _, err := newSim(entrypointtest.QVSDCProfile{CTQ: [2]byte{0x00, 0x40}})
+	card, _, err := newSim(cardsim.QVSDCProfile{CTQ: [2]byte{0x00, 0x40}})
 	if err != nil {
 		t.Fatal(err)
 	}

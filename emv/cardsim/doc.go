@@ -1,4 +1,5 @@
-// Package cardsim implements a simulated EMV contact card for tests: an
+// Package cardsim implements simulated EMV cards for tests. Card is a
+// contact card: an
 // integrated circuit card as specified by EMV 4.4 (Integrated Circuit Card
 // Specifications for Payment Systems, version 4.4, 2022) Book 1 (application
 // independent ICC to terminal interface: SELECT, the PSE directory, T=0
@@ -24,6 +25,10 @@
 // Card.State shows its counters and flags; Card.Clone copies a personalised card cheaply, to run many
 // transactions from one starting point.
 //
+// QVSDCCard and MChipCard are contactless cards, one application each,
+// for the kernels of EMV Contactless Books C-3 and C-2 (see Contactless
+// cards below).
+//
 // For tests of a terminal's handling of card data, an Application can move
 // its data records to an SFI above 10 (AppDataSFI, whose whole records are
 // then signed), carry extra data objects (ExtraData) or announce another
@@ -48,6 +53,30 @@
 // BlockedApplication, BlockedCard, ExpiredCard, NotYetEffective,
 // PINTriesExhausted and TwoApplications are the edge cases. Their data
 // objects (CDOLs, IACs, CVM lists) are those of VSDC and M/Chip cards.
+//
+// # Contactless cards
+//
+// NewQVSDC personalises a Visa-style card for Kernel 3 (Book C-3, version
+// 2.11, the qVSDC path) from a QVSDCProfile: it answers the PPSE, SELECT
+// with a PDOL asking for the TTQ, GET PROCESSING OPTIONS with its own
+// decision (TC at or under its offline limit when the reader does not ask
+// for an online cryptogram, ARQC otherwise, AAC when told to decline),
+// the CTQ of the profile and fDDA version 01, READ RECORD, and on a second
+// tap EXTERNAL AUTHENTICATE and the issuer script commands, which it
+// records (QVSDCCard.IssuerCommands) without checking their MACs. Its
+// cryptograms are Visa CVN 18.
+//
+// NewMChip personalises a Mastercard-style card for Kernel 2 (Book C-2,
+// version 2.11, EMV mode) from an MChipProfile: PPSE, SELECT without PDOL,
+// GET PROCESSING OPTIONS whose AFL names a mag-stripe record first (which
+// an EMV-mode kernel must not read, MChipCard.MagstripeRead), READ RECORD
+// and GENERATE AC with CDA, the cryptogram only inside the signed dynamic
+// data. Its cryptograms are Mastercard CVN 16.
+//
+// Both derive their ICC master key from the profile's IMK (TestIMK by
+// default) as emv/issuer does, so issuer.Verify accepts their cryptograms;
+// their CA key comes back from the constructor, under the scheme's RID.
+// Neither is safe for concurrent use; Clone copies one.
 //
 // # Decisions where the specifications are silent
 //

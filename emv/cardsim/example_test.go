@@ -94,3 +94,53 @@ func ExampleCard_State() {
 	// VERIFY 63C2, 2 tries left
 	// VERIFY 9000, 3 tries left
 }
+
+// A reader taps a simulated contactless Visa card (Kernel 3, qVSDC): PPSE,
+// SELECT, GET PROCESSING OPTIONS with the PDOL data. The reader's TTQ asks
+// for an online cryptogram, so the card answers with an ARQC in the GET
+// PROCESSING OPTIONS response, which the issuer verifies under TestIMK.
+func ExampleNewQVSDC() {
+	card, _, err := cardsim.NewQVSDC(cardsim.QVSDCProfile{
+		PAN:    []byte{0x47, 0x61, 0x73, 0x90, 0x01, 0x01, 0x09, 0x03},
+		Expiry: [3]byte{0x30, 0x12, 0x31},
+		ATC:    0x0010,
+	})
+	if err != nil {
+		panic(err)
+	}
+	t := emv.Transport{Card: card}
+
+	r, _ := t.Exchange(emv.Select(cardsim.PPSEName, false))
+	aid, _ := tlv.FindPath(r.Data, 0x6F, 0xA5, 0xBF0C, 0x61, 0x4F)
+	r, _ = t.Exchange(emv.Select(aid.Value, false))
+	pdol, _ := tlv.FindPath(r.Data, 0x6F, 0xA5, 0x9F38)
+	fmt.Printf("SELECT %X %s\n", aid.Value, r.SW.String())
+
+	// TTQ 26 80 00 00: online capable, online cryptogram required. USD
+	// 22.00 in the United States on 26 November 2026.
+	terminal := map[tlv.Tag][]byte{
+		0x9F66: {0x26, 0x80, 0x00, 0x00}, 0x9F02: {0, 0, 0, 0, 0x22, 0x00}, 0x9F03: make([]byte, 6),
+		0x9F1A: {0x08, 0x40}, 0x95: make([]byte, 5), 0x5F2A: {0x08, 0x40},
+		0x9A: {0x26, 0x11, 0x26}, 0x9C: {0x00}, 0x9F37: {0xF4, 0x0A, 0x97, 0x28},
+	}
+	data, _ := emv.AppendDOLData(nil, pdol.Value, func(t tlv.Tag) ([]byte, bool) {
+		v, ok := terminal[t]
+		return v, ok
+	})
+	r, _ = t.Exchange(emv.GetProcessingOptions(data))
+	c := tlv.NewCursor(r.Data)
+	c.Next() // template 77
+	in := c.Children()
+	for in.Next() {
+		terminal[in.Tag()] = in.Value()
+	}
+	terminal[issuer.TagAID] = aid.Value
+	fmt.Printf("GET PROCESSING OPTIONS %s: ATC %X, IAD %X\n", r.SW.String(), terminal[0x9F36], terminal[0x9F10])
+
+	cvn, err := issuer.Verify(cardsim.TestIMK, "4761739001010903", cardsim.QVSDCPSN, terminal)
+	fmt.Printf("issuer verifies the ARQC: %v, %v\n", err == nil, cvn)
+	// Output:
+	// SELECT A0000000031010 9000
+	// GET PROCESSING OPTIONS 9000: ATC 0011, IAD 06011203200000
+	// issuer verifies the ARQC: true, Visa CVN 18
+}

@@ -28,8 +28,9 @@
 //	trace.go        the masked trace
 //
 // Package entrypointtest holds the test doubles: a strict replay card for
-// recorded transcripts and simulated qVSDC and M/Chip cards with a seeded
-// test PKI.
+// recorded transcripts and the test plumbing the kernels share. The
+// simulated contactless cards, qVSDC and M/Chip with a seeded test PKI,
+// are in package emv/cardsim (cardsim.NewQVSDC, cardsim.NewMChip).
 //
 // Kernels plug in through the Kernel interface: package emv/c3 implements
 // Kernel 3 (qVSDC) and package emv/c2 Kernel 2 (M/Chip) in EMV mode.

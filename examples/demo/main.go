@@ -29,7 +29,7 @@ import (
 	"time"
 
 	"github.com/posflow/posflow/emv"
-	"github.com/posflow/posflow/emv/entrypoint/entrypointtest"
+	"github.com/posflow/posflow/emv/cardsim"
 	"github.com/posflow/posflow/emv/issuer"
 	"github.com/posflow/posflow/examples/terminal/scenario"
 )
@@ -96,7 +96,7 @@ func run(ctx context.Context, w io.Writer, o options) error {
 	fmt.Fprintf(w, "          contactless reader: offline under %s, cardholder verified from %s, insert the card from %s\n",
 		term.FormatAmount(scenario.ContactlessFloorLimit), term.FormatAmount(scenario.ContactlessCVMLimit), term.FormatAmount(scenario.ContactlessLimit))
 	fmt.Fprintf(w, "          store-and-forward queue in %s (a temporary directory): reversals and advices survive a restart\n", scenario.QueueFile)
-	fmt.Fprintf(w, "cards     %d simulated EMV cards (emv/cardsim; contactless: emv/entrypoint/entrypointtest), issued to the host's seed with their balances\n\n", len(world.Catalogue.Cards()))
+	fmt.Fprintf(w, "cards     %d simulated EMV cards (emv/cardsim, contact and contactless), issued to the host's seed with their balances\n\n", len(world.Catalogue.Cards()))
 
 	banner(w, "start of day")
 	if err := term.SignOn(ctx); err != nil {
@@ -262,9 +262,9 @@ func cardName(c *scenario.Card) string {
 // tapCVN names the cryptogram version of a simulated contactless card.
 func tapCVN(c *scenario.Card) string {
 	switch c.Tap.(type) {
-	case *entrypointtest.QVSDCCard:
+	case *cardsim.QVSDCCard:
 		return issuer.VisaCVN18.String()
-	case *entrypointtest.MChipCard:
+	case *cardsim.MChipCard:
 		return issuer.MastercardCVN16.String()
 	}
 	return "unknown version"

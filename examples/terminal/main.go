@@ -8,8 +8,8 @@
 //	terminal -host 127.0.0.1:8583 -scenario wrong-pin -pin tty
 //	terminal -qr 25.00                        # the "pay by QR" screen
 //
-// The cards are simulated (emv/cardsim; the contactless ones
-// emv/entrypoint/entrypointtest, Visa CVN 18 and Mastercard CVN 16 under
+// The cards are simulated (emv/cardsim, contact and contactless; the
+// contactless ones Visa CVN 18 and Mastercard CVN 16 under
 // the same cardsim.TestIMK, so the host approves their online taps) and
 // personalised afresh on every run, with the same counters: run against a host with a fresh database,
 // or its ATC replay check refuses them. With -pin tty the PIN is read from

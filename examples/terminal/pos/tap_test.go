@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/posflow/posflow/emv/cardsim"
-	"github.com/posflow/posflow/emv/entrypoint/entrypointtest"
 	"github.com/posflow/posflow/emv/oda"
 	"github.com/posflow/posflow/iso8583"
 	"github.com/posflow/posflow/tlv"
@@ -16,16 +15,16 @@ import (
 
 // tapCards returns a simulated qVSDC and M/Chip card (the M/Chip card
 // asks for an online PIN when the reader supports it) and their CA keys.
-func tapCards(t *testing.T) (*entrypointtest.QVSDCCard, *entrypointtest.MChipCard, []*oda.CAPK) {
+func tapCards(t *testing.T) (*cardsim.QVSDCCard, *cardsim.MChipCard, []*oda.CAPK) {
 	t.Helper()
-	visa, vk, err := entrypointtest.NewQVSDCCard(entrypointtest.QVSDCProfile{
+	visa, vk, err := cardsim.NewQVSDC(cardsim.QVSDCProfile{
 		Rand: rand.NewChaCha8([32]byte{3}), PAN: []byte{0x47, 0x61, 0x73, 0x90, 0x01, 0x01, 0x09, 0x03},
 		Expiry: [3]byte{0x30, 0x12, 0x31}, OfflineLimit: 1000,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mc, mk, err := entrypointtest.NewMChipCard(entrypointtest.MChipProfile{
+	mc, mk, err := cardsim.NewMChip(cardsim.MChipProfile{
 		Rand: rand.NewChaCha8([32]byte{4}), PAN: []byte{0x54, 0x13, 0x33, 0x00, 0x89, 0x02, 0x02, 0x19},
 		Expiry: [3]byte{0x30, 0x12, 0x31}, CVMList: []byte{0, 0, 0, 0, 0, 0, 0, 0, 0x42, 0x03, 0x1F, 0x03},
 		Currency: [2]byte{0x08, 0x40},

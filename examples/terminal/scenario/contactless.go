@@ -7,12 +7,11 @@ import (
 
 	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/emv/cardsim"
-	"github.com/posflow/posflow/emv/entrypoint/entrypointtest"
 	"github.com/posflow/posflow/emv/oda"
 )
 
 // The contactless cards are the simulated qVSDC (Kernel 3) and M/Chip
-// (Kernel 2) cards of package emv/entrypoint/entrypointtest, personalised
+// (Kernel 2) cards of package emv/cardsim, personalised
 // here with their own PANs and issued to the host like the contact cards:
 // an account, a card record with its PIN (as a PVV) and the cardsim IMK.
 //
@@ -43,7 +42,7 @@ func (b *builder) qvsdc(pan string, balance int64) *Card {
 		return nil
 	}
 	b.n++
-	card, capk, err := entrypointtest.NewQVSDCCard(entrypointtest.QVSDCProfile{
+	card, capk, err := cardsim.NewQVSDC(cardsim.QVSDCProfile{
 		Rand:         rand.NewChaCha8(seed32(b.seed, 1<<40+b.n)),
 		CAIndex:      0xE7, // beside the contact cards' test CA keys
 		PAN:          bcdPAN(pan),
@@ -59,7 +58,7 @@ func (b *builder) qvsdc(pan string, balance int64) *Card {
 		// The issuer knows the card's PSN (5F34): the host derives the
 		// ICC master key with it, also for an advice, whose field 55
 		// the host does not read it from.
-		c.Issued.PSN = entrypointtest.QVSDCPSN
+		c.Issued.PSN = cardsim.QVSDCPSN
 	}
 	return c
 }
@@ -72,7 +71,7 @@ func (b *builder) mchip(pan string, balance int64) *Card {
 		return nil
 	}
 	b.n++
-	card, capk, err := entrypointtest.NewMChipCard(entrypointtest.MChipProfile{
+	card, capk, err := cardsim.NewMChip(cardsim.MChipProfile{
 		Rand:    rand.NewChaCha8(seed32(b.seed, 1<<40+b.n)),
 		CAIndex: 0xE8,
 		PAN:     bcdPAN(pan),

@@ -92,7 +92,7 @@ type Issued struct {
 	Status   string // "active", "blocked", "lost", "stolen"
 	// Chip: the host holds the card under cardsim.TestIMK. The contact
 	// cards' cryptograms are under it, and so are the contactless cards'
-	// (entrypointtest: Visa CVN 18 and Mastercard CVN 16, see
+	// (cardsim.QVSDCCard and MChipCard: Visa CVN 18 and Mastercard CVN 16, see
 	// contactless.go).
 	Chip     bool
 	PIN      string // the PIN the issuer holds (as its PVV)

@@ -1,22 +1,21 @@
-package entrypointtest
+package cardsim
 
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/posflow/posflow/emv"
-	"github.com/posflow/posflow/emv/cardsim"
 	"github.com/posflow/posflow/emv/issuer"
 	"github.com/posflow/posflow/emv/oda"
 	"github.com/posflow/posflow/tlv"
 )
 
-// An MChipProfile personalises a simulated Kernel 2 (M/Chip) card in EMV
-// mode with CDA.
+// An MChipProfile personalises a simulated contactless Mastercard-style
+// card for Kernel 2 (EMV Contactless Book C-2) in EMV mode with CDA. It is
+// plain data; NewMChip builds the card from it.
 type MChipProfile struct {
 	// Rand seeds the card's RSA keys; it must not be nil.
 	Rand io.Reader
@@ -35,11 +34,12 @@ type MChipProfile struct {
 	Currency [2]byte
 	// Downgrade makes the card answer a TC request with an ARQC.
 	Downgrade bool
-	ATC       uint16
+	// ATC is the application transaction counter before the tap.
+	ATC uint16
 	// IMK is the issuer master key for application cryptograms (16
 	// bytes) the card's ICC master key is derived from (option A, with
 	// the PAN and PSN 00: the card has no 5F34); nil means
-	// cardsim.TestIMK.
+	// TestIMK.
 	IMK []byte
 }
 
@@ -58,7 +58,8 @@ var mchipCDOL1 = []byte{0x9F, 0x02, 0x06, 0x9F, 0x03, 0x06, 0x9F, 0x1A, 0x02, 0x
 // MACed under the Mastercard SKD session key (R = ATC ‖ 00 00 ‖ UN) of the
 // ICC master key derived from the profile's IMK, over the 33-byte common
 // data list followed by the CVR, so that an issuer holding the IMK
-// verifies it with issuer.Verify. The CDA signature covers it.
+// verifies it with issuer.Verify. The CDA signature covers it. Unlike Card,
+// an MChipCard is not safe for concurrent use; Clone copies it.
 type MChipCard struct {
 	p       MChipProfile
 	mk      []byte // ICC master key for AC
@@ -70,22 +71,30 @@ type MChipCard struct {
 	MagstripeRead int
 }
 
-// NewMChipCard personalises a card and returns it with the CA public key
-// a terminal needs to authenticate it.
-func NewMChipCard(p MChipProfile) (*MChipCard, *oda.CAPK, error) {
+// Clone returns a copy of the card in its current state (ATC, counter of
+// mag-stripe reads) that shares its keys and records, which do not
+// change.
+func (c *MChipCard) Clone() *MChipCard {
+	d := *c
+	return &d
+}
+
+// NewMChip personalises an M/Chip card and returns it with the CA public
+// key a terminal needs to authenticate it.
+func NewMChip(p MChipProfile) (*MChipCard, *oda.CAPK, error) {
 	if len(p.PAN) == 0 || p.Rand == nil {
-		return nil, nil, errors.New("entrypointtest: profile without a PAN or keys")
+		return nil, nil, fmt.Errorf("%w: M/Chip profile without a PAN or keys", ErrProfile)
 	}
 	if p.CAIndex == 0 {
 		p.CAIndex = 0xE2
 	}
 	imk := p.IMK
 	if imk == nil {
-		imk = cardsim.TestIMK
+		imk = TestIMK
 	}
 	mk, err := issuer.MasterKeyA(imk, emvDigits(p.PAN), "")
 	if err != nil {
-		return nil, nil, fmt.Errorf("entrypointtest: ICC master key: %w", err)
+		return nil, nil, fmt.Errorf("%w: M/Chip ICC master key: %w", ErrProfile, err)
 	}
 	c := &MChipCard{p: p, mk: mk, records: map[[2]byte][]byte{}, aip: [2]byte{0x09, 0x80}}
 	if p.CVMList != nil {
@@ -100,18 +109,18 @@ func NewMChipCard(p MChipProfile) (*MChipCard, *oda.CAPK, error) {
 		signed = append(signed, tlvOf(0x8E, p.CVMList)...)
 	}
 	pki, err := oda.NewTestPKI(oda.TestPKIConfig{
-		Rand: p.Rand, RID: oda.RID{0xA0, 0, 0, 0, 0x04}, Index: p.CAIndex,
+		Rand: p.Rand, RID: mastercardRID, Index: p.CAIndex,
 		CABits: 1024, IssuerBits: 1024, ICCBits: 768,
 		PAN: p.PAN, StaticData: append(bytes.Clone(signed), c.aip[:]...),
 		Time: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }, ValidYears: 20,
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("cardsim: M/Chip keys: %w", err)
 	}
 	c.pki = pki
-	issuer := cat(tlvOf(0x8F, []byte{p.CAIndex}), tlvOf(0x90, pki.IssuerCert), tlvOf(0x9F32, pki.Issuer.Exponent))
+	issuerRec := cat(tlvOf(0x8F, []byte{p.CAIndex}), tlvOf(0x90, pki.IssuerCert), tlvOf(0x9F32, pki.Issuer.Exponent))
 	if pki.IssuerRemainder != nil {
-		issuer = append(issuer, tlvOf(0x92, pki.IssuerRemainder)...)
+		issuerRec = append(issuerRec, tlvOf(0x92, pki.IssuerRemainder)...)
 	}
 	icc := cat(tlvOf(0x9F46, pki.ICCCert), tlvOf(0x9F47, pki.ICC.Exponent))
 	if pki.ICCRemainder != nil {
@@ -119,48 +128,50 @@ func NewMChipCard(p MChipProfile) (*MChipCard, *oda.CAPK, error) {
 	}
 	c.records[[2]byte{1, 1}] = tlvOf(0x70, tlvOf(0x9F6B, track2(p.PAN, p.Expiry)))
 	c.records[[2]byte{2, 1}] = tlvOf(0x70, signed)
-	c.records[[2]byte{3, 1}] = tlvOf(0x70, issuer)
+	c.records[[2]byte{3, 1}] = tlvOf(0x70, issuerRec)
 	c.records[[2]byte{3, 2}] = tlvOf(0x70, icc)
 	return c, pki.CAPK, nil
 }
 
-// Transmit implements emv.Card.
+// Transmit implements emv.Card. It answers every command with a status
+// word, 6700 when the length fields do not match the command's bytes, and
+// never returns an error.
 func (c *MChipCard) Transmit(cmd []byte) ([]byte, error) {
 	apdu, err := emv.ParseCommand(cmd)
 	if err != nil {
-		return sw(0x6700), nil
+		return sw(nil, emv.SWWrongLength), nil
 	}
 	data := apdu.Data
 	switch {
-	case cmd[0] == 0x00 && cmd[1] == 0xA4 && bytes.Equal(data, []byte("2PAY.SYS.DDF01")):
+	case apdu.CLA == 0x00 && apdu.INS == 0xA4 && bytes.Equal(data, PPSEName):
 		e := tlvOf(0x61, cat(tlvOf(0x4F, MChipAID), tlvOf(0x87, []byte{0x01})))
-		return ok(tlvOf(0x6F, cat(tlvOf(0x84, data), tlvOf(0xA5, tlvOf(0xBF0C, e))))), nil
-	case cmd[0] == 0x00 && cmd[1] == 0xA4 && bytes.Equal(data, MChipAID):
-		return ok(tlvOf(0x6F, cat(tlvOf(0x84, data), tlvOf(0xA5, tlvOf(0x50, []byte("MC SIM")))))), nil
-	case cmd[0] == 0x80 && cmd[1] == 0xA8:
+		return success(tlvOf(0x6F, cat(tlvOf(0x84, data), tlvOf(0xA5, tlvOf(0xBF0C, e))))), nil
+	case apdu.CLA == 0x00 && apdu.INS == 0xA4 && bytes.Equal(data, MChipAID):
+		return success(tlvOf(0x6F, cat(tlvOf(0x84, data), tlvOf(0xA5, tlvOf(0x50, []byte("MC SIM")))))), nil
+	case apdu.CLA == 0x80 && apdu.INS == 0xA8:
 		if !bytes.Equal(data, []byte{0x83, 0x00}) {
-			return sw(0x6700), nil
+			return sw(nil, emv.SWWrongLength), nil
 		}
 		afl := []byte{0x08, 0x01, 0x01, 0x00, 0x10, 0x01, 0x01, 0x01, 0x18, 0x01, 0x02, 0x00}
-		return ok(tlvOf(0x77, cat(tlvOf(0x82, c.aip[:]), tlvOf(0x94, afl)))), nil
-	case cmd[0] == 0x00 && cmd[1] == 0xB2:
-		key := [2]byte{cmd[3] >> 3, cmd[2]}
+		return success(tlvOf(0x77, cat(tlvOf(0x82, c.aip[:]), tlvOf(0x94, afl)))), nil
+	case apdu.CLA == 0x00 && apdu.INS == 0xB2:
+		key := [2]byte{apdu.P2 >> 3, apdu.P1}
 		if key == [2]byte{1, 1} {
 			c.MagstripeRead++
 		}
 		if r, found := c.records[key]; found {
-			return ok(r), nil
+			return success(r), nil
 		}
-		return sw(0x6A83), nil
-	case cmd[0] == 0x80 && cmd[1] == 0xAE:
-		return c.generateAC(cmd[2], data)
+		return sw(nil, emv.SWRecordNotFound), nil
+	case apdu.CLA == 0x80 && apdu.INS == 0xAE:
+		return c.generateAC(apdu.P1, data)
 	}
-	return sw(0x6D00), nil
+	return sw(nil, emv.SWInstructionNotSupported), nil
 }
 
 func (c *MChipCard) generateAC(p1 byte, cdol []byte) ([]byte, error) {
 	if len(cdol) != 33 {
-		return sw(0x6700), nil
+		return sw(nil, emv.SWWrongLength), nil
 	}
 	un := cdol[25:29]
 	cid := p1 & 0xC0
@@ -185,15 +196,15 @@ func (c *MChipCard) generateAC(p1 byte, cdol []byte) ([]byte, error) {
 		issuer.TagAIP: c.aip[:], issuer.TagATC: atc, issuer.TagIssuerAppData: iad,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("entrypointtest: cryptogram: %w", err)
+		return nil, fmt.Errorf("cardsim: M/Chip cryptogram: %w", err)
 	}
 	body := cat(tlvOf(0x9F27, []byte{cid}), tlvOf(0x9F36, atc), tlvOf(0x9F10, iad))
 	if !cda {
-		return ok(tlvOf(0x77, cat(body, tlvOf(0x9F26, ac)))), nil
+		return success(tlvOf(0x77, cat(body, tlvOf(0x9F26, ac)))), nil
 	}
 	sdad, err := oda.SignCDA(c.pki.ICC, atc, cid, ac, oda.CDA{UN: un, CDOL1Data: cdol, Response: tlvOf(0x77, body)})
 	if err != nil {
-		return nil, fmt.Errorf("entrypointtest: CDA: %w", err)
+		return nil, fmt.Errorf("cardsim: M/Chip CDA: %w", err)
 	}
-	return ok(tlvOf(0x77, cat(body, tlvOf(0x9F4B, sdad)))), nil
+	return success(tlvOf(0x77, cat(body, tlvOf(0x9F4B, sdad)))), nil
 }

@@ -1,21 +1,22 @@
-package entrypointtest
+package cardsim
 
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/posflow/posflow/emv"
-	"github.com/posflow/posflow/emv/cardsim"
 	"github.com/posflow/posflow/emv/issuer"
 	"github.com/posflow/posflow/emv/oda"
 	"github.com/posflow/posflow/tlv"
 )
 
-// A QVSDCProfile personalises a simulated Kernel 3 (qVSDC) card.
+// A QVSDCProfile personalises a simulated contactless Visa-style card for
+// Kernel 3 (EMV Contactless Book C-3, the qVSDC path). It is plain data;
+// NewQVSDC builds the card from it.
 type QVSDCProfile struct {
 	// Rand seeds the card's RSA keys; a fixed reader makes the card
 	// reproducible. Nil means no keys: the AIP does not offer fDDA.
@@ -38,7 +39,7 @@ type QVSDCProfile struct {
 	ATC uint16
 	// IMK is the issuer master key for application cryptograms (16
 	// bytes) the card's ICC master key is derived from (option B, with
-	// the PAN and the card's PSN 01); nil means cardsim.TestIMK.
+	// the PAN and the card's PSN 01); nil means TestIMK.
 	IMK []byte
 }
 
@@ -53,43 +54,48 @@ var qvsdcPDOL = []byte{0x9F, 0x66, 0x04, 0x9F, 0x02, 0x06, 0x9F, 0x03, 0x06, 0x9
 
 // A QVSDCCard is a simulated contactless Visa-style card: PPSE, SELECT,
 // GET PROCESSING OPTIONS with the card's decision and fDDA version 01,
-// READ RECORD. Its cryptograms are Visa CVN 18 (emv/issuer.VisaCVN18):
-// the issuer application data (9F10) is the 7-byte VSDC format 1
+// READ RECORD, and on a second tap EXTERNAL AUTHENTICATE and issuer script
+// commands. Its cryptograms are Visa CVN 18 (emv/issuer.VisaCVN18): the
+// issuer application data (9F10) is the 7-byte VSDC format 1
 // 06 01 12 03 CVR (DKI 01, CVN 12, CVR length 03), and the ARQC, TC or AAC
 // is MACed under the EMV common session key of the ICC master key derived
 // from the profile's IMK, over the 33-byte common data list (amounts,
 // country, TVR, currency, date, type, unpredictable number, AIP, ATC)
 // followed by all of 9F10, so that an issuer holding the IMK verifies it
 // with issuer.Verify.
+//
+// The card neither checks the ARPC nor the MACs of script commands: it
+// records them in IssuerCommands for the test to inspect. Unlike Card, a
+// QVSDCCard is not safe for concurrent use; Clone copies it.
 type QVSDCCard struct {
 	p       QVSDCProfile
 	mk      []byte // ICC master key for AC
 	pki     *oda.TestPKI
-	records map[[2]byte][]byte // SFI, record to response data
+	records map[[2]byte][]byte // SFI, record to response data; read only
 	cad     []byte             // 9F69
 	afl     []byte
 	// IssuerCommands are the EXTERNAL AUTHENTICATE and issuer script
-	// commands received, in order. Script commands with P1 FF are
-	// answered 6A80, the others 9000.
+	// commands (CLA with secure messaging, 84 or 0C) received, in order.
+	// Script commands with P1 FF are answered 6A80, the others 9000.
 	IssuerCommands [][]byte
 }
 
-// NewQVSDCCard personalises a card and returns it with the CA public
+// NewQVSDC personalises a qVSDC card and returns it with the CA public
 // key a terminal needs to authenticate it (nil without keys).
-func NewQVSDCCard(p QVSDCProfile) (*QVSDCCard, *oda.CAPK, error) {
+func NewQVSDC(p QVSDCProfile) (*QVSDCCard, *oda.CAPK, error) {
 	if len(p.PAN) == 0 {
-		return nil, nil, errors.New("entrypointtest: profile without a PAN")
+		return nil, nil, fmt.Errorf("%w: qVSDC profile without a PAN", ErrProfile)
 	}
 	if p.CAIndex == 0 {
-		p.CAIndex = 0xE1
+		p.CAIndex = TestCAPKIndex
 	}
 	imk := p.IMK
 	if imk == nil {
-		imk = cardsim.TestIMK
+		imk = TestIMK
 	}
 	mk, err := issuer.MasterKeyB(imk, emvDigits(p.PAN), QVSDCPSN)
 	if err != nil {
-		return nil, nil, fmt.Errorf("entrypointtest: ICC master key: %w", err)
+		return nil, nil, fmt.Errorf("%w: qVSDC ICC master key: %w", ErrProfile, err)
 	}
 	c := &QVSDCCard{p: p, mk: mk, records: map[[2]byte][]byte{}, cad: []byte{0x01, 0x12, 0x34, 0x56, 0x78}}
 	rec1 := cat(tlvOf(0x5A, p.PAN), tlvOf(0x5F24, p.Expiry[:]), tlvOf(0x5F34, []byte{0x01}))
@@ -99,13 +105,13 @@ func NewQVSDCCard(p QVSDCProfile) (*QVSDCCard, *oda.CAPK, error) {
 		return c, nil, nil
 	}
 	pki, err := oda.NewTestPKI(oda.TestPKIConfig{
-		Rand: p.Rand, RID: oda.RID{0xA0, 0, 0, 0, 0x03}, Index: p.CAIndex,
+		Rand: p.Rand, RID: visaRID, Index: p.CAIndex,
 		CABits: 1024, IssuerBits: 1024, ICCBits: 768,
 		PAN: p.PAN, StaticData: rec1,
 		Time: func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }, ValidYears: 20,
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("cardsim: qVSDC keys: %w", err)
 	}
 	c.pki = pki
 	rec2 := cat(tlvOf(0x8F, []byte{p.CAIndex}), tlvOf(0x90, pki.IssuerCert), tlvOf(0x9F32, pki.Issuer.Exponent))
@@ -122,39 +128,50 @@ func NewQVSDCCard(p QVSDCProfile) (*QVSDCCard, *oda.CAPK, error) {
 	return c, pki.CAPK, nil
 }
 
-// Transmit implements emv.Card.
+// Clone returns a copy of the card in its current state (ATC, issuer
+// commands received) that shares its keys and records, which do not
+// change: tests run many taps from one personalisation.
+func (c *QVSDCCard) Clone() *QVSDCCard {
+	d := *c
+	d.IssuerCommands = slices.Clone(c.IssuerCommands)
+	return &d
+}
+
+// Transmit implements emv.Card. It answers every command with a status
+// word, 6700 when the length fields do not match the command's bytes, and
+// never returns an error.
 func (c *QVSDCCard) Transmit(cmd []byte) ([]byte, error) {
 	apdu, err := emv.ParseCommand(cmd)
 	if err != nil {
-		return sw(0x6700), nil
+		return sw(nil, emv.SWWrongLength), nil
 	}
 	data := apdu.Data
 	switch {
-	case cmd[0] == 0x00 && cmd[1] == 0xA4 && bytes.Equal(data, []byte("2PAY.SYS.DDF01")):
+	case apdu.CLA == 0x00 && apdu.INS == 0xA4 && bytes.Equal(data, PPSEName):
 		e := tlvOf(0x61, cat(tlvOf(0x4F, QVSDCAID), tlvOf(0x87, []byte{0x01})))
-		return ok(tlvOf(0x6F, cat(tlvOf(0x84, data), tlvOf(0xA5, tlvOf(0xBF0C, e))))), nil
-	case cmd[0] == 0x00 && cmd[1] == 0xA4 && bytes.Equal(data, QVSDCAID):
-		return ok(tlvOf(0x6F, cat(tlvOf(0x84, data), tlvOf(0xA5, cat(tlvOf(0x50, []byte("VISA SIM")), tlvOf(0x9F38, qvsdcPDOL)))))), nil
-	case cmd[0] == 0x80 && cmd[1] == 0xA8:
+		return success(tlvOf(0x6F, cat(tlvOf(0x84, data), tlvOf(0xA5, tlvOf(0xBF0C, e))))), nil
+	case apdu.CLA == 0x00 && apdu.INS == 0xA4 && bytes.Equal(data, QVSDCAID):
+		return success(tlvOf(0x6F, cat(tlvOf(0x84, data), tlvOf(0xA5, cat(tlvOf(0x50, []byte("VISA SIM")), tlvOf(0x9F38, qvsdcPDOL)))))), nil
+	case apdu.CLA == 0x80 && apdu.INS == 0xA8:
 		return c.gpo(data)
-	case cmd[0] == 0x00 && cmd[1] == 0xB2:
-		if r, found := c.records[[2]byte{cmd[3] >> 3, cmd[2]}]; found {
-			return ok(r), nil
+	case apdu.CLA == 0x00 && apdu.INS == 0xB2:
+		if r, found := c.records[[2]byte{apdu.P2 >> 3, apdu.P1}]; found {
+			return success(r), nil
 		}
-		return sw(0x6A83), nil
-	case cmd[0] == 0x00 && cmd[1] == 0x82, cmd[0]&0xF0 == 0x80 || cmd[0]&0xF0 == 0x00 && cmd[0]&0x0C == 0x04:
+		return sw(nil, emv.SWRecordNotFound), nil
+	case apdu.CLA == 0x00 && apdu.INS == 0x82, apdu.CLA&0x0C != 0:
 		c.IssuerCommands = append(c.IssuerCommands, bytes.Clone(cmd))
-		if cmd[1] != 0x82 && cmd[2] == 0xFF {
-			return sw(0x6A80), nil
+		if apdu.INS != 0x82 && apdu.P1 == 0xFF {
+			return sw(nil, emv.SWWrongData), nil
 		}
-		return sw(0x9000), nil
+		return sw(nil, emv.SWSuccess), nil
 	}
-	return sw(0x6D00), nil
+	return sw(nil, emv.SWInstructionNotSupported), nil
 }
 
 func (c *QVSDCCard) gpo(data []byte) ([]byte, error) {
 	if len(data) != 2+33 || data[0] != 0x83 || data[1] != 33 {
-		return sw(0x6700), nil
+		return sw(nil, emv.SWWrongLength), nil
 	}
 	d := data[2:]
 	ttq, amount, currency, un := d[0:4], d[4:10], d[23:25], d[29:33]
@@ -180,7 +197,7 @@ func (c *QVSDCCard) gpo(data []byte) ([]byte, error) {
 		issuer.TagAIP: aip, issuer.TagATC: atc, issuer.TagIssuerAppData: iad,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("entrypointtest: cryptogram: %w", err)
+		return nil, fmt.Errorf("cardsim: qVSDC cryptogram: %w", err)
 	}
 	resp := cat(
 		tlvOf(0x82, aip),
@@ -194,11 +211,11 @@ func (c *QVSDCCard) gpo(data []byte) ([]byte, error) {
 	if cvr == 0x10 {
 		sdad, err := oda.SignFDDA(c.pki.ICC, atc, oda.FDDA{UN: un, Amount: amount, Currency: currency, CardAuthData: c.cad})
 		if err != nil {
-			return nil, fmt.Errorf("entrypointtest: fDDA: %w", err)
+			return nil, fmt.Errorf("cardsim: qVSDC fDDA: %w", err)
 		}
 		resp = append(resp, tlvOf(0x9F4B, sdad)...)
 	}
-	return ok(tlvOf(0x77, resp)), nil
+	return success(tlvOf(0x77, resp)), nil
 }
 
 func (c *QVSDCCard) aip() byte {
@@ -207,47 +224,3 @@ func (c *QVSDCCard) aip() byte {
 	}
 	return 0x00
 }
-
-// track2 builds track 2 equivalent data from the PAN and the expiry date,
-// service code 201.
-func track2(pan []byte, exp [3]byte) []byte {
-	digits := emvDigits(pan)
-	digits += "D" + fmt.Sprintf("%02X%02X", exp[0], exp[1]) + "201" + "0000000"
-	if len(digits)%2 == 1 {
-		digits += "F"
-	}
-	out := make([]byte, len(digits)/2)
-	for i := range out {
-		out[i] = nibble(digits[2*i])<<4 | nibble(digits[2*i+1])
-	}
-	return out
-}
-
-func emvDigits(pan []byte) string {
-	s := fmt.Sprintf("%X", pan)
-	for len(s) > 0 && s[len(s)-1] == 'F' {
-		s = s[:len(s)-1]
-	}
-	return s
-}
-
-func nibble(c byte) byte {
-	if c >= 'A' {
-		return c - 'A' + 10
-	}
-	return c - '0'
-}
-
-func tlvOf(t tlv.Tag, v []byte) []byte {
-	b, err := tlv.AppendTLV(nil, t, v)
-	if err != nil {
-		panic(err) // lengths here are the simulator's own
-	}
-	return b
-}
-
-func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
-
-func ok(data []byte) []byte { return append(data, 0x90, 0x00) }
-
-func sw(s emv.StatusWord) []byte { return []byte{s.SW1(), s.SW2()} }
