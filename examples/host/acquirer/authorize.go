@@ -68,6 +68,9 @@ type auth struct {
 	pinPad  string // the PIN pad of the KSN in field 53 (see pinPadOf); "" without a PIN block
 	counter int64  // the KSN's transaction counter
 	fresh   bool   // the store took counter as the PIN pad's last
+	// lookup makes decide look for a duplicate before anything else; it
+	// is set after the journal refused the first attempt's row as one.
+	lookup bool
 }
 
 func (r *request) authorize(kind string, t *iso8583.Transaction) *iso8583.Message {
@@ -99,7 +102,7 @@ func (r *request) authorize(kind string, t *iso8583.Transaction) *iso8583.Messag
 			return resp
 		}
 	}
-	resp := a.update(a.decide)
+	resp := a.decideOnce()
 	if a.fresh && resp != nil && resp.Text(39) != string(iso8583.SystemMalfunction) {
 		// Committed (update answers 96 when the store fails).
 		a.h.pinPads.committed(a.pinPad, a.counter)
@@ -171,14 +174,38 @@ func (a *auth) verifyARQC() *iso8583.Message {
 	return nil
 }
 
+// decideOnce runs decide in a store transaction. Duplicates are rare, so
+// decide does not look for one first: the journal's unique request key
+// refuses the row of a duplicate, which rolls the attempt back, and the
+// second attempt looks the first row up and answers as before.
+func (a *auth) decideOnce() *iso8583.Message {
+	var resp *iso8583.Message
+	err := a.h.store.Update(a.ctx, func(tx Tx) error {
+		var err error
+		resp, err = a.decide(tx)
+		return err
+	})
+	if errors.Is(err, ErrDuplicateKey) && !a.lookup {
+		a.lookup, a.fresh = true, false
+		return a.update(a.decide)
+	}
+	if err != nil {
+		a.log.Error("acquirer: store failed, answering 96", "err", err)
+		return a.respond(iso8583.SystemMalfunction, nil)
+	}
+	return resp
+}
+
 // decide runs the checks that need the card's state and the balance, in
 // order, applies the outcome and journals the response, all in one store
 // transaction.
 func (a *auth) decide(tx Tx) (*iso8583.Message, error) {
-	if e, err := tx.Lookup(a.requestKey()); err == nil {
-		return a.duplicate(tx, e, a.digest)
-	} else if !errors.Is(err, ErrNotFound) {
-		return nil, err
+	if a.lookup {
+		if e, err := tx.Lookup(a.requestKey()); err == nil {
+			return a.duplicate(tx, e, a.digest)
+		} else if !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
 	}
 	e := &Entry{Kind: a.kind, MaskedPAN: iso8583.MaskPAN(a.pan), Processing: a.t.ProcessingCode,
 		Amount: a.t.Amount, Currency: a.t.Currency, Digest: a.digest}

@@ -19,6 +19,10 @@ var (
 	ErrPINBlock = errors.New("acquirer: invalid PIN block")
 	// ErrCryptogram means the application cryptogram does not verify.
 	ErrCryptogram = errors.New("acquirer: application cryptogram mismatch")
+	// ErrDuplicateKey is matched by the error of Tx.Insert when the
+	// journal holds a row with the same RequestKey already (refusals
+	// aside): the request is a duplicate, and the host answers it as one.
+	ErrDuplicateKey = errors.New("acquirer: duplicate request key")
 	// ErrUnknownKey means the security module holds no key of that name
 	// or for that terminal.
 	ErrUnknownKey = errors.New("acquirer: unknown key")

@@ -72,7 +72,7 @@ func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
 	if err != nil {
 		return fail(&StoreError{Op: "begin", Err: err})
 	}
-	t := &sqliteTx{tx: tx, s: s}
+	t := &sqliteTx{tx: tx, s: s, update: true}
 	ok := 0
 	for _, u := range group {
 		if err := u.ctx.Err(); err != nil {
@@ -105,8 +105,13 @@ func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
 		tx.Rollback()
 		return errs
 	}
+	if err := t.beforeCommit(); err != nil {
+		tx.Rollback()
+		return fail(err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fail(&StoreError{Op: "commit", Err: err})
 	}
+	t.afterCommit()
 	return errs
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +26,14 @@ type SQLiteStore struct {
 	quit    chan struct{} // closed by Close
 	stopped chan struct{} // closed by the committer when it returns
 	closing sync.Once
+
+	// State the committer keeps in memory, touched only by Updates (one
+	// goroutine): the store is the database's only writer, so what it
+	// wrote last is what the database holds.
+	seq      int64            // the last number NextSequence handed out
+	seqSaved int64            // the number the database holds
+	seqOK    bool             // seq and seqSaved were read
+	batches  map[string]int64 // open batch by terminal, as committed or about to be
 }
 
 const schema = `
@@ -108,9 +118,12 @@ const (
 	qSettlements = `SELECT terminal, merchant, batch, time, balanced FROM settlements ORDER BY id`
 	qSequence    = `INSERT INTO sequence (name, value) VALUES ('rrn', 1)
 		ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`
+	qReadSequence = `SELECT value FROM sequence WHERE name = 'rrn'`
+	qSaveSequence = `INSERT INTO sequence (name, value) VALUES ('rrn', ?)
+		ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`
 )
 
-var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN}
+var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN, qReadSequence, qSaveSequence}
 
 // OpenSQLite opens (creating if needed) the SQLite database at path; an
 // empty path opens a private in-memory database.
@@ -210,12 +223,27 @@ func (s *SQLiteStore) View(ctx context.Context, fn func(Tx) error) error {
 }
 
 type sqliteTx struct {
-	tx *sql.Tx
-	s  *SQLiteStore
+	tx     *sql.Tx
+	s      *SQLiteStore
+	update bool                 // a transaction of the committer, which may use the store's memory
+	stmts  map[string]*sql.Stmt // the store's statements bound to tx, made on first use
+	closed map[string]bool      // terminals whose batch closed in this transaction
 }
 
-// stmt returns the prepared statement of q in the transaction.
-func (t *sqliteTx) stmt(q string) *sql.Stmt { return t.tx.Stmt(t.s.stmts[q]) }
+// stmt returns the prepared statement of q in the transaction. A group
+// commit runs many Updates in one transaction: binding each statement to
+// it once saves the work of database/sql's Tx.Stmt on every call.
+func (t *sqliteTx) stmt(q string) *sql.Stmt {
+	if st, ok := t.stmts[q]; ok {
+		return st
+	}
+	if t.stmts == nil {
+		t.stmts = make(map[string]*sql.Stmt, len(statements))
+	}
+	st := t.tx.Stmt(t.s.stmts[q])
+	t.stmts[q] = st
+	return st
+}
 
 func (t *sqliteTx) queryRow(q string, args ...any) *sql.Row { return t.stmt(q).QueryRow(args...) }
 
@@ -309,6 +337,9 @@ func (t *sqliteTx) Insert(e *Entry) error {
 		e.Amount, e.Currency, e.Digest, e.Code, e.AuthCode, e.RRN, e.Debit, e.Applied, e.Batch, e.Reversed,
 		e.Original, e.Response, e.Time.UnixNano())
 	if err != nil {
+		if isUniqueViolation(err) {
+			return &StoreError{Op: "journal", Err: fmt.Errorf("%w: %w", ErrDuplicateKey, err)}
+		}
 		return storeErr("journal", err)
 	}
 	e.ID, err = r.LastInsertId()
@@ -318,6 +349,17 @@ func (t *sqliteTx) Insert(e *Entry) error {
 	return nil
 }
 
+// isUniqueViolation reports whether err is SQLite's UNIQUE constraint
+// failure: the only unique index of the journal is its request key.
+func isUniqueViolation(err error) bool {
+	var se interface{ Code() int }
+	if !errors.As(err, &se) {
+		return false
+	}
+	const constraint, unique = 19, 2067 // SQLITE_CONSTRAINT, SQLITE_CONSTRAINT_UNIQUE
+	return se.Code() == unique || se.Code() == constraint && strings.Contains(err.Error(), "UNIQUE")
+}
+
 func (t *sqliteTx) SetReversed(id, by int64) error {
 	if _, err := t.exec(qSetReversed, by, id); err != nil {
 		return storeErr("journal", err)
@@ -325,19 +367,42 @@ func (t *sqliteTx) SetReversed(id, by int64) error {
 	return nil
 }
 
+// Batch reads the open batch from the committer's memory when it can: a
+// terminal's batch changes only by CloseBatch, once a day, and every
+// request reads it. A batch closed in the current transaction is read from
+// the database until the transaction ends, since a savepoint may still
+// undo the close.
 func (t *sqliteTx) Batch(terminal string) (int64, error) {
+	if t.update && !t.closed[terminal] {
+		if n, ok := t.s.batches[terminal]; ok {
+			return n, nil
+		}
+	}
 	var n int64
 	err := t.queryRow(qBatch, terminal).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 1, nil
+		n, err = 1, nil
 	}
 	if err != nil {
 		return 0, storeErr("batch", err)
+	}
+	if t.update && !t.closed[terminal] {
+		if t.s.batches == nil {
+			t.s.batches = make(map[string]int64)
+		}
+		t.s.batches[terminal] = n
 	}
 	return n, nil
 }
 
 func (t *sqliteTx) CloseBatch(terminal string, s Settlement) error {
+	if t.update {
+		if t.closed == nil {
+			t.closed = make(map[string]bool)
+		}
+		t.closed[terminal] = true
+		delete(t.s.batches, terminal)
+	}
 	if _, err := t.exec(qCloseBatch, terminal, s.Batch+1); err != nil {
 		return storeErr("batch", err)
 	}
@@ -391,11 +456,47 @@ func (t *sqliteTx) Settlements() ([]Settlement, error) {
 	return out, nil
 }
 
+// NextSequence hands out the numbers of the sequence from the committer's
+// memory; beforeCommit writes the last one handed out with the group's
+// commit. A number handed out in a transaction that does not commit is
+// never used again (its response was not sent), and every number of a
+// committed response is at most the value committed with it, so a restart
+// goes on above it.
 func (t *sqliteTx) NextSequence() (int64, error) {
-	var n int64
-	err := t.queryRow(qSequence).Scan(&n)
-	if err != nil {
-		return 0, storeErr("sequence", err)
+	if !t.update {
+		var n int64
+		if err := t.queryRow(qSequence).Scan(&n); err != nil {
+			return 0, storeErr("sequence", err)
+		}
+		return n, nil
 	}
-	return n, nil
+	s := t.s
+	if !s.seqOK {
+		var n int64
+		err := t.queryRow(qReadSequence).Scan(&n)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return 0, storeErr("sequence", err)
+		}
+		s.seq, s.seqSaved, s.seqOK = n, n, true
+	}
+	s.seq++
+	return s.seq, nil
+}
+
+// beforeCommit writes what the committer keeps in memory and the database
+// must hold once the group commits: the sequence.
+func (t *sqliteTx) beforeCommit() error {
+	s := t.s
+	if !s.seqOK || s.seq == s.seqSaved {
+		return nil
+	}
+	if _, err := t.exec(qSaveSequence, s.seq); err != nil {
+		return storeErr("sequence", err)
+	}
+	return nil
+}
+
+// afterCommit records that the group committed.
+func (t *sqliteTx) afterCommit() {
+	t.s.seqSaved = t.s.seq
 }

@@ -46,7 +46,10 @@ type Tx interface {
 	// Original returns the latest approved 0100, 0200 or 0220 journal row
 	// of terminal with stan (and transmitted, unless empty), or ErrNotFound.
 	Original(terminal, stan, transmitted string) (*Entry, error)
-	// Insert appends e to the journal and sets e.ID.
+	// Insert appends e to the journal and sets e.ID. A row other than a
+	// refusal whose RequestKey the journal holds in a row other than a
+	// refusal is refused with an error matching ErrDuplicateKey: the
+	// host relies on it to find duplicates that Lookup did not look for.
 	Insert(e *Entry) error
 	// SetReversed marks the journal row id as reversed by the row by (for
 	// an 0100, released by the reversal or completion by); by 0 clears it.

@@ -111,8 +111,8 @@ func Run(t *testing.T, open func(t *testing.T) acquirer.Store) {
 		// The same key again is refused: the host relies on it.
 		if err := s.Update(ctx, func(tx acquirer.Tx) error {
 			return tx.Insert(&acquirer.Entry{RequestKey: key, Kind: acquirer.KindFinancial})
-		}); err == nil {
-			t.Error("a second row with the same request key was accepted")
+		}); !errors.Is(err, acquirer.ErrDuplicateKey) {
+			t.Errorf("a second row with the same request key: %v, want ErrDuplicateKey", err)
 		}
 		// Refusals may repeat a key and are not found by Lookup.
 		update(t, s, func(tx acquirer.Tx) error {
