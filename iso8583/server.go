@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -93,12 +96,52 @@ func reject(req *Message, code ResponseCode) *Message {
 	return m
 }
 
+// Defaults of the Server's limits.
+const (
+	// DefaultMaxConns is the number of connections a Server keeps open
+	// when MaxConns is 0. A host instance serves a few hundred terminals on
+	// persistent connections; the limit leaves room for their reconnections
+	// and for other hosts, and keeps a flood of connections to about 20 MiB
+	// of buffers and goroutine stacks.
+	DefaultMaxConns = 1024
+	// DefaultMaxConcurrent is the number of handlers a Server runs at once
+	// when MaxConcurrent is 0.
+	DefaultMaxConcurrent = 64
+	// DefaultMaxInFlightPerConn is the number of requests of one
+	// connection a Server handles at once when MaxInFlightPerConn is 0. A
+	// terminal waits for each response before its next request, and a
+	// store controller or concentrator multiplexes a few lanes; a
+	// host-to-host link that keeps more requests outstanding should raise
+	// it.
+	DefaultMaxInFlightPerConn = 8
+)
+
+// refusalLogInterval is how often a Server logs the count of connections
+// it keeps refusing at the connection limit, after logging the first.
+const refusalLogInterval = 10 * time.Second
+
 // A Server accepts connections from terminals or other hosts and answers
-// their requests with Handler. Each connection reads frames in order;
-// requests are handled concurrently, at most MaxConcurrent at a time
-// across the server, and answered as they finish, with the request's TPDU
-// reversed. Requests keep the bytes they arrived as, so a handler checks
-// their MAC with Verify and signs its response with Sign.
+// their requests with Handler, with the request's TPDU reversed. Requests
+// keep the bytes they arrived as, so a handler checks their MAC with Verify
+// and signs its response with Sign.
+//
+// Each connection reads its frames in order and hands each request to a
+// handler of its own, so responses go out as they are ready. The server
+// protects the terminals it serves from a peer that misbehaves:
+//
+//   - At most MaxConns connections are open; one accepted beyond is closed
+//     at once, and a burst of them is logged once, not once a connection.
+//   - A frame that cannot be framed (a length header that is not a length,
+//     or over Framing.MaxFrame) or unpacked closes its connection at once,
+//     after the requests read before it are answered; the log names the
+//     peer and the error, never the message's contents.
+//   - A connection has at most MaxInFlightPerConn requests being handled;
+//     it is not read further until one is answered, so one peer cannot
+//     take every handler.
+//   - At most MaxConcurrent handlers run at once; a connection that waits
+//     for one is served in the order it asked, not overtaken by others.
+//   - ReadTimeout disconnects a peer that goes silent or trickles bytes,
+//     and WriteTimeout one that does not read its responses.
 type Server struct {
 	// Handler answers requests; typically a *ServeMux.
 	Handler Handler
@@ -107,9 +150,17 @@ type Server struct {
 	// Framing frames messages; its MaxFrame bounds the frames accepted. A
 	// frame over the limit closes the connection.
 	Framing Framing
-	// MaxConcurrent bounds the handlers running at once; 0 means 64. When
-	// it is reached, connections stop reading until a handler returns.
+	// MaxConns bounds the connections open at once; 0 means
+	// DefaultMaxConns. A connection accepted beyond it is closed at once.
+	MaxConns int
+	// MaxConcurrent bounds the handlers running at once across the
+	// server; 0 means DefaultMaxConcurrent. Connections that wait for a
+	// handler are served first come, first served.
 	MaxConcurrent int
+	// MaxInFlightPerConn bounds the requests of one connection being
+	// handled at once; 0 means DefaultMaxInFlightPerConn. When it is
+	// reached the connection is not read until one is answered.
+	MaxInFlightPerConn int
 	// ReadTimeout bounds the wait for each frame, so that a peer that goes
 	// silent or trickles bytes is disconnected; 0 means 5 minutes.
 	ReadTimeout time.Duration
@@ -124,26 +175,33 @@ type Server struct {
 	Log *slog.Logger
 
 	mu       sync.Mutex
-	sem      chan struct{}
+	handlers *fifoSem
 	ctx      context.Context
 	cancel   context.CancelFunc
 	lns      map[net.Listener]struct{}
 	conns    map[*serverConn]struct{}
 	shutdown bool
 	wg       sync.WaitGroup
+	// Connections refused at the limit since the burst began, and when
+	// the count was last logged.
+	refused       int
+	refusedLogged time.Time
 }
 
 func (s *Server) init() {
-	if s.sem == nil {
-		n := s.MaxConcurrent
-		if n <= 0 {
-			n = 64
-		}
-		s.sem = make(chan struct{}, n)
+	if s.handlers == nil {
+		s.handlers = newFIFOSem(limit(s.MaxConcurrent, DefaultMaxConcurrent))
 		s.ctx, s.cancel = context.WithCancel(context.Background())
 		s.lns = make(map[net.Listener]struct{})
 		s.conns = make(map[*serverConn]struct{})
 	}
+}
+
+func limit(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
 }
 
 func (s *Server) log(msg string, args ...any) {
@@ -178,6 +236,8 @@ func (s *Server) Serve(l net.Listener) error {
 		delete(s.lns, l)
 		s.mu.Unlock()
 	}()
+	maxConns := limit(s.MaxConns, DefaultMaxConns)
+	var backoff time.Duration
 	for {
 		nc, err := l.Accept()
 		if err != nil {
@@ -191,20 +251,66 @@ func (s *Server) Serve(l net.Listener) error {
 			if errors.As(err, &ne) && ne.Timeout() {
 				continue
 			}
+			if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
+				// Out of file descriptors: wait for connections to end
+				// rather than stop serving, as net/http does.
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				s.log("iso8583: accept failed, retrying", "err", err, "in", backoff)
+				time.Sleep(backoff)
+				continue
+			}
 			return err
 		}
-		sc := &serverConn{s: s, c: nc}
+		backoff = 0
+		sc := &serverConn{s: s, c: nc, ready: make(chan struct{}, 1),
+			slots: make(chan struct{}, limit(s.MaxInFlightPerConn, DefaultMaxInFlightPerConn))}
+		var note func()
 		s.mu.Lock()
 		if s.shutdown {
 			s.mu.Unlock()
 			nc.Close()
 			return ErrServerClosed
 		}
+		if len(s.conns) >= maxConns {
+			note = s.refuseLocked(nc, maxConns)
+			s.mu.Unlock()
+			nc.Close()
+			note()
+			continue
+		}
+		if s.refused > 0 {
+			n := s.refused
+			s.refused = 0
+			note = func() { s.log("iso8583: connection limit no longer reached", "refused", n, "max_conns", maxConns) }
+		}
 		s.conns[sc] = struct{}{}
 		s.wg.Add(1)
 		s.mu.Unlock()
+		if note != nil {
+			note()
+		}
 		go sc.serve()
 	}
+}
+
+// refuseLocked counts a connection refused at the limit and returns the
+// logging to do once s.mu is released: the first refusal of a burst, then
+// the count at most every refusalLogInterval.
+func (s *Server) refuseLocked(nc net.Conn, maxConns int) func() {
+	now := time.Now()
+	s.refused++
+	switch n := s.refused; {
+	case n == 1:
+		s.refusedLogged = now
+		remote := nc.RemoteAddr().String()
+		return func() {
+			s.log("iso8583: connection limit reached, closing new connections", "max_conns", maxConns, "remote", remote)
+		}
+	case now.Sub(s.refusedLogged) >= refusalLogInterval:
+		s.refusedLogged = now
+		return func() { s.log("iso8583: connection limit still reached", "refused", n, "max_conns", maxConns) }
+	}
+	return func() {}
 }
 
 // Shutdown stops accepting connections and reading requests, waits for the
@@ -258,6 +364,8 @@ func (s *Server) Close() error {
 type serverConn struct {
 	s        *Server
 	c        net.Conn
+	ready    chan struct{} // the connection's place in the handlers' queue
+	slots    chan struct{} // one token per request being handled
 	wmu      sync.Mutex
 	inflight sync.WaitGroup
 }
@@ -279,6 +387,13 @@ func (sc *serverConn) serve() {
 	br := bufio.NewReader(sc.c)
 	rt := dur(s.ReadTimeout, 5*time.Minute)
 	for {
+		// A connection with its limit of requests in flight is not read
+		// until one is answered.
+		select {
+		case sc.slots <- struct{}{}:
+		case <-s.ctx.Done():
+			return
+		}
 		// Check for shutdown and arm the deadline under the lock, so that
 		// Shutdown's wake-up deadline cannot be overwritten.
 		s.mu.Lock()
@@ -295,19 +410,26 @@ func (sc *serverConn) serve() {
 			s.mu.Lock()
 			down := s.shutdown
 			s.mu.Unlock()
-			if !down {
-				s.log("iso8583: closing connection", "remote", sc.c.RemoteAddr().String(), "err", err)
+			switch {
+			case down:
+			case err == io.EOF:
+				if s.Log != nil {
+					s.Log.Debug("iso8583: connection closed by peer", "remote", sc.remote())
+				}
+			default:
+				s.log("iso8583: closing connection", "remote", sc.remote(), "err", err)
 			}
 			return
 		}
 		req, err := spec.Unpack(b)
 		if err != nil {
-			s.log("iso8583: dropping malformed message", "remote", sc.c.RemoteAddr().String(), "err", err)
-			continue
+			// The frame's bytes may hold card data: log only their
+			// length and the error, which never quotes a field.
+			s.log("iso8583: closing connection after a message that does not unpack",
+				"remote", sc.remote(), "bytes", len(b), "err", err)
+			return
 		}
-		select {
-		case s.sem <- struct{}{}:
-		case <-s.ctx.Done():
+		if !s.handlers.acquire(sc.ready, s.ctx.Done()) {
 			return
 		}
 		sc.inflight.Add(1)
@@ -315,10 +437,13 @@ func (sc *serverConn) serve() {
 	}
 }
 
+func (sc *serverConn) remote() string { return sc.c.RemoteAddr().String() }
+
 func (sc *serverConn) handle(spec *Spec, tpdu TPDU, req *Message) {
 	s := sc.s
 	defer func() {
-		<-s.sem
+		s.handlers.release()
+		<-sc.slots
 		sc.inflight.Done()
 	}()
 	ctx, cancel := context.WithTimeout(s.ctx, dur(s.HandlerTimeout, 30*time.Second))
@@ -346,7 +471,74 @@ func (sc *serverConn) handle(spec *Spec, tpdu TPDU, req *Message) {
 		return
 	}
 	if _, err := sc.c.Write(frame); err != nil {
-		s.log("iso8583: write failed, closing connection", "remote", sc.c.RemoteAddr().String(), "err", err)
+		s.log("iso8583: write failed, closing connection", "remote", sc.remote(), "err", err)
 		sc.c.Close()
 	}
+}
+
+// A fifoSem is a counting semaphore that grants its slots in the order
+// they were asked for, so that a connection waiting for a handler is not
+// overtaken by connections that asked after it (a Go channel makes no such
+// promise in its specification). Each waiter brings its own channel of
+// capacity 1, on which it is granted its slot: a connection's, whose one
+// reader asks for one slot at a time.
+type fifoSem struct {
+	mu      sync.Mutex
+	free    int
+	waiters []chan struct{} // first come first
+}
+
+func newFIFOSem(n int) *fifoSem { return &fifoSem{free: n} }
+
+// acquire takes a slot, waiting in line on ready, and reports whether it
+// did: false when done ends first.
+func (q *fifoSem) acquire(ready chan struct{}, done <-chan struct{}) bool {
+	q.mu.Lock()
+	if q.free > 0 && len(q.waiters) == 0 {
+		q.free--
+		q.mu.Unlock()
+		return true
+	}
+	q.waiters = append(q.waiters, ready)
+	q.mu.Unlock()
+	select {
+	case <-ready:
+		return true
+	case <-done:
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if i := slices.Index(q.waiters, ready); i >= 0 {
+		q.waiters = slices.Delete(q.waiters, i, i+1)
+		return false
+	}
+	// Granted as done ended: hand the slot on.
+	<-ready
+	q.releaseLocked()
+	return false
+}
+
+// release returns a slot, to the first waiter if there is one.
+func (q *fifoSem) release() {
+	q.mu.Lock()
+	q.releaseLocked()
+	q.mu.Unlock()
+}
+
+func (q *fifoSem) releaseLocked() {
+	if len(q.waiters) == 0 {
+		q.free++
+		return
+	}
+	w := q.waiters[0]
+	q.waiters[0] = nil
+	q.waiters = q.waiters[1:]
+	w <- struct{}{} // never blocks: the waiter's channel is empty
+}
+
+// waiting returns the number of waiters, for tests.
+func (q *fifoSem) waiting() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.waiters)
 }

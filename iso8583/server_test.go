@@ -2,10 +2,16 @@ package iso8583
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -237,5 +243,375 @@ func TestServerBoundsConcurrency(t *testing.T) {
 	wg.Wait()
 	if peak.Load() > limit {
 		t.Errorf("peak concurrency %d, want at most %d", peak.Load(), limit)
+	}
+}
+
+// logBuffer collects a server's log lines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func (l *logBuffer) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// frameOf packs m in SpecASCII and frames it with a 2-byte length.
+func frameOf(t testing.TB, m *Message) []byte {
+	t.Helper()
+	raw, err := SpecASCII.Pack(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Framing{}.AppendFrame(nil, TPDU{}, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// readMessage reads one framed SpecASCII message from c.
+func readMessage(c net.Conn) (*Message, error) {
+	_, b, err := Framing{}.ReadFrame(c, nil)
+	if err != nil {
+		return nil, err
+	}
+	return SpecASCII.Unpack(b)
+}
+
+// closedAfter reads and discards from c until the server closes it or d
+// passes, and returns how long the close took and whether it came.
+func closedAfter(c net.Conn, d time.Duration) (time.Duration, bool) {
+	start := time.Now()
+	c.SetReadDeadline(start.Add(d))
+	_, err := io.Copy(io.Discard, c)
+	var ne net.Error
+	return time.Since(start), !(errors.As(err, &ne) && ne.Timeout())
+}
+
+func echo(ctx context.Context, req *Message) *Message { return reject(req, Approved) }
+
+// TestServerClosesOnMalformedFrame sends frames that cannot be framed or
+// unpacked: the server closes the connection at once, well before its
+// read timeout, and logs the peer and the error but no card data.
+func TestServerClosesOnMalformedFrame(t *testing.T) {
+	const readTimeout = time.Minute
+	purchase := frameOf(t, testPurchase("000301", "TERM0001"))
+	pan := "4761739001010119"
+	for _, tt := range []struct {
+		name    string
+		framing Framing
+		send    []byte
+	}{
+		{"garbage", Framing{}, []byte("\x00\x2a0200garbage that is no ISO 8583 message...")},
+		{"length header not digits", Framing{Length: ASCII4}, []byte("00A10200")},
+		{"zero length", Framing{}, []byte{0x00, 0x00, '0', '2'}},
+		{"length over MaxFrame", Framing{}, []byte{0xFF, 0xFF, '0', '2', '0', '0'}},
+		{"TPDU longer than the frame", Framing{TPDU: true}, []byte{0x00, 0x03, 0x60, 0x00, 0x01}},
+		{"bitmap cut short", Framing{}, []byte{0x00, 0x06, '0', '2', '0', '0', 0x72, 0x3C}},
+		// A purchase with its PAN and track 2, then a byte the bitmap
+		// does not announce: the log must not show the card data.
+		{"trailing byte after the last field", Framing{},
+			append(binary.BigEndian.AppendUint16(nil, uint16(len(purchase)-2+1)), append(purchase[2:], '9')...)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var handled atomic.Int32
+			logs := &logBuffer{}
+			srv := &Server{Handler: HandlerFunc(func(ctx context.Context, req *Message) *Message {
+				handled.Add(1)
+				return echo(ctx, req)
+			}), Framing: tt.framing, ReadTimeout: readTimeout, Log: logs.logger()}
+			addr := startServer(t, srv)
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if _, err := c.Write(tt.send); err != nil {
+				t.Fatal(err)
+			}
+			// Well under the read timeout, however loaded the machine.
+			if d, ok := closedAfter(c, readTimeout/6); !ok {
+				t.Fatalf("connection still open %v after the frame", d)
+			}
+			if handled.Load() != 0 {
+				t.Error("the handler ran")
+			}
+			out := logs.String()
+			if !strings.Contains(out, "closing connection") {
+				t.Errorf("log does not say why the connection closed:\n%s", out)
+			}
+			if strings.Contains(out, pan) || strings.Contains(out, "=2912") {
+				t.Errorf("log holds card data:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestServerAnswersBeforeClosingOnGarbage sends a valid request and
+// garbage in one write: the request is answered, then the connection is
+// closed without waiting for the read timeout.
+func TestServerAnswersBeforeClosingOnGarbage(t *testing.T) {
+	const readTimeout = time.Minute
+	addr := startServer(t, &Server{Handler: HandlerFunc(echo), ReadTimeout: readTimeout})
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	f := append(frameOf(t, testPurchase("000302", "TERM0001")), 0x00, 0x05, 'X', 'X', 'X', 'X', 'X')
+	if _, err := c.Write(f); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(readTimeout / 6))
+	resp, err := readMessage(c)
+	if err != nil {
+		t.Fatalf("no answer to the request before the garbage: %v", err)
+	}
+	if resp.MTI != "0210" || resp.Text(11) != "000302" {
+		t.Errorf("answer %s STAN %s, want 0210 000302", resp.MTI, resp.Text(11))
+	}
+	if d, ok := closedAfter(c, readTimeout/6); !ok {
+		t.Fatalf("connection still open %v after the garbage", d)
+	}
+}
+
+// TestServerConnectionLimit floods a server with connections beyond
+// MaxConns: each is closed at once, the burst is logged once rather than
+// once a connection, the connections within the limit are still served,
+// and a connection is accepted again once one closes.
+func TestServerConnectionLimit(t *testing.T) {
+	const maxConns, flood = 3, 50
+	logs := &logBuffer{}
+	srv := &Server{Handler: HandlerFunc(echo), MaxConns: maxConns, Log: logs.logger()}
+	addr := startServer(t, srv)
+	dial := func() net.Conn {
+		t.Helper()
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	exchange := func(c net.Conn, stan string) error {
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := c.Write(frameOf(t, testPurchase(stan, "TERM0001"))); err != nil {
+			return err
+		}
+		resp, err := readMessage(c)
+		if err != nil {
+			return err
+		}
+		if resp.Text(11) != stan {
+			return errors.New("answer to another request")
+		}
+		return nil
+	}
+	var terminals []net.Conn
+	for i := range maxConns {
+		c := dial()
+		// An answer proves the server accepted and counts the connection.
+		if err := exchange(c, fmt.Sprintf("%06d", 400+i)); err != nil {
+			t.Fatalf("terminal %d within the limit: %v", i, err)
+		}
+		terminals = append(terminals, c)
+	}
+	for i := range flood {
+		c := dial()
+		if d, ok := closedAfter(c, 10*time.Second); !ok {
+			t.Fatalf("connection %d beyond the limit still open after %v", i, d)
+		}
+		c.Close()
+	}
+	for i, c := range terminals {
+		if err := exchange(c, fmt.Sprintf("%06d", 410+i)); err != nil {
+			t.Errorf("terminal %d after the flood: %v", i, err)
+		}
+	}
+	if n := strings.Count(logs.String(), "connection limit"); n == 0 || n > 3 {
+		t.Errorf("%d log lines about the connection limit for a burst of %d, want 1 to 3:\n%s", n, flood, logs.String())
+	}
+	// A place frees when a terminal leaves; the server learns it when the
+	// read returns, so the next connection may still be refused for a
+	// moment.
+	terminals[0].Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c := dial()
+		err := exchange(c, "000420")
+		c.Close()
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no connection accepted after one closed: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(logs.String(), "connection limit no longer reached") {
+		t.Errorf("the end of the burst is not logged:\n%s", logs.String())
+	}
+}
+
+// gatedHandler blocks every request until the test lets it through, and
+// records the order in which requests entered, as terminal ID and STAN.
+type gatedHandler struct {
+	gate    chan struct{}
+	mu      sync.Mutex
+	entered []string
+}
+
+func (g *gatedHandler) ServeISO8583(ctx context.Context, req *Message) *Message {
+	g.mu.Lock()
+	g.entered = append(g.entered, req.Text(41)+"/"+req.Text(11))
+	g.mu.Unlock()
+	select {
+	case <-g.gate:
+	case <-ctx.Done():
+		return nil
+	}
+	return echo(ctx, req)
+}
+
+func (g *gatedHandler) order() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return slices.Clone(g.entered)
+}
+
+// waitFor polls cond until it holds or 10 seconds pass.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// pipeline writes n requests of terminal tid in one write, without waiting
+// for answers.
+func pipeline(t *testing.T, c net.Conn, tid string, n int) {
+	t.Helper()
+	var b []byte
+	for i := range n {
+		b = append(b, frameOf(t, testPurchase(fmt.Sprintf("%06d", i+1), tid))...)
+	}
+	if _, err := c.Write(b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestServerBoundsInFlightPerConn has a greedy connection pipeline many
+// requests while the handlers block: it gets MaxInFlightPerConn handlers
+// and no more, and another terminal is still served.
+func TestServerBoundsInFlightPerConn(t *testing.T) {
+	const perConn, greedy = 2, 20
+	g := &gatedHandler{gate: make(chan struct{})}
+	addr := startServer(t, &Server{Handler: g, MaxConcurrent: 8, MaxInFlightPerConn: perConn})
+	gc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gc.Close()
+	pipeline(t, gc, "GREEDY01", greedy)
+	waitFor(t, "the greedy connection's first handlers", func() bool { return len(g.order()) == perConn })
+	pc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	pipeline(t, pc, "POLITE01", 1)
+	waitFor(t, "the other terminal's handler", func() bool { return len(g.order()) == perConn+1 })
+	if got := g.order(); got[perConn] != "POLITE01/000001" {
+		t.Fatalf("handlers entered %v, want the greedy connection's first %d then POLITE01", got, perConn)
+	}
+	close(g.gate)
+	gc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for i := range greedy {
+		if _, err := readMessage(gc); err != nil {
+			t.Fatalf("greedy request %d not answered: %v", i+1, err)
+		}
+	}
+}
+
+// TestServerHandlersFirstComeFirstServed has three connections wait for
+// the one handler of a server: they get it in the order they asked, so a
+// connection that pipelines cannot overtake the others.
+func TestServerHandlersFirstComeFirstServed(t *testing.T) {
+	g := &gatedHandler{gate: make(chan struct{})}
+	srv := &Server{Handler: g, MaxConcurrent: 1, MaxInFlightPerConn: 4}
+	addr := startServer(t, srv)
+	waiting := func() int {
+		srv.mu.Lock()
+		q := srv.handlers
+		srv.mu.Unlock()
+		return q.waiting()
+	}
+	var conns []net.Conn
+	send := func(tid string, n int) {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		pipeline(t, c, tid, n)
+	}
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	// The greedy terminal's first request takes the handler and its second
+	// waits; then B and C ask, in that order.
+	send("GREEDY01", 6)
+	waitFor(t, "the greedy connection to wait for the handler", func() bool { return waiting() == 1 })
+	send("TERMB001", 1)
+	waitFor(t, "B to wait", func() bool { return waiting() == 2 })
+	send("TERMC001", 1)
+	waitFor(t, "C to wait", func() bool { return waiting() == 3 })
+	for range 8 {
+		g.gate <- struct{}{}
+	}
+	want := []string{"GREEDY01/000001", "GREEDY01/000002", "TERMB001/000001", "TERMC001/000001",
+		"GREEDY01/000003", "GREEDY01/000004", "GREEDY01/000005", "GREEDY01/000006"}
+	if got := g.order(); !slices.Equal(got, want) {
+		t.Errorf("handlers entered in the order\n%v\nwant\n%v", got, want)
+	}
+}
+
+func TestFIFOSemCancel(t *testing.T) {
+	q := newFIFOSem(1)
+	if !q.acquire(make(chan struct{}, 1), nil) {
+		t.Fatal("acquire of a free slot failed")
+	}
+	done := make(chan struct{})
+	got := make(chan bool)
+	go func() { got <- q.acquire(make(chan struct{}, 1), done) }()
+	waitFor(t, "the second acquire to wait", func() bool { return q.waiting() == 1 })
+	close(done)
+	if <-got {
+		t.Error("acquire returned true after done ended")
+	}
+	if q.waiting() != 0 {
+		t.Errorf("%d waiters after the cancelled acquire left", q.waiting())
+	}
+	q.release()
+	if !q.acquire(make(chan struct{}, 1), nil) {
+		t.Error("the released slot was lost")
 	}
 }
