@@ -1,0 +1,221 @@
+package acquirer_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/posflow/posflow/examples/host/acquirer"
+	"github.com/posflow/posflow/iso8583"
+)
+
+// The SQLite store keeps the RRN sequence and the open batches in the
+// committer's memory. These tests check that the memory never disagrees
+// with what the database committed.
+
+// TestSequenceAfterReopen checks that the numbers go on above the last one
+// handed out in a committed Update after the store is reopened, including
+// numbers taken in an Update that was rolled back.
+func TestSequenceAfterReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "seq.db")
+	s, err := acquirer.OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last int64
+	for range 5 {
+		if err := s.Update(ctx, func(tx acquirer.Tx) (err error) {
+			last, err = tx.NextSequence()
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if last != 5 {
+		t.Errorf("fifth number %d, want 5", last)
+	}
+	// A number taken in an Update that fails is not handed out again.
+	errBoom := errors.New("boom")
+	if err := s.Update(ctx, func(tx acquirer.Tx) error {
+		tx.NextSequence()
+		return errBoom
+	}); !errors.Is(err, errBoom) {
+		t.Fatalf("Update = %v, want boom", err)
+	}
+	if err := s.Update(ctx, func(tx acquirer.Tx) (err error) {
+		last, err = tx.NextSequence()
+		return err
+	}); err != nil || last != 7 {
+		t.Errorf("after a rolled-back Update: %d, %v; want 7", last, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = acquirer.OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Update(ctx, func(tx acquirer.Tx) (err error) {
+		last, err = tx.NextSequence()
+		return err
+	}); err != nil || last != 8 {
+		t.Errorf("after reopening: %d, %v; want 8", last, err)
+	}
+}
+
+// TestSequenceConcurrent checks that Updates racing for numbers (and so
+// sharing group commits) never get the same one.
+func TestSequenceConcurrent(t *testing.T) {
+	s, err := acquirer.OpenSQLite("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var mu sync.Mutex
+	seen := map[int64]bool{}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 50 {
+				var n int64
+				if err := s.Update(context.Background(), func(tx acquirer.Tx) (err error) {
+					n, err = tx.NextSequence()
+					return err
+				}); err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				if seen[n] {
+					t.Errorf("number %d handed out twice", n)
+				}
+				seen[n] = true
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(seen) != 400 {
+		t.Errorf("%d numbers, want 400", len(seen))
+	}
+}
+
+// TestBatchCloseRolledBack checks that a batch closed in an Update that
+// fails stays open, and that a committed close is seen at once.
+func TestBatchCloseRolledBack(t *testing.T) {
+	ctx := context.Background()
+	s, err := acquirer.OpenSQLite("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	batch := func() int64 {
+		t.Helper()
+		var n int64
+		if err := s.Update(ctx, func(tx acquirer.Tx) (err error) {
+			n, err = tx.Batch("TERM0001")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := batch(); n != 1 {
+		t.Fatalf("first batch %d, want 1", n)
+	}
+	errBoom := errors.New("boom")
+	err = s.Update(ctx, func(tx acquirer.Tx) error {
+		if err := tx.CloseBatch("TERM0001", acquirer.Settlement{Terminal: "TERM0001", Batch: 1}); err != nil {
+			return err
+		}
+		if n, err := tx.Batch("TERM0001"); err != nil || n != 2 {
+			t.Errorf("Batch after CloseBatch in the same Update = %d, %v; want 2", n, err)
+		}
+		return errBoom
+	})
+	if !errors.Is(err, errBoom) {
+		t.Fatalf("Update = %v", err)
+	}
+	if n := batch(); n != 1 {
+		t.Errorf("batch after a rolled-back close %d, want 1", n)
+	}
+	if err := s.Update(ctx, func(tx acquirer.Tx) error {
+		return tx.CloseBatch("TERM0001", acquirer.Settlement{Terminal: "TERM0001", Batch: 1})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n := batch(); n != 2 {
+		t.Errorf("batch after a close %d, want 2", n)
+	}
+}
+
+// TestConcurrentDuplicates sends one purchase on several connections at
+// once, so that its copies meet in one group commit: the first is
+// approved, the journal's unique key refuses the others' rows and they
+// are answered with the first response; the money moves once.
+func TestConcurrentDuplicates(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	before := balance(t, h, "visa10")
+	stan, tt := tm.next()
+	// Without a PIN block: the host's cache of DUKPT counters would
+	// refuse the copies that come after the first commit before they
+	// reach the journal.
+	m, err := (&iso8583.FinancialRequest{Transaction: iso8583.Transaction{PAN: panVisa10, ProcessingCode: "000000",
+		Amount: 1500, Transmitted: tt, STAN: stan, Expiry: "3012", EntryMode: "051", TerminalID: "TERM0001",
+		MerchantID: "000000000000001", Currency: "978"}}).Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := sign(t, "TERM0001", m)
+	const copies = 8
+	conns := make([]*rawConn, copies)
+	for i := range conns {
+		conns[i] = dialRaw(t, h)
+	}
+	answers := make([][]byte, copies)
+	var wg sync.WaitGroup
+	for i, c := range conns {
+		wg.Go(func() {
+			f, err := iso8583.Framing{}.AppendFrame(nil, iso8583.TPDU{}, b)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := c.c.Write(f); err != nil {
+				t.Error(err)
+				return
+			}
+			c.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+			_, msg, err := iso8583.Framing{}.ReadFrame(c.c, nil)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			answers[i] = msg
+		})
+	}
+	wg.Wait()
+	first, err := iso8583.SpecASCII.Unpack(answers[0])
+	if err != nil || first.Text(39) != "00" {
+		t.Fatalf("answer %v, %v; want an approval", first, err)
+	}
+	for i, a := range answers[1:] {
+		if !bytes.Equal(a, answers[0]) {
+			t.Errorf("copy %d answered differently", i+1)
+		}
+	}
+	if got := balance(t, h, "visa10"); got != before-1500 {
+		t.Errorf("balance %d, want %d: money moved more than once", got, before-1500)
+	}
+	es, err := h.Journal(context.Background(), "TERM0001")
+	if err != nil || len(es) != 1 {
+		t.Errorf("journal %d rows, %v; want 1", len(es), err)
+	}
+}
