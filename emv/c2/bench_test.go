@@ -13,7 +13,7 @@ import (
 // Entry Point, Kernel 2, CA, issuer and ICC certificates and the CDA
 // signature; with and without the trace.
 func BenchmarkTap(b *testing.B) {
-	tr := transcript(b, "mock-msc-offline.json")
+	tr := entrypointtest.Fixture(b, "mock-msc-offline.json")
 	for _, trace := range []bool{true, false} {
 		name := "trace"
 		if !trace {
@@ -22,7 +22,7 @@ func BenchmarkTap(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			cfg := mcConfig(tr, 0x26, 900000, tvr("DC50000000"))
 			cfg.NoTrace = !trace
-			txn := txnOf(tr)
+			txn := tr.Transaction()
 			b.ReportAllocs()
 			for b.Loop() {
 				cfg.Rand = bytes.NewReader(tr.UN)
@@ -38,14 +38,11 @@ func BenchmarkTap(b *testing.B) {
 // BenchmarkReplayOnly is the peer: the same exchanges with the replay
 // card and no kernel, the floor under which a tap cannot go in this setup.
 func BenchmarkReplayOnly(b *testing.B) {
-	tr := transcript(b, "mock-msc-offline.json")
+	tr := entrypointtest.Fixture(b, "mock-msc-offline.json")
 	b.ReportAllocs()
 	for b.Loop() {
-		card := entrypointtest.NewCard(tr)
-		for i := range tr.APDUs {
-			if _, err := card.Transmit(tr.APDUs[i].Command); err != nil {
-				b.Fatal(err)
-			}
+		if err := entrypointtest.Replay(tr); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

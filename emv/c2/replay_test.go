@@ -2,15 +2,10 @@ package c2_test
 
 import (
 	"bytes"
-	"fmt"
-	"strings"
-
 	"context"
 	"encoding/hex"
-	"errors"
-	"github.com/posflow/posflow/tlv"
-	"io/fs"
-	"path/filepath"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,23 +14,12 @@ import (
 	"github.com/posflow/posflow/emv/entrypoint"
 	"github.com/posflow/posflow/emv/entrypoint/entrypointtest"
 	"github.com/posflow/posflow/emv/oda"
+	"github.com/posflow/posflow/tlv"
 )
 
-// fixtures is the shared folder of public test-card transcripts, outside
-// the project tree: ../shared/fixtures/contactless from the repository root.
-const fixtures = "../../../shared/fixtures/contactless"
-
-func transcript(t testing.TB, name string) *entrypointtest.Transcript {
-	t.Helper()
-	tr, err := entrypointtest.ReadTranscript(filepath.Join(fixtures, name))
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s not found: the public transcripts live outside the project in %s", name, fixtures)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr
-}
+// The public test-card transcripts are read with entrypointtest.Fixture
+// from the shared folder beside the checkout (entrypointtest.FixtureDir);
+// the tests skip when it is absent.
 
 func tvr(s string) emv.TVR {
 	b, err := hex.DecodeString(s)
@@ -49,7 +33,7 @@ func tvr(s string) emv.TVR {
 // terminal type, CVM required limit and TACs as the fixtures README gives
 // them for the source's cfg_PPS_MChip1.json and cfg_PPS_Perf_MC.json.
 func mcConfig(tr *entrypointtest.Transcript, termType byte, cvmLimit uint64, online emv.TVR) *entrypoint.Config {
-	date, _ := time.Parse("060102150405", hex.EncodeToString(tr.Date)+hex.EncodeToString(tr.Time))
+	date := tr.DateTime()
 	return &entrypoint.Config{
 		Combinations: []entrypoint.Combination{{
 			AID:              []byte{0xA0, 0, 0, 0, 0x04},
@@ -81,16 +65,6 @@ func mcConfig(tr *entrypointtest.Transcript, termType byte, cvmLimit uint64, onl
 	}
 }
 
-func txnOf(tr *entrypointtest.Transcript) emv.Transaction {
-	var txn emv.Transaction
-	for _, b := range tr.Value(0x9F02) {
-		txn.Amount = txn.Amount*100 + uint64(b>>4)*10 + uint64(b&15)
-	}
-	copy(txn.Currency[:], tr.Value(0x5F2A))
-	txn.Type = emv.TransactionType(tr.Value(0x9C)[0])
-	return txn
-}
-
 func TestReplay(t *testing.T) {
 	tests := []struct {
 		file       string
@@ -114,9 +88,9 @@ func TestReplay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			tr := transcript(t, tt.file)
+			tr := entrypointtest.Fixture(t, tt.file)
 			card := entrypointtest.NewCard(tr)
-			o := entrypoint.Process(context.Background(), card, mcConfig(tr, tt.termType, tt.cvmLimit, tvr(tt.tacOnline)), txnOf(tr))
+			o := entrypoint.Process(context.Background(), card, mcConfig(tr, tt.termType, tt.cvmLimit, tvr(tt.tacOnline)), tr.Transaction())
 			if err := card.Err(); err != nil {
 				for _, e := range o.Trace {
 					t.Log(e)
@@ -144,7 +118,7 @@ func TestReplay(t *testing.T) {
 			}
 			// The trace never shows a PAN of the public test cards in clear.
 			for _, e := range o.Trace {
-				for _, pan := range []string{"4761739001010010", "5413339000001513", "5413330089601034"} {
+				for _, pan := range entrypointtest.PublicPANs {
 					if strings.Contains(strings.ToUpper(e.Text), pan) {
 						t.Errorf("trace shows the PAN: %v", e)
 					}
@@ -160,7 +134,7 @@ func TestReplay(t *testing.T) {
 // ATC 03F9. The transcript's 9F6A comes from the source project's own
 // rule, not Book C-2's, so the test injects that rule.
 func TestReplayMagstripe(t *testing.T) {
-	tr := transcript(t, "mock-msc-ms-mode.json")
+	tr := entrypointtest.Fixture(t, "mock-msc-ms-mode.json")
 	card := entrypointtest.NewCard(tr)
 	cfg := mcConfig(tr, 0x22, 1000, tvr("DC50000000"))
 	k := cfg.Kernels[entrypoint.Kernel2].(*c2.Kernel)
@@ -168,7 +142,7 @@ func TestReplayMagstripe(t *testing.T) {
 	// cfg_default_kernel2.json).
 	k.Security = 0
 	k.UnpredictableNumberNumeric = sourceUNN
-	o := entrypoint.Process(context.Background(), card, cfg, txnOf(tr))
+	o := entrypoint.Process(context.Background(), card, cfg, tr.Transaction())
 	if err := card.Err(); err != nil {
 		for _, e := range o.Trace {
 			t.Log(e)

@@ -16,7 +16,7 @@ import (
 // missing CA key declines after GENERATE AC, with "CDA failed" in the TVR
 // of the data record.
 func TestCDAFailure(t *testing.T) {
-	tr := transcript(t, "mock-msc-offline.json")
+	tr := entrypointtest.Fixture(t, "mock-msc-offline.json")
 	last := len(tr.APDUs) - 1
 	tests := []struct {
 		name string
@@ -51,7 +51,7 @@ func TestCDAFailure(t *testing.T) {
 			cfg := mcConfig(&c, 0x26, 900000, tvr("DC50000000"))
 			tt.mod(&c, cfg)
 			card := entrypointtest.NewCard(&c)
-			o := entrypoint.Process(context.Background(), card, cfg, txnOf(&c))
+			o := entrypoint.Process(context.Background(), card, cfg, c.Transaction())
 			if err := card.Err(); err != nil {
 				t.Fatalf("replay: %v", err)
 			}

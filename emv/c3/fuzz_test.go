@@ -3,7 +3,6 @@ package c3_test
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,46 +13,11 @@ import (
 	"github.com/posflow/posflow/emv/oda"
 )
 
-// chunkCard answers SELECT of the PPSE and of the Visa AID, then every
-// other command with the next chunk of its script: a length byte, that
-// many bytes of response data, and 9000.
-type chunkCard struct{ script []byte }
-
-func (c *chunkCard) Transmit(cmd []byte) ([]byte, error) {
-	if len(cmd) > 5 && cmd[1] == 0xA4 {
-		name := cmd[5 : 5+int(cmd[4])]
-		if bytes.Equal(name, entrypoint.PPSE) {
-			e := tlvOf(0x61, tlvOf(0x4F, h("A0000000031010")))
-			return append(tlvOf(0x6F, append(tlvOf(0x84, name), tlvOf(0xA5, tlvOf(0xBF0C, e))...)), 0x90, 0x00), nil
-		}
-		pdol := h("9F66049F02065F2A029F3704")
-		return append(tlvOf(0x6F, append(tlvOf(0x84, name), tlvOf(0xA5, tlvOf(0x9F38, pdol))...)), 0x90, 0x00), nil
-	}
-	if len(c.script) == 0 {
-		return []byte{0x6A, 0x82}, nil
-	}
-	n := int(c.script[0])
-	c.script = c.script[1:]
-	if n > len(c.script) {
-		n = len(c.script)
-	}
-	r := append(bytes.Clone(c.script[:n]), 0x90, 0x00)
-	c.script = c.script[n:]
-	return r, nil
-}
-
-func tlvOf(tag uint32, v []byte) []byte {
-	var b []byte
-	for t := tag; t != 0; t >>= 8 {
-		b = append([]byte{byte(t)}, b...)
-	}
-	switch {
-	case len(v) < 0x80:
-		b = append(b, byte(len(v)))
-	default:
-		b = append(b, 0x81, byte(len(v)))
-	}
-	return append(b, v...)
+// visaCard answers SELECT of the PPSE and of the Visa AID, with a PDOL
+// asking for the TTQ, amount, currency and unpredictable number, then
+// every other command with the next chunk of script.
+func visaCard(script []byte) *entrypointtest.ScriptCard {
+	return entrypointtest.NewScriptCard(h("A0000000031010"), h("9F3808"+"9F66049F02065F2A029F3704"), script)
 }
 
 // FuzzKernel3 feeds Kernel 3 arbitrary GPO responses and records: it must
@@ -63,19 +27,9 @@ func tlvOf(tag uint32, v []byte) []byte {
 func FuzzKernel3(f *testing.F) {
 	f.Add(append([]byte{byte(len(h(t77(online))))}, h(t77(online))...))
 	for _, name := range []string{"mock-visa-offline.json", "mock-visa-online.json"} {
-		tr, err := entrypointtest.ReadTranscript(filepath.Join(fixtures, name))
-		if err != nil {
-			continue
+		if tr, err := entrypointtest.ReadFixture(name); err == nil {
+			f.Add(tr.Script())
 		}
-		var script []byte
-		for _, e := range tr.APDUs[2:] {
-			d := e.Response[:len(e.Response)-2]
-			if len(d) > 255 {
-				d = d[:255]
-			}
-			script = append(append(script, byte(len(d))), d...)
-		}
-		f.Add(script)
 	}
 	cfg := &entrypoint.Config{
 		Combinations: []entrypoint.Combination{{AID: h("A000000003"), Kernel: entrypoint.Kernel3,
@@ -87,7 +41,7 @@ func FuzzKernel3(f *testing.F) {
 	f.Fuzz(func(t *testing.T, script []byte) {
 		c := *cfg
 		c.Rand = bytes.NewReader([]byte{0xAB, 0xAB, 0xAB, 0xAB})
-		o := entrypoint.Process(context.Background(), &chunkCard{script: script}, &c, emv.Transaction{Amount: 200, Currency: [2]byte{0x08, 0x40}})
+		o := entrypoint.Process(context.Background(), visaCard(script), &c, emv.Transaction{Amount: 200, Currency: [2]byte{0x08, 0x40}})
 		if o == nil || o.Type == 0 {
 			t.Fatalf("no outcome")
 		}
@@ -113,7 +67,7 @@ func FuzzIssuerUpdate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, scripts, answers []byte) {
 		c := *cfg
 		c.Rand = bytes.NewReader(make([]byte, 4))
-		o := entrypoint.Restart(context.Background(), &chunkCard{script: answers}, &c, emv.Transaction{Amount: 100},
+		o := entrypoint.Restart(context.Background(), visaCard(answers), &c, emv.Transaction{Amount: 100},
 			&emv.OnlineResponse{Approved: true, IssuerAuthData: h("00112233445566773030"), Scripts: scripts})
 		if o == nil || o.Type == 0 {
 			t.Fatal("no outcome")

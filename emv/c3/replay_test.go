@@ -3,9 +3,6 @@ package c3_test
 import (
 	"bytes"
 	"context"
-	"errors"
-	"io/fs"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,27 +14,11 @@ import (
 	"github.com/posflow/posflow/emv/oda"
 )
 
-// fixtures is the shared folder of public test-card transcripts, outside
-// the project tree: ../shared/fixtures/contactless from the repository root.
-const fixtures = "../../../shared/fixtures/contactless"
-
-func transcript(t testing.TB, name string) *entrypointtest.Transcript {
-	t.Helper()
-	tr, err := entrypointtest.ReadTranscript(filepath.Join(fixtures, name))
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s not found: the public transcripts live outside the project in %s", name, fixtures)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr
-}
-
 // visaConfig is the reader configuration the Visa transcripts were
 // recorded with (the source's cfg_visa.json, as the fixtures README
 // gives it): limits 80.00, 80.00 and 200.00, TTQ 24004000.
 func visaConfig(tr *entrypointtest.Transcript) *entrypoint.Config {
-	date, _ := time.Parse("060102150405", fmtHex(tr.Date)+fmtHex(tr.Time))
+	date := tr.DateTime()
 	return &entrypoint.Config{
 		Combinations: []entrypoint.Combination{{
 			AID:              []byte{0xA0, 0, 0, 0, 0x03},
@@ -66,16 +47,6 @@ func fmtHex(b []byte) string {
 	return s
 }
 
-func txnOf(tr *entrypointtest.Transcript) emv.Transaction {
-	var txn emv.Transaction
-	for _, b := range tr.Value(0x9F02) {
-		txn.Amount = txn.Amount*100 + uint64(b>>4)*10 + uint64(b&15)
-	}
-	copy(txn.Currency[:], tr.Value(0x5F2A))
-	txn.Type = emv.TransactionType(tr.Value(0x9C)[0])
-	return txn
-}
-
 func TestReplay(t *testing.T) {
 	tests := []struct {
 		file       string
@@ -88,9 +59,9 @@ func TestReplay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			tr := transcript(t, tt.file)
+			tr := entrypointtest.Fixture(t, tt.file)
 			card := entrypointtest.NewCard(tr)
-			o := entrypoint.Process(context.Background(), card, visaConfig(tr), txnOf(tr))
+			o := entrypoint.Process(context.Background(), card, visaConfig(tr), tr.Transaction())
 			if err := card.Err(); err != nil {
 				t.Fatalf("replay: %v", err)
 			}
@@ -112,7 +83,7 @@ func TestReplay(t *testing.T) {
 			}
 			// The trace never shows a PAN of the public test cards in clear.
 			for _, e := range o.Trace {
-				for _, pan := range []string{"4761739001010010", "5413339000001513", "5413330089601034"} {
+				for _, pan := range entrypointtest.PublicPANs {
 					if strings.Contains(strings.ToUpper(e.Text), pan) {
 						t.Errorf("trace shows the PAN: %v", e)
 					}

@@ -33,7 +33,7 @@ func edit(t *testing.T, tr *entrypointtest.Transcript, old, new string) *entrypo
 // Visa offline transcript, edited where the fDDA signature does not cover
 // the change (CTQ, IAD) or with the signature spoilt.
 func TestScenarios(t *testing.T) {
-	tr := transcript(t, "mock-visa-offline.json")
+	tr := entrypointtest.Fixture(t, "mock-visa-offline.json")
 	resp := tr.APDUs[gpoIndex].Response
 	sdad := bytes.Index(resp, h("9F4B70")) + 3
 	spoilt := func(t *testing.T, tr *entrypointtest.Transcript) *entrypointtest.Transcript {
@@ -82,7 +82,7 @@ func TestScenarios(t *testing.T) {
 				cfg.Time = func() time.Time { return tt.date }
 			}
 			card := entrypointtest.NewCard(tr)
-			o := entrypoint.Process(context.Background(), card, cfg, txnOf(tr))
+			o := entrypoint.Process(context.Background(), card, cfg, tr.Transaction())
 			if err := card.Err(); err != nil {
 				t.Fatalf("replay: %v", err)
 			}
@@ -101,7 +101,7 @@ func TestScenarios(t *testing.T) {
 
 // TestGPOStatus checks the outcomes of GET PROCESSING OPTIONS refused.
 func TestGPOStatus(t *testing.T) {
-	tr := transcript(t, "mock-visa-offline.json")
+	tr := entrypointtest.Fixture(t, "mock-visa-offline.json")
 	for _, tt := range []struct {
 		sw   string
 		want entrypoint.OutcomeType
@@ -116,7 +116,7 @@ func TestGPOStatus(t *testing.T) {
 			c.APDUs = append([]entrypointtest.Exchange(nil), tr.APDUs[:gpoIndex+1]...)
 			c.APDUs[gpoIndex].Response = h(tt.sw)
 			card := entrypointtest.NewCard(&c)
-			o := entrypoint.Process(context.Background(), card, visaConfig(&c), txnOf(&c))
+			o := entrypoint.Process(context.Background(), card, visaConfig(&c), c.Transaction())
 			if err := card.Err(); err != nil {
 				t.Fatalf("replay: %v", err)
 			}

@@ -2,8 +2,12 @@ package entrypointtest
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"io/fs"
 	"testing"
+	"time"
 )
 
 const sample = `{"not-found":"6700","randoms":"ABABABAB","date":"190819","time":"000000",
@@ -65,4 +69,59 @@ func FuzzParseTranscript(f *testing.F) {
 			t.Fatal("not done after every command")
 		}
 	})
+}
+
+func TestTranscriptValues(t *testing.T) {
+	tr, err := ParseTranscript(bytes.ReplaceAll([]byte(sample), []byte(" "), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if txn := tr.Transaction(); txn.Amount != 200 || txn.Currency != [2]byte{0x08, 0x40} || txn.Type != 0 {
+		t.Errorf("Transaction() = %+v, want 2.00 USD purchase", txn)
+	}
+	if got, want := tr.DateTime(), time.Date(2019, 8, 19, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("DateTime() = %v, want %v", got, want)
+	}
+	// The script skips the SELECT and keeps the GPO response data (none
+	// before 6985).
+	if got := tr.Script(); !bytes.Equal(got, []byte{0}) {
+		t.Errorf("Script() = %X, want 00", got)
+	}
+	if err := Replay(tr); err != nil {
+		t.Errorf("Replay: %v", err)
+	}
+}
+
+func TestScriptCard(t *testing.T) {
+	aid := []byte{0xA0, 0, 0, 0, 0x04, 0x10, 0x10}
+	c := NewScriptCard(aid, []byte{0x50, 0x02, 'M', 'C'}, []byte{3, 0x77, 0x01, 0x00, 5, 0x80})
+	for _, tt := range []struct {
+		name, cmd, want string
+	}{
+		{"PPSE", "00A404000E325041592E5359532E444446303100", "6F20840E325041592E5359532E4444463031A50EBF0C0B61094F07A00000000410109000"},
+		{"AID", "00A4040007A000000004101000", "6F0F8407A0000000041010A5045002" + "4D43" + "9000"},
+		{"Lc beyond the data: 6700, script untouched", "80A8000005830000", "6700"},
+		{"first chunk", "80A8000002830000", "7701009000"},
+		{"chunk cut at the end of the script", "00B2011400", "809000"},
+		{"script exhausted", "00B2011400", "6A82"},
+	} {
+		cmd, _ := hex.DecodeString(tt.cmd)
+		r, err := c.Transmit(cmd)
+		if err != nil || fmt.Sprintf("%X", r) != tt.want {
+			t.Errorf("%s: Transmit(%s) = %X, %v; want %s", tt.name, tt.cmd, r, err, tt.want)
+		}
+	}
+}
+
+func TestFixture(t *testing.T) {
+	tr := Fixture(t, "mock-visa-offline.json")
+	if err := Replay(tr); err != nil {
+		t.Fatal(err)
+	}
+	if tr.Transaction().Amount == 0 || tr.DateTime().IsZero() || len(tr.Script()) == 0 {
+		t.Errorf("transaction %+v, date %v, script of %d bytes", tr.Transaction(), tr.DateTime(), len(tr.Script()))
+	}
+	if _, err := ReadFixture("no-such-file.json"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadFixture of a missing file: %v, want fs.ErrNotExist", err)
+	}
 }
