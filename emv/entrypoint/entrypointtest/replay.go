@@ -1,6 +1,10 @@
 // Package entrypointtest provides test doubles for contactless kernels: a
 // strict replay card that answers only the exact command APDUs of a
-// recorded transcript, in order.
+// recorded transcript, in order (Card); the public transcripts shared
+// beside the checkout (Fixture, ReadFixture) with the transaction, date
+// and time they were recorded with; and a card that answers arbitrary
+// response data, for fuzzing a kernel (ScriptCard). The simulated
+// contactless cards are in package emv/cardsim.
 package entrypointtest
 
 import (
