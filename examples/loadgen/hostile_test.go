@@ -9,6 +9,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,14 +45,19 @@ func closedWithin(c net.Conn, d time.Duration) bool {
 }
 
 // TestHostileClients attacks the host with broken and hostile connections
-// while well-behaved terminals keep paying: every terminal request is
-// answered as expected, the attackers are disconnected, and no full PAN
-// reaches the log.
+// while well-behaved terminals keep paying: first a flood of connections
+// beyond the server's connection limit, then the other attacks at once.
+// Every terminal request is answered as expected, the attackers are
+// disconnected, the flood is logged once rather than once a connection,
+// and no full PAN reaches the log.
 func TestHostileClients(t *testing.T) {
 	terminals, per, flood := 4, 60, 100
 	if !testing.Short() {
 		terminals, per, flood = 10, 150, 300
 	}
+	// Room for the terminals and the other attacks (20 idle connections
+	// and 4 more), so that the flood goes beyond the limit.
+	maxConns := terminals + 30
 	// One more terminal than are driven: the attacks send its first
 	// request, so that they use none of the driven PIN pads' KSNs.
 	all, err := Prepare(terminals+1, per, 5)
@@ -63,36 +69,33 @@ func TestHostileClients(t *testing.T) {
 	cfg := *tr.Config
 	cfg.Log = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	const readTimeout = time.Second
-	cfg.ReadTimeout = readTimeout
 	h, err := acquirer.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The host's handler on a server of the test's own, which sets the
+	// connection limit that acquirer.Config does not pass through.
+	srv := &iso8583.Server{Handler: h, ReadTimeout: readTimeout, MaxConns: maxConns, Log: cfg.Log}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	served := make(chan error, 1)
-	go func() { served <- h.Serve(ln) }()
+	go func() { served <- srv.Serve(ln) }()
 	defer func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if err := h.Shutdown(ctx); err != nil {
+		if err := srv.Shutdown(ctx); err != nil {
 			t.Errorf("Shutdown: %v", err)
 		}
 		if err := <-served; !errors.Is(err, iso8583.ErrServerClosed) {
 			t.Errorf("Serve = %v", err)
 		}
+		if err := h.Shutdown(ctx); err != nil {
+			t.Errorf("host Shutdown: %v", err)
+		}
 	}()
 	addr := ln.Addr().String()
-	dial := func(t *testing.T) net.Conn {
-		c, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		return c
-	}
 	frame := func(msg []byte) []byte {
 		f, err := iso8583.Framing{}.AppendFrame(nil, iso8583.TPDU{}, msg)
 		if err != nil {
@@ -101,15 +104,95 @@ func TestHostileClients(t *testing.T) {
 		return f
 	}
 	good := all.Scripts[terminals][0].msg.Raw()
+	// dial returns a connection the server has accepted: one it answers
+	// (the spare terminal's request, or its duplicate). A connection
+	// closed at once was refused while the server had not yet counted
+	// the end of a flood connection; dial tries again.
+	dial := func(t *testing.T) net.Conn {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.SetDeadline(time.Now().Add(5 * time.Second))
+			_, err = c.Write(frame(good))
+			if err == nil {
+				_, _, err = iso8583.Framing{}.ReadFrame(c, nil)
+			}
+			if err == nil {
+				c.SetDeadline(time.Time{})
+				t.Cleanup(func() { c.Close() })
+				return c
+			}
+			c.Close()
+			if time.Now().After(deadline) {
+				t.Fatalf("no connection accepted: %v", err)
+			}
+		}
+	}
 
-	// The well-behaved terminals run during the attacks.
+	// closedFor checks that the server closed c for the reason its log
+	// gives, not at the read timeout.
+	closedFor := func(t *testing.T, c net.Conn, reason string) {
+		t.Helper()
+		if !closedWithin(c, 5*time.Second) {
+			t.Fatal("connection still open")
+		}
+		remote := `"remote":"` + c.LocalAddr().String() + `"`
+		for line := range strings.Lines(logs.String()) {
+			if strings.Contains(line, remote) && strings.Contains(line, reason) {
+				return
+			}
+		}
+		t.Errorf("no log line with %s and %q", remote, reason)
+	}
+
+	// The well-behaved terminals run during the attacks, connected
+	// before the flood.
 	var drive *Result
 	var driveErr error
-	driving := make(chan struct{})
+	driving, connected := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(driving)
-		drive, driveErr = Drive(context.Background(), tr, addr, TargetMemory, Options{Timeout: 10 * time.Second})
+		drive, driveErr = Drive(context.Background(), tr, addr, TargetMemory,
+			Options{Timeout: 10 * time.Second, connected: func() { close(connected) }})
 	}()
+	select {
+	case <-connected:
+	case <-driving:
+		t.Fatalf("terminals did not connect: %v", driveErr)
+	}
+
+	t.Run("connection flood beyond the limit", func(t *testing.T) {
+		var cs []net.Conn
+		for range flood {
+			c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+			if err != nil {
+				break // refused or backlog full: also acceptable
+			}
+			cs = append(cs, c)
+		}
+		// Those beyond the limit are closed at once, those within it
+		// after the read timeout.
+		var wg sync.WaitGroup
+		var open atomic.Int32
+		for _, c := range cs {
+			wg.Go(func() {
+				if !closedWithin(c, readTimeout+5*time.Second) {
+					open.Add(1)
+				}
+				c.Close()
+			})
+		}
+		wg.Wait()
+		if n := open.Load(); n > 0 {
+			t.Errorf("%d of %d flood connections still open", n, len(cs))
+		}
+		if len(cs) <= maxConns {
+			t.Fatalf("only %d connections of the flood, not beyond the limit of %d", len(cs), maxConns)
+		}
+	})
 
 	attacks := []struct {
 		name string
@@ -118,16 +201,12 @@ func TestHostileClients(t *testing.T) {
 		{"malformed frame", func(t *testing.T) {
 			c := dial(t)
 			c.Write(frame([]byte("0200garbage that is no ISO 8583 message")))
-			if !closedWithin(c, 5*time.Second) {
-				t.Error("connection still open after a malformed frame")
-			}
+			closedFor(t, c, "does not unpack")
 		}},
 		{"oversize length header", func(t *testing.T) {
 			c := dial(t)
 			c.Write([]byte{0xFF, 0xFF, '0', '2', '0', '0'})
-			if !closedWithin(c, 5*time.Second) {
-				t.Error("connection still open after a 65535-byte length header")
-			}
+			closedFor(t, c, "frame too large")
 		}},
 		{"slowloris", func(t *testing.T) {
 			c := dial(t)
@@ -157,20 +236,6 @@ func TestHostileClients(t *testing.T) {
 				}
 			}
 		}},
-		{"connection flood", func(t *testing.T) {
-			var cs []net.Conn
-			for range flood {
-				c, err := net.DialTimeout("tcp", addr, 2*time.Second)
-				if err != nil {
-					break // refused or backlog full: also acceptable
-				}
-				cs = append(cs, c)
-			}
-			time.Sleep(readTimeout / 2)
-			for _, c := range cs {
-				c.Close()
-			}
-		}},
 		{"garbage after a valid message", func(t *testing.T) {
 			c := dial(t)
 			c.Write(append(frame(good), 0x00, 0x05, 'X', 'X', 'X', 'X', 'X'))
@@ -183,9 +248,7 @@ func TestHostileClients(t *testing.T) {
 			if err != nil || m.MTI != "0210" {
 				t.Fatalf("answer %v, %v; want an 0210", m, err)
 			}
-			if !closedWithin(c, 5*time.Second) {
-				t.Error("connection still open after garbage")
-			}
+			closedFor(t, c, "does not unpack")
 		}},
 	}
 	var wg sync.WaitGroup
@@ -206,6 +269,11 @@ func TestHostileClients(t *testing.T) {
 		if strings.Contains(out, c.PAN) {
 			t.Fatalf("the log holds the full PAN %s", iso8583.MaskPAN(c.PAN))
 		}
+	}
+	// The flood is logged by bursts: a line when the limit is reached and
+	// a line when it no longer is, not one a connection.
+	if n := strings.Count(out, "connection limit reached"); n == 0 || n > 5 {
+		t.Errorf("%d log lines of the connection limit being reached during a flood of %d, want 1 to 5", n, flood)
 	}
 	t.Logf("terminals under attack: p99 %.1f ms, max %.1f ms", drive.P99, drive.Max)
 }

@@ -35,6 +35,11 @@ type Options struct {
 	// the number of terminals, connections stop reading while the
 	// handlers are busy, and the latency tail grows to seconds.
 	MaxConcurrent int
+
+	// connected, if set, is called when every terminal is connected,
+	// before the clock starts (for tests that attack a host while its
+	// terminals pay).
+	connected func()
 }
 
 // Result is one target's measurement.
@@ -179,6 +184,9 @@ func Drive(ctx context.Context, tr *Traffic, addr, target string, o Options) (*R
 			c.Close()
 		}
 	}()
+	if o.connected != nil {
+		o.connected()
+	}
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i, script := range tr.Scripts {
