@@ -238,6 +238,7 @@ func (a *auth) decide(tx Tx) (*iso8583.Message, error) {
 	if err != nil {
 		return nil, err
 	}
+	was := st
 	code, err := a.check(tx, &st)
 	if err != nil {
 		return nil, err
@@ -277,8 +278,10 @@ func (a *auth) decide(tx Tx) (*iso8583.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.SetCardState(st); err != nil {
-		return nil, err
+	if st != was {
+		if err := tx.SetCardState(st); err != nil {
+			return nil, err
+		}
 	}
 	resp := a.respond(code, func(r *iso8583.Response) {
 		r.RRN, r.AuthCode, r.ICC = e.RRN, e.AuthCode, f55

@@ -73,8 +73,9 @@ CREATE TABLE IF NOT EXISTS journal (
 	response BLOB,
 	time INTEGER NOT NULL
 );
-CREATE UNIQUE INDEX IF NOT EXISTS journal_key ON journal (terminal, mti, stan, transmitted) WHERE kind <> 'refused';
-CREATE INDEX IF NOT EXISTS journal_stan ON journal (terminal, stan);
+DROP INDEX IF EXISTS journal_key;
+DROP INDEX IF EXISTS journal_stan;
+CREATE UNIQUE INDEX IF NOT EXISTS journal_request ON journal (terminal, stan, mti, transmitted) WHERE kind <> 'refused';
 CREATE INDEX IF NOT EXISTS journal_batch ON journal (terminal, batch);
 CREATE TABLE IF NOT EXISTS batches (
 	terminal TEXT PRIMARY KEY,
@@ -104,7 +105,7 @@ const (
 	qLookup     = `SELECT ` + entryColumns + ` FROM journal
 		WHERE terminal = ? AND mti = ? AND stan = ? AND transmitted = ? AND kind <> 'refused'`
 	qOriginal = `SELECT ` + entryColumns + ` FROM journal
-		WHERE terminal = ? AND stan = ? AND (? = '' OR transmitted = ?) AND kind IN (?, ?, ?) AND code IN ('00', '08', '10', '11')
+		WHERE terminal = ? AND stan = ? AND kind <> 'refused' AND (? = '' OR transmitted = ?) AND kind IN (?, ?, ?) AND code IN ('00', '08', '10', '11')
 		ORDER BY id DESC LIMIT 1`
 	qInsert = `INSERT INTO journal (terminal, mti, stan, transmitted, kind, merchant, masked_pan, account,
 		processing, amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original, response, time)
