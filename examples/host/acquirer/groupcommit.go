@@ -79,7 +79,7 @@ func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
 			errs = append(errs, err) // the caller is gone: its fn does not run
 			continue
 		}
-		if _, err := tx.Exec(`SAVEPOINT u`); err != nil {
+		if _, err := t.exec(qSavepoint); err != nil {
 			tx.Rollback()
 			return fail(&StoreError{Op: "savepoint", Err: err})
 		}
@@ -88,7 +88,7 @@ func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
 			// ROLLBACK TO keeps the transaction open for the others; if
 			// the database rolled back the whole transaction already (a
 			// full disk, an I/O error), the group fails.
-			if _, rerr := tx.Exec(`ROLLBACK TO u`); rerr != nil {
+			if _, rerr := t.exec(qRollbackTo); rerr != nil {
 				tx.Rollback()
 				return fail(&StoreError{Op: "rollback", Err: errors.Join(err, rerr)})
 			}
@@ -96,7 +96,7 @@ func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
 			errs = append(errs, nil)
 			ok++
 		}
-		if _, err := tx.Exec(`RELEASE u`); err != nil {
+		if _, err := t.exec(qRelease); err != nil {
 			tx.Rollback()
 			return fail(&StoreError{Op: "savepoint", Err: err})
 		}

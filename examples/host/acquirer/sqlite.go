@@ -120,11 +120,15 @@ const (
 	qSequence    = `INSERT INTO sequence (name, value) VALUES ('rrn', 1)
 		ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`
 	qReadSequence = `SELECT value FROM sequence WHERE name = 'rrn'`
+	// The savepoint of each Update of a group commit (groupcommit.go).
+	qSavepoint    = `SAVEPOINT u`
+	qRollbackTo   = `ROLLBACK TO u`
+	qRelease      = `RELEASE u`
 	qSaveSequence = `INSERT INTO sequence (name, value) VALUES ('rrn', ?)
 		ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`
 )
 
-var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN, qReadSequence, qSaveSequence}
+var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN, qReadSequence, qSaveSequence, qSavepoint, qRollbackTo, qRelease}
 
 // OpenSQLite opens (creating if needed) the SQLite database at path; an
 // empty path opens a private in-memory database.
