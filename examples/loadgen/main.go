@@ -6,10 +6,15 @@
 // transport's.
 //
 // The traffic is prepared before the run: approved purchases with an
-// online PIN (TDES DUKPT PIN blocks from one PIN pad per terminal),
-// declines (51, 61) and reversals of approved purchases, each signed with
-// the terminal's ANSI X9.19 MAC, so that the generator spends its CPU on
-// sending only. Each terminal has one request in flight at a time.
+// online PIN (TDES DUKPT PIN blocks from one PIN pad per terminal), EMV
+// chip purchases whose field 55 carries a real ARQC (Visa CVN 10, 18, 22,
+// Mastercard CVN 16, 17, 20, 21) over a strictly increasing ATC, declines
+// (51, 61) and reversals of approved purchases, each signed with the
+// terminal's ANSI X9.19 MAC, together with the ARPC expected in each chip
+// answer, so that the generator spends its CPU on sending only. An answer
+// with another code than expected, or a chip answer without the expected
+// ARPC (tag 91), counts as unexpected. Each terminal has one request in
+// flight at a time.
 //
 // Usage:
 //

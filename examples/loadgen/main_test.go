@@ -13,7 +13,8 @@ import (
 var long = flag.Bool("loadgen.long", false, "run the load test with 200 terminals and 20000 requests")
 
 // TestShortRun runs a small load against each target and checks that
-// every request was answered with the code the traffic expects.
+// every request was answered with the code the traffic expects, and every
+// chip request of the full host with the ARPC it expects.
 func TestShortRun(t *testing.T) {
 	terminals, requests := 8, 240
 	switch {
@@ -26,6 +27,19 @@ func TestShortRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The same traffic as run's, to count its chip requests.
+	tr, err := Prepare(terminals, requests/terminals, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chip := 0
+	for _, s := range tr.Scripts {
+		for _, rq := range s {
+			if rq.auth != nil {
+				chip++
+			}
+		}
+	}
 	for _, x := range r.Results {
 		if x.Requests != requests || x.Errors != 0 || x.Unexpected != 0 {
 			t.Errorf("%s: %d answered, %d errors, %d unexpected codes (%v), want %d, 0, 0",
@@ -33,6 +47,9 @@ func TestShortRun(t *testing.T) {
 		}
 		if x.Target != TargetBare && (x.Codes["51"] == 0 || x.Codes["61"] == 0) {
 			t.Errorf("%s: codes %v, want declines 51 and 61 in the mix", x.Target, x.Codes)
+		}
+		if x.Target != TargetBare && (chip == 0 || x.ARPCs != chip) {
+			t.Errorf("%s: %d ARPCs verified, want one for each of the %d chip requests", x.Target, x.ARPCs, chip)
 		}
 		if !(x.P50 <= x.P90 && x.P90 <= x.P99 && x.P99 <= x.Max) {
 			t.Errorf("%s: percentiles out of order: %v %v %v %v", x.Target, x.P50, x.P90, x.P99, x.Max)
@@ -75,12 +92,12 @@ func TestPrepareMix(t *testing.T) {
 					t.Fatalf("reversal without an approved purchase before it")
 				}
 				open = false
-			case "purchase":
+			case "purchase", "chip":
 				open = true
 			}
 		}
 	}
-	for _, k := range []string{"purchase", "decline", "reversal"} {
+	for _, k := range []string{"purchase", "chip", "decline", "reversal"} {
 		if kinds[k] == 0 {
 			t.Errorf("no %s in %v", k, kinds)
 		}

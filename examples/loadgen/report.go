@@ -36,8 +36,8 @@ func newReport(rs []*Result) *Report {
 
 // WriteText writes the report as a table.
 func (r *Report) WriteText(w io.Writer) error {
-	if _, err := fmt.Fprintf(w, "%-7s %9s %8s %6s %6s %9s %8s %8s %8s %8s  %s\n",
-		"target", "terminals", "answered", "errors", "unexp", "auth/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "codes"); err != nil {
+	if _, err := fmt.Fprintf(w, "%-7s %9s %8s %6s %6s %6s %9s %8s %8s %8s %8s  %s\n",
+		"target", "terminals", "answered", "errors", "unexp", "arpc", "auth/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "codes"); err != nil {
 		return err
 	}
 	for _, x := range r.Results {
@@ -45,8 +45,8 @@ func (r *Report) WriteText(w io.Writer) error {
 		for _, c := range slices.Sorted(maps.Keys(x.Codes)) {
 			codes += fmt.Sprintf("%s:%d ", c, x.Codes[c])
 		}
-		if _, err := fmt.Fprintf(w, "%-7s %9d %8d %6d %6d %9.0f %8.2f %8.2f %8.2f %8.2f  %s\n",
-			x.Target, x.Terminals, x.Requests, x.Errors, x.Unexpected, x.PerSecond, x.P50, x.P90, x.P99, x.Max, codes); err != nil {
+		if _, err := fmt.Fprintf(w, "%-7s %9d %8d %6d %6d %6d %9.0f %8.2f %8.2f %8.2f %8.2f  %s\n",
+			x.Target, x.Terminals, x.Requests, x.Errors, x.Unexpected, x.ARPCs, x.PerSecond, x.P50, x.P90, x.P99, x.Max, codes); err != nil {
 			return err
 		}
 	}

@@ -48,7 +48,8 @@ type Result struct {
 	Terminals  int            `json:"terminals"`
 	Requests   int            `json:"requests"`
 	Errors     int            `json:"errors"`
-	Unexpected int            `json:"unexpected"` // answers other than the expected code (full host only)
+	Unexpected int            `json:"unexpected"` // answers other than the expected code or ARPC (full host only)
+	ARPCs      int            `json:"arpcs"`      // chip answers whose ARPC (tag 91) was as expected (full host only)
 	Seconds    float64        `json:"seconds"`
 	PerSecond  float64        `json:"per_second"`
 	P50        float64        `json:"p50_ms"`
@@ -153,6 +154,7 @@ func Drive(ctx context.Context, tr *Traffic, addr, target string, o Options) (*R
 		codes map[string]int
 		errs  int
 		bad   int
+		arpcs int
 	}
 	outs := make([]outcome, len(tr.Scripts))
 	var sent atomic.Int64
@@ -211,8 +213,18 @@ func Drive(ctx context.Context, tr *Traffic, addr, target string, o Options) (*R
 				out.lat = append(out.lat, d)
 				code := resp.Text(39)
 				out.codes[code]++
-				if target != TargetBare && code != rq.want {
+				switch {
+				case target == TargetBare:
+				case code != rq.want:
 					out.bad++
+				case rq.auth != nil:
+					// The host verified the ARQC and answered with an
+					// ARPC: it must be the one prepared.
+					if issuerAuthOK(resp, rq.auth) {
+						out.arpcs++
+					} else {
+						out.bad++
+					}
 				}
 				sent.Add(1)
 			}
@@ -247,6 +259,7 @@ func Drive(ctx context.Context, tr *Traffic, addr, target string, o Options) (*R
 		all = append(all, out.lat...)
 		res.Errors += out.errs
 		res.Unexpected += out.bad
+		res.ARPCs += out.arpcs
 		for c, n := range out.codes {
 			res.Codes[c] += n
 		}

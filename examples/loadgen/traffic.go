@@ -33,12 +33,15 @@ const (
 	maxAmount  = 100000
 )
 
-// A request is one prepared message: signed, with its PIN block, and the
-// response code the full host is expected to give.
+// A request is one prepared message: signed, with its PIN block and chip
+// data, and the answer the full host is expected to give.
 type request struct {
 	msg  *iso8583.Message
-	kind string // "purchase", "decline" or "reversal"
+	kind string // "purchase", "chip", "decline" or "reversal"
 	want string // expected field 39 from the full host
+	// auth is the issuer authentication data (tag 91, ARPC) expected in
+	// field 55 of the answer to a chip request; nil for others.
+	auth []byte
 }
 
 // Traffic is the prepared work: the host's configuration and, for each
@@ -66,11 +69,18 @@ func luhn(s string) string {
 }
 
 // Prepare issues cards, configures terminals and precomputes every request
-// (DUKPT PIN blocks and MACs included) so that the run spends no CPU on
-// them: terminals terminals, perTerminal requests each, with a mix of
-// approved purchases (about 75%), declines (51 for an empty account, 61
-// over the limit, about 10%) and reversals of the terminal's previous
-// approved purchase (about 15%).
+// (DUKPT PIN blocks, ARQCs and MACs included) and the ARPC of every chip
+// answer, so that the run spends no CPU on them: terminals terminals,
+// perTerminal requests each, with a mix of
+//
+//   - approved purchases with an online PIN, the card keyed in (about 40%);
+//   - approved EMV chip purchases (about 35%), field 55 carrying a real
+//     ARQC of the terminal's own chip card (Visa CVN 10, 18, 22 and
+//     Mastercard CVN 16, 17, 20, 21, one per terminal in turn) over a
+//     strictly increasing ATC, half of them with an online PIN;
+//   - declines (about 10%): 51 for an empty account, 61 over the amount
+//     limit, keyed in or chip (whose answer carries an ARPC too);
+//   - reversals of the terminal's previous approved purchase (about 15%).
 func Prepare(terminals, perTerminal int, seed uint64) (*Traffic, error) {
 	if terminals < 1 || terminals > 9999 {
 		return nil, fmt.Errorf("loadgen: %d terminals, want 1 to 9999", terminals)
@@ -102,6 +112,18 @@ func Prepare(terminals, perTerminal int, seed uint64) (*Traffic, error) {
 		pans[i] = pan
 		cfg.Accounts = append(cfg.Accounts, acquirer.Account{ID: acct, Balance: bal, Currency: "978"})
 		cfg.Cards = append(cfg.Cards, acquirer.Card{PAN: pan, Expiry: "3012", Account: acct, PVKI: 1, PVV: pvv})
+	}
+	// Each terminal's chip card; its account is one of the others'.
+	chips := make([]*chipCard, terminals)
+	for t := range chips {
+		chips[t] = newChipCard(t)
+		cfg.Cards = append(cfg.Cards, acquirer.Card{PAN: chips[t].pan, PSN: fmt.Sprintf("%02X", chips[t].psn),
+			Expiry: "3012", Account: fmt.Sprintf("LOAD%04d", t%nCards), IMK: chipIMK, PVKI: 1})
+		pvv, err := pinblock.VisaPVV(PVK, chips[t].pan, 1, cardsim.TestPIN)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Cards[len(cfg.Cards)-1].PVV = pvv
 	}
 	mac, err := iso8583.RetailMAC(MACKey)
 	if err != nil {
@@ -154,34 +176,53 @@ func Prepare(terminals, perTerminal int, seed uint64) (*Traffic, error) {
 				continue
 			}
 			card, amount, kind, want := r.IntN(nCards), int64(100+r.IntN(9900)), "purchase", "00"
+			chip := p >= 23 && p < 60
+			pinned := !chip || r.IntN(2) == 0
 			switch {
 			case p >= 15 && p < 20:
 				card, kind, want = nCards, "decline", "51"
 			case p >= 20 && p < 25:
 				amount, kind, want = maxAmount+1, "decline", "61"
+			case chip:
+				kind = "chip"
 			}
-			pin, err := pad.Next()
-			if err != nil {
-				return nil, err
+			pan := pans[card]
+			if chip {
+				pan = chips[t].pan
 			}
-			block, err := pin.EncryptPIN(pinblock.ISO0, cardsim.TestPIN, pans[card])
-			ksn := pin.KSN()
-			pin.Clear()
-			if err != nil {
-				return nil, err
-			}
-			m, err := (&iso8583.FinancialRequest{Transaction: iso8583.Transaction{
-				PAN: pans[card], ProcessingCode: "000000", Amount: amount, Transmitted: tt, STAN: stan,
+			tx := iso8583.Transaction{
+				PAN: pan, ProcessingCode: "000000", Amount: amount, Transmitted: tt, STAN: stan,
 				Expiry: "3012", EntryMode: "021", TerminalID: id, MerchantID: merchantID, Currency: "978",
-				PINBlock: block, SecurityControl: ksn[:],
-			}}).Message()
+			}
+			if pinned {
+				pin, err := pad.Next()
+				if err != nil {
+					return nil, err
+				}
+				block, err := pin.EncryptPIN(pinblock.ISO0, cardsim.TestPIN, pan)
+				ksn := pin.KSN()
+				pin.Clear()
+				if err != nil {
+					return nil, err
+				}
+				tx.PINBlock, tx.SecurityControl = block, ksn[:]
+			}
+			var auth []byte
+			if chip {
+				cd, err := chips[t].next(r, id, i+1, amount, pinned, want)
+				if err != nil {
+					return nil, err
+				}
+				tx.EntryMode, tx.CardSequence, tx.ICC, auth = "051", "001", cd.field55, cd.auth
+			}
+			m, err := (&iso8583.FinancialRequest{Transaction: tx}).Message()
 			if err != nil {
 				return nil, err
 			}
 			if m, err = signed(m, mac); err != nil {
 				return nil, err
 			}
-			script = append(script, request{msg: m, kind: kind, want: want})
+			script = append(script, request{msg: m, kind: kind, want: want, auth: auth})
 			if want == "00" {
 				last = m
 			}
