@@ -19,7 +19,7 @@ import (
 	"github.com/posflow/posflow/iso8583"
 )
 
-var faults = flag.Bool("loadgen.faults", false, "run the fault tests that build and kill the host command")
+var faults = flag.Bool("loadgen.faults", false, "run the fault tests at full size (20 terminals instead of 5)")
 
 // hostProcess is the host command running as a child process.
 type hostProcess struct {
@@ -101,11 +101,16 @@ func freeAddr(t *testing.T) string {
 // an answer complete after the restart, nothing is applied twice, and
 // every balance is its opening balance plus the changes of the journal,
 // which are the purchases the terminals saw approved and did not reverse.
+// By default 5 terminals send 60 requests each; -loadgen.faults runs 20
+// terminals of 150.
 func TestKillHost(t *testing.T) {
-	if !*faults {
-		t.Skip("builds and kills the host command; run with -loadgen.faults")
+	if testing.Short() {
+		t.Skip("builds and kills the host command")
 	}
-	const terminals, per = 20, 150
+	terminals, per := 5, 60
+	if *faults {
+		terminals, per = 20, 150
+	}
 	tr, err := Prepare(terminals, per, 3)
 	if err != nil {
 		t.Fatal(err)
