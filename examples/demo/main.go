@@ -133,6 +133,7 @@ func run(ctx context.Context, w io.Writer, o options) error {
 			fmt.Fprintf(w, "  the cardholder will type %d PIN(s)%s\n", len(s.PINs), pinNote(s))
 		}
 		pending := term.Pending()
+		issuerCommands := tapIssuerCommands(s.Card)
 		r, err := world.Run(ctx, s)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.Name, err)
@@ -148,6 +149,9 @@ func run(ctx context.Context, w io.Writer, o options) error {
 			r.Reversed == s.Expect.Reversed && before-after == s.Expect.Debited
 		if s.Card.Tap != nil && s.Expect.Code == "00" {
 			fmt.Fprintf(w, "  the host verified the simulated contactless card's ARQC (%s) under cardsim.TestIMK\n", tapCVN(s.Card))
+		}
+		if n := tapIssuerCommands(s.Card) - issuerCommands; n > 0 {
+			fmt.Fprintf(w, "  on the second tap the card received %d issuer command(s): EXTERNAL AUTHENTICATE with the ARPC, then the host's script\n", n)
 		}
 		if s.Expect.Advice {
 			fmt.Fprintf(w, "  the host debits the account when the advice reaches it, at the latest before settlement\n")
@@ -268,6 +272,15 @@ func tapCVN(c *scenario.Card) string {
 		return issuer.MastercardCVN16.String()
 	}
 	return "unknown version"
+}
+
+// tapIssuerCommands counts the EXTERNAL AUTHENTICATE and script commands
+// a simulated qVSDC card has received on second taps.
+func tapIssuerCommands(c *scenario.Card) int {
+	if q, ok := c.Tap.(*cardsim.QVSDCCard); ok {
+		return len(q.IssuerCommands)
+	}
+	return 0
 }
 
 func pinNote(s *scenario.Scenario) string {

@@ -19,9 +19,10 @@ func TestDemo(t *testing.T) {
 	}
 	text := out.String()
 	for _, want := range []string{
-		"16 scenarios, 16 as expected, settled in balance: true",
+		"18 scenarios, 18 as expected, settled in balance: true",
 		"ENTRY                        contactless",
 		"field 55 from the kernel's data record",
+		"on the second tap the card received 2 issuer command(s)",
 		"scan to pay USD 25.00 to CORNER SHOP",
 		"PIN VERIFIED",
 		"SIGNATURE ____",

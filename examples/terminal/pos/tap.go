@@ -11,6 +11,7 @@ import (
 	"github.com/posflow/posflow/emv/c2"
 	"github.com/posflow/posflow/emv/c3"
 	"github.com/posflow/posflow/emv/entrypoint"
+	"github.com/posflow/posflow/iso8583"
 	"github.com/posflow/posflow/tlv"
 )
 
@@ -24,8 +25,17 @@ import (
 //	OnlineRequest   an 0200 with entry mode 071, the PAN, expiry and track 2
 //	                equivalent of the card in fields 2, 14 and 35, the data
 //	                record as field 55, and the PIN block when the outcome's
-//	                CVM is online PIN; the issuer's answer decides (one tap:
-//	                no second tap for issuer scripts)
+//	                CVM is online PIN; the issuer's answer decides. After an
+//	                incorrect PIN (55) the cardholder taps again and
+//	                re-enters the PIN, as often as on the contact path
+//	                (maxPINAttempts): a new tap gives a new cryptogram, and
+//	                the host refuses an ATC it has seen. When the outcome
+//	                asked for a second tap (Start B: a qVSDC card and reader
+//	                that support issuer update processing, Book C-3 5.9)
+//	                and the 0210's field 55 carries issuer authentication
+//	                data (91) or scripts (71, 72), the cardholder taps
+//	                again and Kernel 3 delivers them to the card; the
+//	                issuer's decision stands whatever that tap gives
 //	Declined        declined by the card
 //	otherwise       the tap ends; the receipt says why
 //
@@ -58,6 +68,7 @@ func (t *Terminal) contactlessConfig() *entrypoint.Config {
 	ttq.Set(entrypoint.TTQEMVMode)
 	ttq.Set(entrypoint.TTQOnlinePIN)
 	ttq.Set(entrypoint.TTQSignature)
+	ttq.Set(entrypoint.TTQIssuerUpdate)
 	limit := func(v uint64) entrypoint.Limit {
 		if v == 0 {
 			return entrypoint.Limit{}
@@ -105,17 +116,35 @@ func (t *Terminal) contactlessConfig() *entrypoint.Config {
 	}
 }
 
-// tap runs one contactless tap and, when the kernel asks, the
-// authorisation.
+// tap runs a contactless tap and, when the kernel asks, the
+// authorisation; again, on a new tap, after an incorrect online PIN.
 func (x *txn) tap(ctx context.Context) error {
+	for x.attempt = 1; ; x.attempt++ {
+		x.req, x.resp, x.timedOut, x.pinSent = nil, nil, false, false
+		if err := x.tapOnce(ctx); err != nil {
+			return err
+		}
+		if x.tapOut.Type == entrypoint.OnlineRequest && x.resp != nil && x.resp.Code == iso8583.IncorrectPIN && x.attempt < maxPINAttempts {
+			x.t.step("incorrect PIN (55): the cardholder taps the card again and re-enters the PIN")
+			continue
+		}
+		return nil
+	}
+}
+
+// tapOnce runs one tap, the authorisation it asks for, and the second tap
+// of issuer update processing.
+func (x *txn) tapOnce(ctx context.Context) error {
 	t := x.t
-	out := entrypoint.Process(ctx, x.card.Contactless, t.contactlessConfig(), emv.Transaction{
+	cfg := t.contactlessConfig()
+	txn := emv.Transaction{
 		Type:             emv.Purchase,
 		Amount:           x.amount,
 		Currency:         numeric2(t.cfg.Currency),
 		CurrencyExponent: byte(t.cfg.Exponent),
 		Sequence:         t.nextSequence(),
-	})
+	}
+	out := entrypoint.Process(ctx, x.card.Contactless, cfg, txn)
 	x.tapOut = out
 	if out.Type == entrypoint.EndApplication && errors.Is(out.Err, entrypoint.ErrCancelled) {
 		return ctx.Err()
@@ -156,10 +185,71 @@ func (x *txn) tap(ctx context.Context) error {
 		x.pinSent = true
 		t.step("PIN entered: enciphered under DUKPT key %X", p.KSN)
 	}
-	if _, err := x.authorise(ctx, a); err != nil && !errors.Is(err, emv.ErrUnableToGoOnline) {
+	resp, err := x.authorise(ctx, a)
+	if err != nil {
+		if errors.Is(err, emv.ErrUnableToGoOnline) {
+			return nil
+		}
 		return err
 	}
+	if out.Start == entrypoint.StartB && (resp.Code != iso8583.IncorrectPIN || x.attempt >= maxPINAttempts) {
+		x.issuerUpdate(ctx, cfg, txn, resp)
+	}
 	return nil
+}
+
+// issuerUpdate is the second tap an online request with Start B asked
+// for: when the 0210 carries issuer authentication data or scripts, the
+// cardholder taps again and the kernel sends them to the card (Book C-3
+// 5.9). The issuer's decision stands whatever the second tap gives: the
+// terminal only reports it.
+func (x *txn) issuerUpdate(ctx context.Context, cfg *entrypoint.Config, txn emv.Transaction, resp *iso8583.Response) {
+	t := x.t
+	online, err := tapOnlineResponse(resp)
+	if err != nil {
+		t.step("issuer data not sent to the card: %v", err)
+		return
+	}
+	if online.IssuerAuthData == nil && online.Scripts == nil {
+		return
+	}
+	scripts := 0
+	for c := tlv.NewCursor(online.Scripts); c.Next(); {
+		scripts++
+	}
+	t.step("issuer update: the cardholder taps the card again (issuer authentication data: %t, %d script(s))", online.IssuerAuthData != nil, scripts)
+	up := entrypoint.Restart(ctx, x.card.Contactless, cfg, txn, online)
+	switch {
+	case up.Type == entrypoint.Approved || up.Type == entrypoint.Declined:
+		if r, ok := up.Value(0x9F5B); ok {
+			t.step("second tap: %s, issuer script results %X", up.Type, r)
+		} else {
+			t.step("second tap: %s", up.Type)
+		}
+	default:
+		t.step("second tap failed (%s: %v): the issuer's data did not reach the card; its decision stands", up.Type, up.Err)
+	}
+}
+
+// tapOnlineResponse is the issuer's answer for the kernel: the decision,
+// the response code, and from field 55 the issuer authentication data (91)
+// and the script templates (71, 72) in the order received.
+func tapOnlineResponse(resp *iso8583.Response) (*emv.OnlineResponse, error) {
+	out := &emv.OnlineResponse{Approved: resp.Code.Approved()}
+	copy(out.ResponseCode[:], resp.Code)
+	c := tlv.NewCursor(resp.ICC)
+	for c.Next() {
+		switch o := c.Object(); o.Tag {
+		case 0x91:
+			out.IssuerAuthData = o.Value
+		case 0x71, 0x72:
+			out.Scripts = append(out.Scripts, o.Raw...)
+		}
+	}
+	if err := c.Err(); err != nil {
+		return nil, fmt.Errorf("pos: field 55 of the 0210: %w", err)
+	}
+	return out, nil
 }
 
 // tapPAN returns the PAN of the tap: 5A, else the track 2 equivalent

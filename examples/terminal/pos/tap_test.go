@@ -3,8 +3,11 @@ package pos
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/posflow/posflow/emv/cardsim"
@@ -114,5 +117,84 @@ func TestTap(t *testing.T) {
 				t.Errorf("%s: field 55 holds %X", tc.name, uint32(tag))
 			}
 		}
+	}
+}
+
+// TestTapIssuerUpdate taps a qVSDC card that supports issuer update
+// processing over the floor limit: the stub host approves with its ARPC
+// (91), and the terminal taps again so that Kernel 3 sends it to the card
+// in EXTERNAL AUTHENTICATE. A card without that support (CTQ 0000) is
+// tapped once.
+func TestTapIssuerUpdate(t *testing.T) {
+	h := startStub(t)
+	for _, tc := range []struct {
+		name     string
+		ctq      [2]byte
+		external int // EXTERNAL AUTHENTICATE commands the card receives
+	}{
+		{"CTQ supports issuer update: second tap", [2]byte{0x00, 0x40}, 1},
+		{"CTQ without it: one tap", [2]byte{}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			card, capk, err := cardsim.NewQVSDC(cardsim.QVSDCProfile{
+				Rand: rand.NewChaCha8([32]byte{5}), PAN: []byte{0x47, 0x61, 0x73, 0x90, 0x01, 0x01, 0x09, 0x03},
+				Expiry: [3]byte{0x30, 0x12, 0x31}, OfflineLimit: 1000, CTQ: tc.ctq,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			term := testTerminalWith(t, h.addr, []*oda.CAPK{capk}, &out, func(c *Config) {
+				c.ContactlessFloorLimit, c.ContactlessCVMLimit, c.ContactlessLimit = 1000, 5000, 25000
+			}, cardsim.TestPIN)
+			r, err := term.Pay(context.Background(), 2200, Card{Contactless: card})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.Approved || string(r.Response) != "00" {
+				t.Fatalf("receipt approved=%t code %q, want approved 00\n%s", r.Approved, r.Response, out.String())
+			}
+			if n := len(card.IssuerCommands); n != tc.external || n == 1 && card.IssuerCommands[0][1] != 0x82 {
+				t.Errorf("the card received issuer commands %X, want %d EXTERNAL AUTHENTICATE\n%s", card.IssuerCommands, tc.external, out.String())
+			}
+			if second := strings.Contains(out.String(), "second tap: Approved"); second != (tc.external == 1) {
+				t.Errorf("second tap reported %t, want %t\n%s", second, tc.external == 1, out.String())
+			}
+		})
+	}
+}
+
+// TestTapOnlineResponse reads the issuer's answer for Kernel 3 from field
+// 55 of the 0210: the scripts in the order received, whatever their tag.
+func TestTapOnlineResponse(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		code     iso8583.ResponseCode
+		icc      string
+		auth     string
+		scripts  string
+		approved bool
+		bad      bool
+	}{
+		{"ARPC, 72 then 71 kept in order, 8A ignored", "00", "910A00112233445566773030" + "8A023030" + "72039F1800" + "71039F1801", "00112233445566773030", "72039F180071039F1801", true, false},
+		{"no field 55: no issuer data", "05", "", "", "", false, false},
+		{"truncated field 55: length beyond the data", "00", "910A0011", "", "", true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			icc, _ := hex.DecodeString(tc.icc)
+			got, err := tapOnlineResponse(&iso8583.Response{Code: tc.code, Transaction: iso8583.Transaction{ICC: icc}})
+			if tc.bad {
+				if err == nil {
+					t.Fatalf("tapOnlineResponse(%s) = %+v, want an error", tc.icc, got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Approved != tc.approved || fmt.Sprintf("%X", got.IssuerAuthData) != tc.auth || fmt.Sprintf("%X", got.Scripts) != tc.scripts || string(got.ResponseCode[:]) != string(tc.code) {
+				t.Errorf("tapOnlineResponse(%s) = %+v, want approved %t, 91 %s, scripts %s", tc.icc, got, tc.approved, tc.auth, tc.scripts)
+			}
+		})
 	}
 }

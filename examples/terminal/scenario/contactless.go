@@ -32,21 +32,45 @@ import (
 // The online taps therefore go through the issuer's check like a contact
 // card (entry mode 071, field 55 from the outcome's data record, the PIN
 // block of an online PIN verified by the host before the cryptogram) and
-// are approved 00. Neither kernel runs issuer authentication on these
-// taps: the ARPC the host returns in field 55 is not sent to the card.
+// are approved 00. The ARPC the host returns in field 55 reaches a card
+// only on a second tap, which only a qVSDC card whose CTQ supports issuer
+// update processing asks for (qvsdcIssuerUpdate, scenario
+// tap-issuer-script: the host's unblock script goes to the card with it).
+// After an incorrect PIN (55) the cardholder taps again (scenario
+// tap-wrong-pin): a new tap, a new cryptogram and ATC, a new STAN.
 
 // qvsdc issues a simulated qVSDC card: no CVM asked by the card (CTQ
 // 0000), its own offline limit at the reader's floor limit.
 func (b *builder) qvsdc(pan string, balance int64) *Card {
+	return b.qvsdcWith(pan, balance, 0xE7, [2]byte{}) // E7: beside the contact cards' test CA keys
+}
+
+// qvsdcIssuerUpdate issues a simulated qVSDC card that supports issuer
+// update processing (CTQ byte 2 bit 7): with the reader's TTQ, which
+// supports it too, its online taps ask for a second tap (Start B), on
+// which Kernel 3 sends the card the issuer authentication data and
+// scripts of the host's answer. The issuer holds an unblock script for
+// it, which the host sends with the next approval.
+func (b *builder) qvsdcIssuerUpdate(pan string, balance int64) *Card {
+	c := b.qvsdcWith(pan, balance, 0xE9, [2]byte{0x00, 0x40})
+	if c != nil {
+		c.Issued.Script = "unblock"
+	}
+	return c
+}
+
+// qvsdcWith issues a qVSDC card whose own test CA key has index ca.
+func (b *builder) qvsdcWith(pan string, balance int64, ca byte, ctq [2]byte) *Card {
 	if b.err != nil {
 		return nil
 	}
 	b.n++
 	card, capk, err := cardsim.NewQVSDC(cardsim.QVSDCProfile{
 		Rand:         rand.NewChaCha8(seed32(b.seed, 1<<40+b.n)),
-		CAIndex:      0xE7, // beside the contact cards' test CA keys
+		CAIndex:      ca,
 		PAN:          bcdPAN(pan),
 		Expiry:       [3]byte{0x30, 0x12, 0x31},
+		CTQ:          ctq,
 		OfflineLimit: 1000,
 	})
 	if err != nil {

@@ -46,6 +46,9 @@ type want struct {
 	auth    cardsim.IssuerAuth
 	tries   int // the host's count of wrong PINs afterwards
 	scripts int // issuer script commands the card ran
+	// issuerCommands is how many EXTERNAL AUTHENTICATE and script
+	// commands a contactless qVSDC card has received on second taps.
+	issuerCommands int
 }
 
 var wants = map[string]want{
@@ -69,6 +72,12 @@ var wants = map[string]want{
 	"tap-offline": {journal: nil},
 	"tap-online":  {journal: []string{"financial 00"}},
 	"tap-pin":     {journal: []string{"financial 00"}},
+	// A wrong online PIN on a tap: the cardholder taps again, with a new
+	// cryptogram and STAN (contactless_test.go).
+	"tap-wrong-pin": {journal: []string{"financial 55", "financial 00"}},
+	// The second tap of issuer update processing delivers the ARPC and
+	// the host's unblock script (contactless_test.go).
+	"tap-issuer-script": {journal: []string{"financial 00"}, issuerCommands: 2},
 }
 
 // start runs a world whose logs and steps go to the returned buffer.
@@ -159,6 +168,9 @@ func TestScenarios(t *testing.T) {
 				t.Errorf("%s: card's last cryptogram %v, issuer authentication %v; want %v, %v", s.Name, st.LastCID, st.IssuerAuth, wt.cid, wt.auth)
 			}
 		}
+		if c, ok := s.Card.Tap.(*cardsim.QVSDCCard); ok && len(c.IssuerCommands) != wt.issuerCommands {
+			t.Errorf("%s: the contactless card received %d issuer commands, want %d", s.Name, len(c.IssuerCommands), wt.issuerCommands)
+		}
 		if c := s.Card.Chip; c != nil {
 			if st := c.State(); st.ScriptCommands != wt.scripts || st.ScriptFailed {
 				t.Errorf("%s: card ran %d script commands (failed %t), want %d", s.Name, st.ScriptCommands, st.ScriptFailed, wt.scripts)
@@ -180,7 +192,7 @@ func TestScenarios(t *testing.T) {
 	if !set.InBalance || set.Uploaded != 0 {
 		t.Errorf("Settle: in balance %t after %d uploads, want in balance at once", set.InBalance, set.Uploaded)
 	}
-	if got, want := set.Totals.DebitsNumber-set.Totals.DebitsReversalNumber, int64(9); got != want {
+	if got, want := set.Totals.DebitsNumber-set.Totals.DebitsReversalNumber, int64(11); got != want {
 		t.Errorf("Settle: %d purchases not reversed, want %d", got, want)
 	}
 	for i, s := range w.Catalogue.Scenarios {
@@ -207,8 +219,8 @@ func TestScenarios(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Total.Sales != 9 || rep.Total.Gross != 23150 || rep.Total.Reversals != 2 {
-		t.Errorf("host report: %d sales, gross %d, %d reversals; want 9, 23150, 2", rep.Total.Sales, rep.Total.Gross, rep.Total.Reversals)
+	if rep.Total.Sales != 11 || rep.Total.Gross != 31150 || rep.Total.Reversals != 2 {
+		t.Errorf("host report: %d sales, gross %d, %d reversals; want 11, 31150, 2", rep.Total.Sales, rep.Total.Gross, rep.Total.Reversals)
 	}
 	if w.Terminal.Pending() != 0 {
 		t.Errorf("%d messages still queued after settlement", w.Terminal.Pending())

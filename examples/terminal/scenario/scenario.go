@@ -162,6 +162,7 @@ func New(seed uint64) (*Catalogue, error) {
 	oscar := b.card(cardsim.VisaCVN10(cardsim.DDA, vo))("4761739001010804", "active", 50000, func(i *Issued) { i.Script = "unblock" })
 	peggy := b.qvsdc("4761739001010903", 50000)
 	trent := b.mchip("5413330089020219", 50000)
+	victor := b.qvsdcIssuerUpdate("4761739001011000", 50000)
 	if b.err != nil {
 		return nil, b.err
 	}
@@ -207,6 +208,10 @@ func New(seed uint64) (*Catalogue, error) {
 			Expect: Expect{Approved: true, Code: "00", Debited: 2200}},
 		{Name: "tap-pin", Description: "contactless tap over the CVM limit, online PIN", Amount: 6400, PINs: []string{pin}, Card: trent,
 			Expect: Expect{Approved: true, Code: "00", Debited: 6400}},
+		{Name: "tap-wrong-pin", Description: "contactless tap, wrong online PIN, tap again", Amount: 5600, PINs: []string{"9999", pin}, Card: trent,
+			Expect: Expect{Approved: true, Code: "00", Debited: 5600}},
+		{Name: "tap-issuer-script", Description: "contactless tap, issuer script on a second tap", Amount: 2400, Card: victor,
+			Expect: Expect{Approved: true, Code: "00", Debited: 2400}},
 	}}, nil
 }
 
