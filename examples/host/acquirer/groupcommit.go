@@ -73,6 +73,13 @@ func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
 		return fail(&StoreError{Op: "begin", Err: err})
 	}
 	t := &sqliteTx{tx: tx, s: s, update: true}
+	// abort rolls the whole transaction back: what the committer keeps
+	// in memory may hold its effects, so it is forgotten too.
+	abort := func(err error) []error {
+		tx.Rollback()
+		s.forget()
+		return fail(err)
+	}
 	ok := 0
 	for _, u := range group {
 		if err := u.ctx.Err(); err != nil {
@@ -80,8 +87,7 @@ func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
 			continue
 		}
 		if _, err := t.exec(qSavepoint); err != nil {
-			tx.Rollback()
-			return fail(&StoreError{Op: "savepoint", Err: err})
+			return abort(&StoreError{Op: "savepoint", Err: err})
 		}
 		if err := u.fn(t); err != nil {
 			errs = append(errs, err)
@@ -89,27 +95,27 @@ func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
 			// the database rolled back the whole transaction already (a
 			// full disk, an I/O error), the group fails.
 			if _, rerr := t.exec(qRollbackTo); rerr != nil {
-				tx.Rollback()
-				return fail(&StoreError{Op: "rollback", Err: errors.Join(err, rerr)})
+				return abort(&StoreError{Op: "rollback", Err: errors.Join(err, rerr)})
 			}
+			s.forget()
 		} else {
 			errs = append(errs, nil)
 			ok++
 		}
 		if _, err := t.exec(qRelease); err != nil {
-			tx.Rollback()
-			return fail(&StoreError{Op: "savepoint", Err: err})
+			return abort(&StoreError{Op: "savepoint", Err: err})
 		}
 	}
 	if ok == 0 {
 		tx.Rollback()
+		s.forget()
 		return errs
 	}
 	if err := t.beforeCommit(); err != nil {
-		tx.Rollback()
-		return fail(err)
+		return abort(err)
 	}
 	if err := tx.Commit(); err != nil {
+		s.forget()
 		return fail(&StoreError{Op: "commit", Err: err})
 	}
 	t.afterCommit()

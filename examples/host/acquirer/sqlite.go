@@ -18,6 +18,12 @@ import (
 // committed Update survives a crash of the process or the machine. Writes
 // are serialised on one connection, as SQLite serialises them anyway, and
 // the Updates waiting at a time share one commit (see groupcommit.go).
+//
+// The store must be the only writer of its database: one process, one
+// SQLiteStore. Its committer keeps in memory the rows every request reads
+// (card state, balances, open batches) and the RRN sequence, and trusts
+// them until a rollback; several host instances share a server database
+// (PostgreSQL) through their own Store instead.
 type SQLiteStore struct {
 	db    *sql.DB
 	stmts map[string]*sql.Stmt
@@ -30,10 +36,21 @@ type SQLiteStore struct {
 	// State the committer keeps in memory, touched only by Updates (one
 	// goroutine): the store is the database's only writer, so what it
 	// wrote last is what the database holds.
-	seq      int64            // the last number NextSequence handed out
-	seqSaved int64            // the number the database holds
-	seqOK    bool             // seq and seqSaved were read
-	batches  map[string]int64 // open batch by terminal, as committed or about to be
+	seq      int64                // the last number NextSequence handed out
+	seqSaved int64                // the number the database holds
+	seqOK    bool                 // seq and seqSaved were read
+	batches  map[string]int64     // open batch by terminal
+	cards    map[string]CardState // card state by PAN
+	balances map[string]int64     // balance by account
+}
+
+// forget drops the rows the committer keeps in memory, after a rollback
+// that may have undone what they say; the sequence stays, since its
+// numbers must not be handed out twice.
+func (s *SQLiteStore) forget() {
+	clear(s.batches)
+	clear(s.cards)
+	clear(s.balances)
 }
 
 const schema = `
@@ -101,7 +118,7 @@ const (
 	qCard       = `SELECT status, pin_tries, last_atc, script FROM cards WHERE pan = ?`
 	qSetCard    = `UPDATE cards SET status = ?, pin_tries = ?, last_atc = ?, script = ? WHERE pan = ?`
 	qBalance    = `SELECT balance FROM accounts WHERE id = ?`
-	qAddBalance = `UPDATE accounts SET balance = balance + ? WHERE id = ?`
+	qAddBalance = `UPDATE accounts SET balance = balance + ? WHERE id = ? RETURNING balance`
 	qLookup     = `SELECT ` + entryColumns + ` FROM journal
 		WHERE terminal = ? AND mti = ? AND stan = ? AND transmitted = ? AND kind <> 'refused'`
 	qOriginal = `SELECT ` + entryColumns + ` FROM journal
@@ -263,12 +280,26 @@ func storeErr(op string, err error) error {
 	return &StoreError{Op: op, Err: err}
 }
 
+// CardState, SetCardState, Balance and AddBalance keep the rows they read
+// and write in the committer's memory (see SQLiteStore.forget): every
+// request reads its card and account, which the store alone writes.
 func (t *sqliteTx) CardState(pan string) (CardState, error) {
+	if t.update {
+		if c, ok := t.s.cards[pan]; ok {
+			return c, nil
+		}
+	}
 	c := CardState{PAN: pan}
 	err := t.queryRow(qCard, pan).
 		Scan(&c.Status, &c.PINTries, &c.LastATC, &c.Script)
 	if err != nil {
 		return CardState{}, storeErr("card", err)
+	}
+	if t.update {
+		if t.s.cards == nil {
+			t.s.cards = make(map[string]CardState)
+		}
+		t.s.cards[pan] = c
 	}
 	return c, nil
 }
@@ -282,26 +313,45 @@ func (t *sqliteTx) SetCardState(c CardState) error {
 	if n, _ := r.RowsAffected(); n != 1 {
 		return ErrNotFound
 	}
+	if t.update {
+		if t.s.cards == nil {
+			t.s.cards = make(map[string]CardState)
+		}
+		t.s.cards[c.PAN] = c
+	}
 	return nil
 }
 
 func (t *sqliteTx) Balance(account string) (int64, error) {
+	if t.update {
+		if b, ok := t.s.balances[account]; ok {
+			return b, nil
+		}
+	}
 	var b int64
 	if err := t.queryRow(qBalance, account).Scan(&b); err != nil {
 		return 0, storeErr("balance", err)
 	}
+	t.setBalance(account, b)
 	return b, nil
 }
 
 func (t *sqliteTx) AddBalance(account string, delta int64) error {
-	r, err := t.exec(qAddBalance, delta, account)
-	if err != nil {
+	var b int64
+	if err := t.queryRow(qAddBalance, delta, account).Scan(&b); err != nil {
 		return storeErr("balance", err)
 	}
-	if n, _ := r.RowsAffected(); n != 1 {
-		return ErrNotFound
-	}
+	t.setBalance(account, b)
 	return nil
+}
+
+func (t *sqliteTx) setBalance(account string, b int64) {
+	if t.update {
+		if t.s.balances == nil {
+			t.s.balances = make(map[string]int64)
+		}
+		t.s.balances[account] = b
+	}
 }
 
 const entryColumns = `id, terminal, mti, stan, transmitted, kind, merchant, masked_pan, account, processing,
