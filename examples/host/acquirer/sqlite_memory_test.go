@@ -219,3 +219,73 @@ func TestConcurrentDuplicates(t *testing.T) {
 		t.Errorf("journal %d rows, %v; want 1", len(es), err)
 	}
 }
+
+// TestRolledBackRowsForgotten checks that balances and card states an
+// Update wrote before it failed are read back as the database holds them,
+// in the same group and after it.
+func TestRolledBackRowsForgotten(t *testing.T) {
+	ctx := context.Background()
+	s, err := acquirer.OpenSQLite("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	pan := "4761739001010119"
+	if err := s.Seed(ctx, []acquirer.Account{{ID: "a", Balance: 1000}},
+		[]acquirer.Card{{PAN: pan, Expiry: "3012", Account: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	read := func() (int64, acquirer.CardState) {
+		t.Helper()
+		var b int64
+		var c acquirer.CardState
+		if err := s.Update(ctx, func(tx acquirer.Tx) (err error) {
+			if b, err = tx.Balance("a"); err != nil {
+				return err
+			}
+			c, err = tx.CardState(pan)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return b, c
+	}
+	b0, c0 := read() // now in the committer's memory
+	errBoom := errors.New("boom")
+	// Several Updates at once, so that some share a group with the
+	// failing ones.
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			err := s.Update(ctx, func(tx acquirer.Tx) error {
+				if err := tx.AddBalance("a", -100); err != nil {
+					return err
+				}
+				c := c0
+				c.PINTries = 2
+				if err := tx.SetCardState(c); err != nil {
+					return err
+				}
+				if b, err := tx.Balance("a"); err != nil || b != b0-100 {
+					t.Errorf("balance inside the Update %d, %v; want %d", b, err, b0-100)
+				}
+				return errBoom
+			})
+			if !errors.Is(err, errBoom) {
+				t.Errorf("Update %d = %v, want boom", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	if b, c := read(); b != b0 || c != c0 {
+		t.Errorf("after rolled-back Updates: balance %d, card %+v; want %d, %+v", b, c, b0, c0)
+	}
+	var viewed int64
+	s.View(ctx, func(tx acquirer.Tx) (err error) {
+		viewed, err = tx.Balance("a")
+		return err
+	})
+	if viewed != b0 {
+		t.Errorf("database balance %d, want %d", viewed, b0)
+	}
+}
