@@ -396,9 +396,10 @@ func (c *Client) Echo(ctx context.Context) error {
 // Forward puts m, an advice or reversal, in the store-and-forward queue.
 // The client sends it on the next Flush (every RetryInterval in the
 // background), as a repeat (0401, 0421, 0221) after the first attempt,
-// until the host answers it with any response code. A message with Raw
-// bytes (signed by the caller) is sent as it is, repeats included, unless
-// ClientConfig.MAC is set to sign the repeats.
+// until the host answers it with a response code other than those that
+// say it did nothing (see Flush). A message with Raw bytes (signed by the
+// caller) is sent as it is, repeats included, unless ClientConfig.MAC is
+// set to sign the repeats.
 func (c *Client) Forward(m *Message) error {
 	return c.saf.Push(m)
 }
@@ -409,8 +410,11 @@ func (c *Client) Pending() int {
 }
 
 // Flush sends the queued messages in order, each once, and removes those
-// the host answers. It stops at the first failure, keeping that message
-// and the rest for the next attempt, and returns the error.
+// the host answers. An answer that says the host did nothing with the
+// message and may later (90, 91, 92, 96: see tryAgain) does
+// not remove it. Flush stops at the first failure, keeping that message
+// and the rest for the next attempt, and returns the error: the
+// ResponseCode for such an answer.
 func (c *Client) Flush(ctx context.Context) error {
 	c.flushMu.Lock()
 	defer c.flushMu.Unlock()
@@ -420,8 +424,13 @@ func (c *Client) Flush(ctx context.Context) error {
 			return err
 		}
 		actx, cancel := context.WithTimeout(ctx, dur(c.cfg.RetryTimeout, 30*time.Second))
-		_, written, err := c.roundTrip(actx, m)
+		resp, written, err := c.roundTrip(actx, m)
 		cancel()
+		if err == nil {
+			if code := ResponseCode(resp.Text(39)); tryAgain(code) {
+				err = code
+			}
+		}
 		if err != nil {
 			if written && !m.MTI.IsRepeat() && (m.Raw() == nil || c.cfg.MAC != nil) {
 				// The host may have it: later attempts are repeats.
@@ -438,6 +447,20 @@ func (c *Client) Flush(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// tryAgain reports whether c says that the host did not act on the
+// request and the sender may send it again later: 90 (cutover in
+// progress), 91 (issuer or switch inoperative), 92 (unable to route) and
+// 96 (system malfunction). A reversal or advice answered so stays in the
+// store-and-forward queue: the example acquirer answers 96 when its
+// journal fails, having applied nothing.
+func tryAgain(c ResponseCode) bool {
+	switch c {
+	case CutoverInProgress, IssuerUnavailable, UnableToRoute, SystemMalfunction:
+		return true
+	}
+	return false
 }
 
 func (c *Client) background() {

@@ -286,3 +286,53 @@ func TestClientRefusesDuplicateInFlight(t *testing.T) {
 		t.Errorf("Pending() = %d, want 0", c.Pending())
 	}
 }
+
+// TestClientKeepsReversalAnswered96 answers the first reversal with 96
+// (the host's store failed; it applied nothing): the reversal stays
+// queued, as a repeat, and goes again on the next Flush.
+func TestClientKeepsReversalAnswered96(t *testing.T) {
+	var seen []MTI
+	var mu sync.Mutex
+	mux := NewServeMux()
+	mux.HandleFunc(MTIReversalRequest, func(ctx context.Context, req *Message) *Message {
+		mu.Lock()
+		seen = append(seen, req.MTI)
+		n := len(seen)
+		mu.Unlock()
+		if n == 1 {
+			return reject(req, SystemMalfunction)
+		}
+		return approve(ctx, req)
+	})
+	addr := startServer(t, &Server{Handler: mux})
+	c := NewClient(ClientConfig{Addr: addr, RetryInterval: time.Hour})
+	defer c.Close()
+	r, err := NewReversal(testPurchase("000778", "TERM0001"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := r.Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Forward(m); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Flush(ctxTimeout(t, 5*time.Second)); !errors.Is(err, SystemMalfunction) {
+		t.Fatalf("first Flush = %v, want the 96", err)
+	}
+	if c.Pending() != 1 {
+		t.Fatalf("Pending() after a 96 = %d, want 1", c.Pending())
+	}
+	if err := c.Flush(ctxTimeout(t, 5*time.Second)); err != nil {
+		t.Fatalf("second Flush = %v", err)
+	}
+	if c.Pending() != 0 {
+		t.Fatalf("Pending() after a 00 = %d, want 0", c.Pending())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 2 || seen[0] != MTIReversalRequest || seen[1] != MTIReversalRequestRepeat {
+		t.Errorf("host saw %v, want 0400 then 0401", seen)
+	}
+}
