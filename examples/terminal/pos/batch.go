@@ -83,10 +83,41 @@ type Settlement struct {
 // forwarded: the batch cannot be closed before the host has them.
 var ErrPending = errors.New("pos: store-and-forward messages still pending")
 
+// ErrSettling is returned by Pay while a settlement that failed half-way
+// is unfinished: the host may have closed the batch already, so the
+// terminal must finish it (Settle again) before it takes a payment.
+var ErrSettling = errors.New("pos: settlement unfinished: settle before the next payment")
+
+// settleAttempts is how many times Settle sends each message of the
+// settlement (the 0500, each 0320) before it gives up; every attempt after
+// the first is a repeat (0501, 0321).
+const settleAttempts = 3
+
+// settling is a settlement under way. It keeps the messages sent between
+// calls of Settle, so that a settlement that failed half-way resumes where
+// it stopped and repeats what got no answer with the same STAN and
+// transmission time, which the host answers from its journal, rather than
+// starting over with new ones, which the host would take for new requests:
+// an upload counted twice, or a second 0500 for the next batch after the
+// first closed this one.
+type settling struct {
+	batch    Batch
+	first    *iso8583.Message   // the 0500 with the batch's totals
+	answer   *iso8583.Response  // the host's answer to first, nil until one comes
+	uploads  []*iso8583.Message // after 95: the 0320 of each purchase kept
+	uploaded int                // how many of uploads the host answered
+	second   *iso8583.Message   // after the uploads: the 0500 with their totals
+}
+
 // Settle closes the batch: it forwards the queued advices and reversals,
 // sends the 0500 with the batch totals, and, when the host answers out of
 // balance (95), uploads every transaction (0320) and sends the 0500 again.
-// The batch is emptied when the host accepts it.
+// Each of these messages that gets no answer within the timeout is
+// repeated (0501, 0321) with its STAN and transmission time, up to three
+// times in all; if it still has none, Settle returns the error, and the
+// next call resumes the settlement with the same message, so that the host
+// applies each once. The settled purchases leave the batch when the host
+// accepts it.
 func (t *Terminal) Settle(ctx context.Context) (*Settlement, error) {
 	s := &Settlement{Forwarded: t.client.Pending()}
 	if s.Forwarded > 0 {
@@ -95,37 +126,94 @@ func (t *Terminal) Settle(ctx context.Context) (*Settlement, error) {
 			return nil, fmt.Errorf("%w: %d: %v", ErrPending, t.client.Pending(), err)
 		}
 	}
-	b := t.Batch()
-	s.Totals = b.Totals()
-	resp, err := t.reconcile(ctx, s.Totals)
-	if err != nil {
-		return nil, err
-	}
-	if resp.Code == iso8583.ReconcileError {
-		t.step("host: out of balance (95): uploading %d transaction(s)", len(b.Entries))
-		// Reversed purchases are not uploaded: an 0320 has no way to say
-		// "reversed", and the host would count it as a sale. The second
-		// 0500 carries the totals of what was uploaded.
-		var up Batch
-		for _, e := range b.Entries {
-			if e.Reversed {
-				continue
-			}
-			if err := t.upload(ctx, e); err != nil {
-				return nil, err
-			}
-			up.Entries = append(up.Entries, e)
-			s.Uploaded++
-		}
-		if resp, err = t.reconcile(ctx, up.Totals()); err != nil {
+	t.mu.Lock()
+	st := t.settling
+	t.mu.Unlock()
+	if st == nil {
+		st = &settling{batch: t.Batch()}
+		m, err := t.reconciliation(st.batch.Totals())
+		if err != nil {
 			return nil, err
 		}
-	}
-	s.Code, s.Closed = resp.Code, resp.Code.Approved()
-	s.InBalance = s.Closed && resp.SettlementCode == "1"
-	if s.Closed {
+		st.first = m
 		t.mu.Lock()
-		t.batch.Entries = nil
+		t.settling = st
+		t.mu.Unlock()
+	}
+	b := st.batch
+	s.Totals = b.Totals()
+	if st.answer == nil {
+		resp, err := t.exchange(ctx, &st.first)
+		if err != nil {
+			return nil, fmt.Errorf("pos: reconciliation: %w", err)
+		}
+		st.answer = resp
+		t.stepReconciled(s.Totals, resp)
+	}
+	resp := st.answer
+	if resp.Code == iso8583.ReconcileError {
+		if st.uploads == nil {
+			t.step("host: out of balance (95): uploading %d transaction(s)", len(b.Entries))
+			// Reversed purchases are not uploaded: an 0320 has no way
+			// to say "reversed", and the host would count it as a
+			// sale. The second 0500 carries the totals of what was
+			// uploaded.
+			st.uploads = []*iso8583.Message{}
+			var up Batch
+			for _, e := range b.Entries {
+				if e.Reversed {
+					continue
+				}
+				m, err := t.uploadMessage(e)
+				if err != nil {
+					t.endSettling()
+					return nil, err
+				}
+				st.uploads = append(st.uploads, m)
+				up.Entries = append(up.Entries, e)
+			}
+			m, err := t.reconciliation(up.Totals())
+			if err != nil {
+				t.endSettling()
+				return nil, err
+			}
+			st.second = m
+		}
+		for st.uploaded < len(st.uploads) {
+			r, err := t.exchange(ctx, &st.uploads[st.uploaded])
+			if err != nil {
+				return nil, fmt.Errorf("pos: batch upload: %w", err)
+			}
+			if err := r.Code.Err(); err != nil {
+				t.endSettling()
+				return nil, fmt.Errorf("pos: batch upload: %w", err)
+			}
+			st.uploaded++
+		}
+		s.Uploaded = len(st.uploads)
+		var err error
+		if resp, err = t.exchange(ctx, &st.second); err != nil {
+			return nil, fmt.Errorf("pos: reconciliation: %w", err)
+		}
+		up, _ := iso8583.ReadReconciliation(st.second)
+		var tot iso8583.Totals
+		if up != nil {
+			tot = up.Totals
+		}
+		t.stepReconciled(tot, resp)
+	}
+	// The settlement has its last answer: closed, or refused and to be
+	// started again.
+	t.endSettling()
+	s.Code, s.Closed = resp.Code, resp.Code.Approved()
+	// In balance is the host's verdict on the first 0500; after an
+	// upload it compares the second one with the journal.
+	s.InBalance = s.Closed && st.second == nil && resp.SettlementCode == "1"
+	if s.Closed {
+		// The settled purchases are the first of the batch; a purchase
+		// made since (there is none while settling) stays.
+		t.mu.Lock()
+		t.batch.Entries = t.batch.Entries[len(b.Entries):]
 		t.mu.Unlock()
 		t.splits.reset()
 		t.step("batch closed: %d purchase(s), %d reversed, net %s", s.Totals.DebitsNumber, s.Totals.DebitsReversalNumber, t.FormatAmount(uint64(b.Net())))
@@ -133,8 +221,22 @@ func (t *Terminal) Settle(ctx context.Context) (*Settlement, error) {
 	return s, nil
 }
 
-func (t *Terminal) reconcile(ctx context.Context, tot iso8583.Totals) (*iso8583.Response, error) {
-	m, err := (&iso8583.Reconciliation{
+// settlingNow reports whether a settlement is unfinished.
+func (t *Terminal) settlingNow() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.settling != nil
+}
+
+func (t *Terminal) endSettling() {
+	t.mu.Lock()
+	t.settling = nil
+	t.mu.Unlock()
+}
+
+// reconciliation builds the 0500 with the totals tot.
+func (t *Terminal) reconciliation(tot iso8583.Totals) (*iso8583.Message, error) {
+	return (&iso8583.Reconciliation{
 		Transmitted: iso8583.TransmissionTime(t.cfg.now()),
 		STAN:        t.nextSTAN(),
 		TerminalID:  t.cfg.TerminalID,
@@ -142,22 +244,16 @@ func (t *Terminal) reconcile(ctx context.Context, tot iso8583.Totals) (*iso8583.
 		Currency:    t.cfg.Currency,
 		Totals:      tot,
 	}).Message()
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
-	defer cancel()
-	resp, err := t.send(ctx, m)
-	if err != nil {
-		return nil, fmt.Errorf("pos: reconciliation: %w", err)
-	}
+}
+
+func (t *Terminal) stepReconciled(tot iso8583.Totals, resp *iso8583.Response) {
 	t.step("settlement: 0500 sent (%d debits %s, %d reversals %s) → 0510 %s %s, field 66 %q",
 		tot.DebitsNumber, t.FormatAmount(uint64(tot.DebitsAmount)), tot.DebitsReversalNumber, t.FormatAmount(uint64(tot.DebitsReversalAmount)),
 		string(resp.Code), resp.Code.Meaning(), resp.SettlementCode)
-	return resp, nil
 }
 
-func (t *Terminal) upload(ctx context.Context, e Entry) error {
+// uploadMessage builds the 0320 of the batch entry e.
+func (t *Terminal) uploadMessage(e Entry) (*iso8583.Message, error) {
 	a := t.baseTransaction(e.Amount, t.nextSTAN(), t.cfg.now())
 	a.PAN, a.RRN, a.AuthCode, a.EntryMode = e.PAN, e.RRN, e.AuthCode, e.EntryMode
 	if a.RRN == "" {
@@ -167,17 +263,44 @@ func (t *Terminal) upload(ctx context.Context, e Entry) error {
 	if len(e.Transmitted) == 10 {
 		u.Original = &iso8583.OriginalData{MTI: iso8583.MTIFinancialRequest, STAN: e.STAN, Transmitted: e.Transmitted}
 	}
-	m, err := u.Message()
-	if err != nil {
-		return err
+	return u.Message()
+}
+
+// exchange sends *m, a message of the settlement, and returns its answer.
+// When none comes within the timeout, *m becomes its repeat (0501, 0321:
+// the same fields, STAN and transmission time) and is sent again, up to
+// settleAttempts times in all; a message that never got an answer stays a
+// repeat, for the next Settle. A message that could not be sent at all
+// (no connection) is not made a repeat: the host cannot have it.
+func (t *Terminal) exchange(ctx context.Context, m **iso8583.Message) (*iso8583.Response, error) {
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
+		resp, err := t.send(actx, *m)
+		cancel()
+		var te *iso8583.TimeoutError
+		if !errors.As(err, &te) {
+			return resp, err
+		}
+		if !(*m).MTI.IsRepeat() {
+			*m = repeat(*m)
+		}
+		if attempt >= settleAttempts || ctx.Err() != nil {
+			return nil, err
+		}
+		t.step("no answer to %s STAN %s: repeating it as %s", string(te.Request.MTI), te.Request.Text(11), string((*m).MTI))
 	}
-	ctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
-	defer cancel()
-	resp, err := t.send(ctx, m)
-	if err != nil {
-		return fmt.Errorf("pos: batch upload: %w", err)
+}
+
+// repeat returns the repeat of request m (0500 gives 0501): its fields
+// without the MAC, which the client computes again over the new MTI.
+func repeat(m *iso8583.Message) *iso8583.Message {
+	r := iso8583.NewMessage(m.MTI.Repeat())
+	for id, v := range m.All() {
+		if id != 64 && id != 128 {
+			r.Set(id, v)
+		}
 	}
-	return resp.Code.Err()
+	return r
 }
 
 // splitLog is the terminal's transaction log for the split-sales check of

@@ -42,8 +42,11 @@ const maxPINAttempts = 3
 //
 // A declined transaction is not an error: its receipt says so. The error
 // is for a transaction that could not be performed at all (cancelled,
-// no usable card data).
+// no usable card data, ErrSettling).
 func (t *Terminal) Pay(ctx context.Context, amount uint64, card Card) (*Receipt, error) {
+	if t.settlingNow() {
+		return nil, ErrSettling
+	}
 	x := &txn{t: t, card: card, amount: amount, now: t.cfg.now()}
 	return x.run(ctx)
 }

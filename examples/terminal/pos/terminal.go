@@ -28,6 +28,7 @@ type Terminal struct {
 	batch    Batch
 	splits   splitLog
 	timeout  time.Duration
+	settling *settling // a settlement that failed half-way
 }
 
 // New returns a terminal for cfg. It does not connect until the first
@@ -68,6 +69,7 @@ func New(cfg Config) (*Terminal, error) {
 		Rand:          cfg.Rand,
 		STAN:          t.nextSTAN,
 		RetryInterval: time.Hour, // the terminal flushes itself, after each transaction and at settlement
+		RetryTimeout:  cfg.Timeout,
 		MinBackoff:    10 * time.Millisecond,
 		MaxBackoff:    time.Second,
 		DialTimeout:   5 * time.Second,
@@ -167,14 +169,13 @@ func (t *Terminal) send(ctx context.Context, m *iso8583.Message) (*iso8583.Respo
 	return iso8583.ReadResponse(rm)
 }
 
-// flush forwards the queued reversals and advices.
+// flush forwards the queued reversals and advices, waiting Timeout for
+// each answer (the client's RetryTimeout).
 func (t *Terminal) flush(ctx context.Context) error {
 	n := t.client.Pending()
 	if n == 0 {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
-	defer cancel()
 	err := t.client.Flush(ctx)
 	t.log.Info("store and forward", "sent", n-t.client.Pending(), "pending", t.client.Pending(), "err", err)
 	return err
