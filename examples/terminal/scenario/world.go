@@ -32,8 +32,16 @@ type Options struct {
 	// Time is the terminal's clock; nil means Clock.
 	Time func() time.Time
 	// SilentTimeout is how long the terminal waits in the HostSilent
-	// scenario; zero means 300 ms. Other scenarios wait 15 seconds.
+	// scenario; zero means 300 ms. Other scenarios wait Timeout.
 	SilentTimeout time.Duration
+	// Timeout is how long the terminal waits for each answer of the host
+	// before it reverses or repeats (pos.Config.Timeout); zero means 15
+	// seconds.
+	Timeout time.Duration
+	// Dial, when set, opens the terminal's connections to the host
+	// instead of the Link: a test puts a fault-injecting proxy there
+	// (see faults_test.go). It is called with the Link's address.
+	Dial func(ctx context.Context, addr string) (net.Conn, error)
 }
 
 // A World is an acquirer host on a loopback port and a terminal connected
@@ -140,6 +148,10 @@ func Connect(cat *Catalogue, link *Link, o Options) (*pos.Terminal, *pos.PINPad,
 	if clock == nil {
 		clock = Clock()
 	}
+	dial := link.Dial
+	if o.Dial != nil {
+		dial = o.Dial
+	}
 	term, err := pos.New(pos.Config{
 		Merchant:              pos.Merchant{Name: MerchantName, City: "SPRINGFIELD", ID: MerchantID, Category: "5411", Country: "US"},
 		TerminalID:            TerminalID,
@@ -149,8 +161,9 @@ func Connect(cat *Catalogue, link *Link, o Options) (*pos.Terminal, *pos.PINPad,
 		ContactlessLimit:      ContactlessLimit,
 		CAPKs:                 cat.CAPKs,
 		Host:                  link.Addr,
-		Dial:                  link.Dial,
+		Dial:                  dial,
 		MAC:                   mac,
+		Timeout:               o.Timeout,
 		Queue:                 queue,
 		PINPad:                pad,
 		Time:                  clock,
