@@ -51,9 +51,11 @@ func closedWithin(c net.Conn, d time.Duration) bool {
 // disconnected, the flood is logged once rather than once a connection,
 // and no full PAN reaches the log.
 func TestHostileClients(t *testing.T) {
-	terminals, per, flood := 4, 60, 100
+	// More requests than the terminals send while the attacks last: the
+	// drive is stopped when the attacks end.
+	terminals, per, flood := 4, 2000, 100
 	if !testing.Short() {
-		terminals, per, flood = 10, 150, 300
+		terminals, per, flood = 10, 2000, 300
 	}
 	// Room for the terminals and the other attacks (20 idle connections
 	// and 4 more), so that the flood goes beyond the limit.
@@ -153,9 +155,11 @@ func TestHostileClients(t *testing.T) {
 	var drive *Result
 	var driveErr error
 	driving, connected := make(chan struct{}), make(chan struct{})
+	driveCtx, stopDrive := context.WithCancel(context.Background())
+	defer stopDrive()
 	go func() {
 		defer close(driving)
-		drive, driveErr = Drive(context.Background(), tr, addr, TargetMemory,
+		drive, driveErr = Drive(driveCtx, tr, addr, TargetMemory,
 			Options{Timeout: 10 * time.Second, connected: func() { close(connected) }})
 	}()
 	select {
@@ -236,6 +240,21 @@ func TestHostileClients(t *testing.T) {
 				}
 			}
 		}},
+		{"greedy pipelining", func(t *testing.T) {
+			// Requests written back to back without waiting for answers:
+			// the server handles a few of them at a time
+			// (iso8583.DefaultMaxInFlightPerConn), so that the terminals
+			// keep their share of the handlers; all are answered.
+			const n = 200
+			c := dial(t)
+			c.SetDeadline(time.Now().Add(30 * time.Second))
+			go c.Write(bytes.Repeat(frame(good), n))
+			for i := range n {
+				if _, _, err := (iso8583.Framing{}).ReadFrame(c, nil); err != nil {
+					t.Fatalf("answer %d of %d pipelined requests: %v", i+1, n, err)
+				}
+			}
+		}},
 		{"garbage after a valid message", func(t *testing.T) {
 			c := dial(t)
 			c.Write(append(frame(good), 0x00, 0x05, 'X', 'X', 'X', 'X', 'X'))
@@ -256,13 +275,17 @@ func TestHostileClients(t *testing.T) {
 		wg.Go(func() { t.Run(a.name, a.run) })
 	}
 	wg.Wait()
+	stopDrive()
 	<-driving
 	if driveErr != nil {
 		t.Fatal(driveErr)
 	}
-	if want := terminals * per; drive.Requests != want || drive.Errors != 0 || drive.Unexpected != 0 {
-		t.Errorf("terminals under attack: %d answered, %d errors, %d unexpected (%v); want %d, 0, 0",
-			drive.Requests, drive.Errors, drive.Unexpected, drive.Codes, want)
+	if drive.Requests == 0 || drive.Errors != 0 || drive.Unexpected != 0 {
+		t.Errorf("terminals under attack: %d answered, %d errors, %d unexpected (%v); want some, 0, 0",
+			drive.Requests, drive.Errors, drive.Unexpected, drive.Codes)
+	}
+	if drive.Requests == terminals*per {
+		t.Logf("the terminals sent all %d requests before the attacks ended", drive.Requests)
 	}
 	out := logs.String()
 	for _, c := range cfg.Cards {
@@ -275,5 +298,6 @@ func TestHostileClients(t *testing.T) {
 	if n := strings.Count(out, "connection limit reached"); n == 0 || n > 5 {
 		t.Errorf("%d log lines of the connection limit being reached during a flood of %d, want 1 to 5", n, flood)
 	}
-	t.Logf("terminals under attack: p99 %.1f ms, max %.1f ms", drive.P99, drive.Max)
+	t.Logf("terminals under attack: %d answered in %.1f s, %d ARPCs verified, p99 %.1f ms, max %.1f ms",
+		drive.Requests, drive.Seconds, drive.ARPCs, drive.P99, drive.Max)
 }
