@@ -25,13 +25,25 @@
 //
 // # Not supported
 //
-// Relay resistance (the TVR says "not performed"), torn transaction recovery
-// (RECOVER AC), data exchange (DEK/DET), the integrated data storage, the
-// second GENERATE AC of a two-tap flow, track 1 in mag-stripe mode (56,
-// CVC3(Track1)) and mag-stripe mode for mobile devices (the mobile support
-// indicator 9F7E is sent as 00). A card that supports only mag-stripe mode
-// on a kernel configured without it gets Try Another Interface with
-// ErrMagstripeMode.
+// Relay resistance, torn transaction recovery (RECOVER AC), data exchange
+// (DEK/DET), the integrated data storage, on-device cardholder
+// verification, the second GENERATE AC of a two-tap flow, track 1 in
+// mag-stripe mode (56, CVC3(Track1)) and mag-stripe mode for mobile
+// devices (the mobile support indicator 9F7E is sent as 00). What a card
+// may ask for of these ends explicitly:
+//
+//   - a card that offers relay resistance (AIP byte 2 bit 1) is not sent
+//     EXCHANGE RELAY RESISTANCE DATA, as Book C-2 has it for a reader
+//     without the protocol: the TVR says "relay resistance protocol not
+//     performed" (byte 5 bits 2-1 = 01) and the issuer sees it;
+//   - a mobile device that declines with POS cardholder interaction
+//     information (DF4B) asking for an action on the device gets End
+//     Application, Start B, "see phone" and ErrDeviceCVM;
+//   - a card that supports only mag-stripe mode on a kernel configured
+//     without it gets Try Another Interface with ErrMagstripeMode.
+//
+// Torn transaction recovery and data exchange are started by the reader,
+// never by the card. TestUnsupportedFeatures shows each case.
 //
 // # Decisions where Book C-2 is silent or leaves the choice to the reader
 //

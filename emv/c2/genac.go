@@ -7,6 +7,7 @@ import (
 	"github.com/posflow/posflow/emv"
 	"github.com/posflow/posflow/emv/entrypoint"
 	"github.com/posflow/posflow/emv/oda"
+	"github.com/posflow/posflow/tlv"
 )
 
 // generateAC sends GENERATE AC with the CDOL1 data (Book C-2 S9) and, with
@@ -37,6 +38,11 @@ func (s *state) generateAC() *entrypoint.Outcome {
 	}
 	if g.AC != nil {
 		s.card[0x9F26] = g.AC
+	}
+	for c := tlv.NewCursor(g.Template); c.Next(); {
+		if c.Tag() == 0xDF4B {
+			s.card[0xDF4B] = c.Value()
+		}
 	}
 	s.tr.Note("card returned %v", g.CID)
 	if !s.cda || g.CID.Type() == emv.AAC && g.SDAD == nil {

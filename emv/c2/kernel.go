@@ -16,6 +16,12 @@ var (
 	ErrMagstripeMode = errors.New("c2: card supports only mag-stripe mode, which the configuration disallows")
 	ErrMissingData   = errors.New("c2: mandatory data object missing")
 	ErrCDA           = errors.New("c2: CDA failed")
+	// ErrDeviceCVM: the card, a mobile device, declined and asks for the
+	// cardholder to be verified on the device (POS cardholder interaction
+	// information, DF4B): End Application with "see phone" and a restart
+	// at Start B, once the cardholder has done so. This kernel does not
+	// perform on-device cardholder verification itself.
+	ErrDeviceCVM = errors.New("c2: the card asks for cardholder verification on the device (see phone)")
 )
 
 // Kernel is Kernel 2. Its fields are the Kernel 2 configuration data of

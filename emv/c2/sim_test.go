@@ -1,6 +1,7 @@
 package c2_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"math/rand/v2"
@@ -11,6 +12,7 @@ import (
 	"github.com/posflow/posflow/emv/c2"
 	"github.com/posflow/posflow/emv/cardsim"
 	"github.com/posflow/posflow/emv/entrypoint"
+	"github.com/posflow/posflow/emv/entrypoint/entrypointtest"
 	"github.com/posflow/posflow/emv/issuer"
 	"github.com/posflow/posflow/emv/oda"
 )
@@ -198,4 +200,86 @@ func TestCVMConditions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// recorder passes commands to a card and keeps their INS bytes.
+type recorder struct {
+	card emv.Card
+	ins  []byte
+}
+
+func (r *recorder) Transmit(cmd []byte) ([]byte, error) {
+	if len(cmd) >= 2 {
+		r.ins = append(r.ins, cmd[1])
+	}
+	return r.card.Transmit(cmd)
+}
+
+// TestUnsupportedFeatures: what a card may ask for that this Kernel 2 does
+// not do ends in an explicit outcome or an explicit TVR bit, never a
+// silent success. Relay resistance offered by the card (AIP byte 2 bit 1)
+// is not run, as Book C-2 has it for a reader without the protocol: no
+// EXCHANGE RELAY RESISTANCE DATA, "relay resistance protocol not
+// performed" in the TVR (byte 5 bits 2-1 = 01), the transaction goes on.
+// A phone that declines and asks for cardholder verification on the device
+// (DF4B) gets End Application, Start B, "see phone" and ErrDeviceCVM
+// rather than a plain decline. A card that offers only mag-stripe mode on
+// a reader configured without it gets Try Another Interface with
+// ErrMagstripeMode.
+func TestUnsupportedFeatures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates RSA keys")
+	}
+	tests := []struct {
+		name    string
+		profile func(*cardsim.MChipProfile)
+		amount  uint64
+		want    entrypoint.OutcomeType
+		start   entrypoint.Start
+		msg     entrypoint.MessageID
+		wantErr error
+	}{
+		{"relay resistance offered, offline: not performed, approved", func(p *cardsim.MChipProfile) { p.RelayResistance = true },
+			1000, entrypoint.Approved, entrypoint.StartNA, entrypoint.MsgApproved, nil},
+		{"relay resistance offered, online: not performed, online request", func(p *cardsim.MChipProfile) { p.RelayResistance = true },
+			6000, entrypoint.OnlineRequest, entrypoint.StartNA, entrypoint.MsgEnterPIN, nil},
+		{"phone asks for on-device CVM: see phone, restart B", func(p *cardsim.MChipProfile) { p.DeviceCVMRequired = true },
+			1000, entrypoint.EndApplication, entrypoint.StartB, entrypoint.MsgSeePhone, c2.ErrDeviceCVM},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			card, store := simCard(t, tt.profile)
+			cfg, _ := simConfig(store, 0x22)
+			rec := &recorder{card: card}
+			o := entrypoint.Process(context.Background(), rec, cfg, emv.Transaction{Amount: tt.amount, Currency: [2]byte{0x09, 0x78}})
+			if o.Type != tt.want || o.Start != tt.start || !errors.Is(o.Err, tt.wantErr) || o.UIRequest == nil || o.UIRequest.Message != tt.msg {
+				for _, e := range o.Trace {
+					t.Log(e)
+				}
+				t.Fatalf("outcome %v (UI %+v), want %v, start %v, message %v, %v", o, o.UIRequest, tt.want, tt.start, tt.msg, tt.wantErr)
+			}
+			if bytes.IndexByte(rec.ins, 0xEA) >= 0 {
+				t.Errorf("EXCHANGE RELAY RESISTANCE DATA sent: INS %X", rec.ins)
+			}
+			if aip, _ := o.Value(0x82); tt.want != entrypoint.EndApplication && (len(aip) != 2 || aip[1]&0x01 == 0) {
+				t.Errorf("AIP %X in the data record: the card did not offer relay resistance", aip)
+			}
+			if tvr, _ := o.Value(0x95); len(tvr) != 5 || tvr[4]&0x03 != 0x01 {
+				t.Errorf("TVR %X, want byte 5 bits 2-1 01: relay resistance not performed", tvr)
+			}
+		})
+	}
+
+	t.Run("mag-stripe mode only, reader without it: try another interface", func(t *testing.T) {
+		card := entrypointtest.NewScriptCard([]byte{0xA0, 0, 0, 0, 0x04, 0x10, 0x10}, []byte{0x50, 0x02, 'M', 'C'},
+			// GPO: AIP 0000 (no EMV mode), AFL of one record.
+			[]byte{0x0C, 0x77, 0x0A, 0x82, 0x02, 0x00, 0x00, 0x94, 0x04, 0x08, 0x01, 0x01, 0x00})
+		_, store := simCard(t, nil)
+		cfg, k := simConfig(store, 0x22)
+		k.MagstripeModeNotSupported = true
+		o := entrypoint.Process(context.Background(), card, cfg, emv.Transaction{Amount: 1000, Currency: [2]byte{0x09, 0x78}})
+		if o.Type != entrypoint.TryAnotherInterface || !errors.Is(o.Err, c2.ErrMagstripeMode) {
+			t.Fatalf("outcome %v, want Try Another Interface: %v", o, c2.ErrMagstripeMode)
+		}
+	})
 }

@@ -71,7 +71,10 @@
 // GET PROCESSING OPTIONS whose AFL names a mag-stripe record first (which
 // an EMV-mode kernel must not read, MChipCard.MagstripeRead), READ RECORD
 // and GENERATE AC with CDA, the cryptogram only inside the signed dynamic
-// data. Its cryptograms are Mastercard CVN 16.
+// data. Its cryptograms are Mastercard CVN 16. MChipProfile can offer
+// relay resistance in the AIP or make the card a phone that declines and
+// asks for cardholder verification on the device (DF4B), for tests of what
+// a kernel does with features it does not support.
 //
 // Both derive their ICC master key from the profile's IMK (TestIMK by
 // default) as emv/issuer does, so issuer.Verify accepts their cryptograms;

@@ -100,8 +100,9 @@ func FuzzCard(f *testing.F) {
 }
 
 // contactlessCards are the contactless cards of FuzzContactless,
-// personalised once: a qVSDC card with keys (fDDA), one without, and an
-// M/Chip card with CDA.
+// personalised once: a qVSDC card with keys (fDDA), one without, an
+// M/Chip card with CDA, and an M/Chip phone that offers relay resistance
+// and asks for cardholder verification on the device.
 func contactlessCards(f *testing.F) []emv.Card {
 	visa := QVSDCProfile{PAN: unhex("4761739001010903"), Expiry: [3]byte{0x30, 0x12, 0x31}, OfflineLimit: 5000, CTQ: [2]byte{0x00, 0x40}}
 	plain, _, err := NewQVSDC(visa)
@@ -120,7 +121,14 @@ func contactlessCards(f *testing.F) []emv.Card {
 	if err != nil {
 		f.Fatal(err)
 	}
-	return []emv.Card{withKeys, plain, mc}
+	phone, _, err := NewMChip(MChipProfile{
+		Rand: seeded(13), PAN: unhex("5413330089020219"), Expiry: [3]byte{0x30, 0x12, 0x31},
+		RelayResistance: true, DeviceCVMRequired: true,
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	return []emv.Card{withKeys, plain, mc, phone}
 }
 
 // contactlessCommands are the commands of a tap and of a second tap with
@@ -155,13 +163,13 @@ func contactlessCommands(t testing.TB, aid []byte) [][]byte {
 
 // FuzzContactless feeds the contactless cards a sequence of arbitrary
 // command APDUs, as FuzzCard does: the first byte chooses the card (qVSDC
-// with keys, qVSDC without, M/Chip), the rest is a sequence of commands
+// with keys, qVSDC without, M/Chip, M/Chip phone), the rest is a sequence of commands
 // each preceded by its length. Every command must get a response of a
 // status word and at most 256 bytes of data, and no error; a command
 // whose length fields do not match its bytes gets 6700.
 func FuzzContactless(f *testing.F) {
 	cards := contactlessCards(f)
-	for i, aid := range [][]byte{QVSDCAID, QVSDCAID, MChipAID} {
+	for i, aid := range [][]byte{QVSDCAID, QVSDCAID, MChipAID, MChipAID} {
 		in := []byte{byte(i)}
 		for _, cmd := range contactlessCommands(f, aid) {
 			in = append(in, byte(len(cmd)))

@@ -34,6 +34,17 @@ type MChipProfile struct {
 	Currency [2]byte
 	// Downgrade makes the card answer a TC request with an ARQC.
 	Downgrade bool
+	// RelayResistance sets AIP byte 2 bit 1, "relay resistance protocol
+	// supported" (Book C-2 Table A.3); the card does not implement
+	// EXCHANGE RELAY RESISTANCE DATA, which a reader that does not
+	// support the protocol must not send.
+	RelayResistance bool
+	// DeviceCVMRequired makes the card behave as a phone that wants the
+	// cardholder verified on it first: every GENERATE AC is answered with
+	// an AAC and POS cardholder interaction information (DF4B) 00 02 00,
+	// "OD-CVM required", which asks the reader to show "see phone" and
+	// restart (Book C-2 S910).
+	DeviceCVMRequired bool
 	// ATC is the application transaction counter before the tap.
 	ATC uint16
 	// IMK is the issuer master key for application cryptograms (16
@@ -99,6 +110,9 @@ func NewMChip(p MChipProfile) (*MChipCard, *oda.CAPK, error) {
 	c := &MChipCard{p: p, mk: mk, records: map[[2]byte][]byte{}, aip: [2]byte{0x09, 0x80}}
 	if p.CVMList != nil {
 		c.aip[0] |= 0x10
+	}
+	if p.RelayResistance {
+		c.aip[1] |= 0x01
 	}
 	signed := cat(
 		tlvOf(0x5A, p.PAN), tlvOf(0x5F24, p.Expiry[:]), tlvOf(0x8C, mchipCDOL1),
@@ -178,6 +192,9 @@ func (c *MChipCard) generateAC(p1 byte, cdol []byte) ([]byte, error) {
 	if cid == 0x40 && c.p.Downgrade {
 		cid = 0x80
 	}
+	if c.p.DeviceCVMRequired {
+		cid = 0x00
+	}
 	c.p.ATC++
 	atc := binary.BigEndian.AppendUint16(nil, c.p.ATC)
 	cda := p1&0x10 != 0 && cid != 0x00
@@ -199,6 +216,9 @@ func (c *MChipCard) generateAC(p1 byte, cdol []byte) ([]byte, error) {
 		return nil, fmt.Errorf("cardsim: M/Chip cryptogram: %w", err)
 	}
 	body := cat(tlvOf(0x9F27, []byte{cid}), tlvOf(0x9F36, atc), tlvOf(0x9F10, iad))
+	if c.p.DeviceCVMRequired {
+		body = append(body, tlvOf(0xDF4B, []byte{0x00, 0x02, 0x00})...)
+	}
 	if !cda {
 		return success(tlvOf(0x77, cat(body, tlvOf(0x9F26, ac)))), nil
 	}
