@@ -83,7 +83,8 @@ func serve(tr *Traffic, target string, o Options) (string, func() error, error) 
 	done := make(chan error, 1)
 	switch target {
 	case TargetBare:
-		srv := &iso8583.Server{Handler: bareHandler, MaxConcurrent: o.MaxConcurrent}
+		srv := &iso8583.Server{Handler: bareHandler, MaxConcurrent: o.MaxConcurrent,
+			MaxConns: max(iso8583.DefaultMaxConns, len(tr.Scripts))}
 		go func() { done <- srv.Serve(ln) }()
 		return ln.Addr().String(), func() error {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -98,6 +99,11 @@ func serve(tr *Traffic, target string, o Options) (string, func() error, error) 
 	default:
 		ln.Close()
 		return "", nil, fmt.Errorf("loadgen: unknown target %q", target)
+	}
+	if len(tr.Scripts) > iso8583.DefaultMaxConns {
+		// acquirer.Config does not set the server's connection limit.
+		ln.Close()
+		return "", nil, fmt.Errorf("loadgen: %d terminals, but the host serves at most %d connections", len(tr.Scripts), iso8583.DefaultMaxConns)
 	}
 	cfg := *tr.Config
 	cfg.MaxConcurrent = o.MaxConcurrent
