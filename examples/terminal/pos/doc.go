@@ -23,8 +23,10 @@
 //	          under the reader limits (ContactlessFloorLimit,
 //	          ContactlessCVMLimit, ContactlessLimit); an online request
 //	          sends the 0200 with entry mode 071 and the outcome's data
-//	          record as field 55, with an online PIN when the outcome asks
-//	          (see tap.go)
+//	          record as field 55, with an online PIN when the outcome asks;
+//	          an incorrect PIN (55) asks for a new tap, up to three PINs;
+//	          a second tap delivers the 0210's ARPC and scripts when the
+//	          outcome asked for one (Kernel 3 issuer update; see tap.go)
 //	swipe     the magnetic stripe after a chip failure (POS entry mode 80),
 //	          or of a card without chip (90): track 2 and online PIN in the 0200
 //	complete  the outcome: a reversal (0400) when the card declined after
