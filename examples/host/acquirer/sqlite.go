@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -146,46 +145,6 @@ const (
 )
 
 var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN, qReadSequence, qSaveSequence, qSavepoint, qRollbackTo, qRelease}
-
-// OpenSQLite opens (creating if needed) the SQLite database at path; an
-// empty path opens a private in-memory database.
-func OpenSQLite(path string) (*SQLiteStore, error) {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(5000)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Set("_txlock", "immediate")
-	dsn := ":memory:?" + q.Encode()
-	if path != "" {
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "synchronous(FULL)")
-		dsn = "file:" + path + "?" + q.Encode()
-	}
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, &StoreError{Op: "open", Err: err}
-	}
-	// One connection: SQLite has one writer, and an in-memory database
-	// exists per connection.
-	db.SetMaxOpenConns(1)
-	db.SetConnMaxLifetime(0)
-	db.SetConnMaxIdleTime(0)
-	if _, err := db.Exec(schema); err != nil {
-		db.Close()
-		return nil, &StoreError{Op: "schema", Err: err}
-	}
-	st := &SQLiteStore{db: db, stmts: make(map[string]*sql.Stmt, len(statements)),
-		updates: make(chan *update), quit: make(chan struct{}), stopped: make(chan struct{})}
-	for _, q := range statements {
-		p, err := db.Prepare(q)
-		if err != nil {
-			db.Close()
-			return nil, &StoreError{Op: "prepare", Err: err}
-		}
-		st.stmts[q] = p
-	}
-	go st.committer()
-	return st, nil
-}
 
 // DB returns the database handle, for tests that inspect or break it.
 func (s *SQLiteStore) DB() *sql.DB { return s.db }
