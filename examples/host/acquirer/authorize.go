@@ -112,6 +112,12 @@ func (r *request) authorize(kind string, t *iso8583.Transaction) *iso8583.Messag
 
 func (a *auth) txType() string { return txType(a.t.ProcessingCode) }
 
+// reversalDigest returns the digest the reversal of the request carries
+// (see Host.reversal).
+func (a *auth) reversalDigest() string {
+	return digest(a.pan, a.t.ProcessingCode, strconv.FormatInt(a.t.Amount, 10))
+}
+
 // txType returns the transaction type of a processing code, or "" for one
 // too short (which field validation prevents for messages from the wire).
 func txType(processing string) string {
@@ -227,6 +233,16 @@ func (a *auth) decide(tx Tx) (*iso8583.Message, error) {
 			return resp, a.journal(tx, e, resp)
 		}
 		a.fresh = true
+	}
+	// A reversal that came before this request (the terminal gave up
+	// waiting, or the two overtook each other in the host) restored
+	// nothing: this request moves nothing either.
+	if orphan, err := tx.OrphanReversal(a.terminal.ID, a.t.STAN, a.reversalDigest(), e.Batch); err != nil {
+		return nil, err
+	} else if orphan {
+		a.log.Warn("acquirer: request after its own reversal, declined")
+		resp := a.respond(iso8583.DoNotHonour, nil)
+		return resp, a.journal(tx, e, resp)
 	}
 	if a.card == nil {
 		a.log.Info("acquirer: unknown card")

@@ -19,6 +19,8 @@
 //	processing code 00, 01, 20 or 31       12
 //	DUKPT KSN counter above the last one   63
 //	  seen for the PIN pad (with field 52)
+//	no reversal of it came first (the      05
+//	  terminal gave up waiting for it)
 //	card known                             14
 //	card status: lost 41, stolen 43, blocked 62
 //	expiry (host record and field 14/35)   54

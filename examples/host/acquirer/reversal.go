@@ -13,7 +13,8 @@ import (
 // once. The original is the latest approved request of the terminal with
 // the reversal's STAN (and, when field 90 names it, transmission time). A
 // reversal of a request the host never approved, or already reversed, is
-// acknowledged with 00 and moves nothing; one whose amount differs from
+// acknowledged with 00 and moves nothing (and the request, should it come
+// after its reversal, is declined with 05: see Tx.OrphanReversal); one whose amount differs from
 // the original's is answered 13 (partial reversals are not supported).
 //
 // The reversal of an 0100 releases the hold; of a completed 0100 it moves

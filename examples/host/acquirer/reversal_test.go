@@ -3,6 +3,7 @@ package acquirer_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/posflow/posflow/emv/cardsim"
 	"github.com/posflow/posflow/iso8583"
@@ -104,5 +105,54 @@ func TestReversalOfAuthorization(t *testing.T) {
 	rm, _ = rev.Message()
 	if got := tm.send(rm).Text(39); got != "13" {
 		t.Errorf("partial reversal: %s, want 13", got)
+	}
+}
+
+// TestReversalBeforeOriginal sends the reversal of a purchase before the
+// purchase, as when the purchase is late on the network and the terminal
+// has given up on it: the reversal finds nothing to restore, and the
+// purchase that follows is declined (05) and moves nothing, so host and
+// terminal agree that no money moved. A purchase of another amount under
+// the same STAN is not caught by it.
+func TestReversalBeforeOriginal(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	before := balance(t, h, "visa10")
+	stan, tt := tm.next()
+	tx := iso8583.Transaction{PAN: panVisa10, ProcessingCode: "000000", Amount: 1200, Transmitted: tt, STAN: stan,
+		Expiry: "3012", EntryMode: "901", TerminalID: "TERM0001", MerchantID: "000000000000001", Currency: "978"}
+	req, err := (&iso8583.FinancialRequest{Transaction: tx}).Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, err := iso8583.NewReversal(req, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rm, err := rev.Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tm.send(rm).Text(39); got != "00" {
+		t.Fatalf("reversal: %s", got)
+	}
+	if got := tm.send(req).Text(39); got != "05" {
+		t.Errorf("purchase after its reversal: %s, want 05", got)
+	}
+	if got := balance(t, h, "visa10"); got != before {
+		t.Errorf("balance %d, want %d: a reversed purchase moved money", got, before)
+	}
+	// The same STAN with another amount is another purchase.
+	other := tx
+	other.Amount, other.Transmitted = 1300, iso8583.TransmissionTime(testNow.Add(time.Minute))
+	om, err := (&iso8583.FinancialRequest{Transaction: other}).Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tm.send(om).Text(39); got != "00" {
+		t.Errorf("another purchase under the STAN: %s, want 00", got)
+	}
+	if got := balance(t, h, "visa10"); got != before-1300 {
+		t.Errorf("balance %d, want %d", got, before-1300)
 	}
 }

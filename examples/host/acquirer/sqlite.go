@@ -41,6 +41,12 @@ type SQLiteStore struct {
 	batches  map[string]int64     // open batch by terminal
 	cards    map[string]CardState // card state by PAN
 	balances map[string]int64     // balance by account
+	orphans  map[batchKey]int     // reversals that found no original, by batch
+}
+
+type batchKey struct {
+	terminal string
+	batch    int64
 }
 
 // forget drops the rows the committer keeps in memory, after a rollback
@@ -50,6 +56,7 @@ func (s *SQLiteStore) forget() {
 	clear(s.batches)
 	clear(s.cards)
 	clear(s.balances)
+	clear(s.orphans)
 }
 
 const schema = `
@@ -127,8 +134,11 @@ const (
 		processing, amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original, response, time)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qSetReversed = `UPDATE journal SET reversed = ? WHERE id = ?`
-	qBatch       = `SELECT open FROM batches WHERE terminal = ?`
-	qCloseBatch  = `INSERT INTO batches (terminal, open) VALUES (?, ?)
+	qOrphanCount = `SELECT count(*) FROM journal WHERE terminal = ? AND batch = ? AND kind = 'reversal' AND original = 0`
+	qOrphan      = `SELECT 1 FROM journal WHERE terminal = ? AND stan = ? AND kind <> 'refused' AND mti IN ('0400', '0420')
+		AND kind = 'reversal' AND original = 0 AND digest = ? AND batch = ? LIMIT 1`
+	qBatch      = `SELECT open FROM batches WHERE terminal = ?`
+	qCloseBatch = `INSERT INTO batches (terminal, open) VALUES (?, ?)
 		ON CONFLICT (terminal) DO UPDATE SET open = excluded.open`
 	qSettle      = `INSERT INTO settlements (terminal, merchant, batch, time, balanced) VALUES (?, ?, ?, ?, ?)`
 	qEntries     = `SELECT ` + entryColumns + ` FROM journal WHERE terminal = ? AND (? = 0 OR batch = ?) ORDER BY id`
@@ -144,7 +154,7 @@ const (
 		ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`
 )
 
-var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN, qReadSequence, qSaveSequence, qSavepoint, qRollbackTo, qRelease}
+var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN, qReadSequence, qSaveSequence, qSavepoint, qRollbackTo, qRelease, qOrphanCount, qOrphan}
 
 // DB returns the database handle, for tests that inspect or break it.
 func (s *SQLiteStore) DB() *sql.DB { return s.db }
@@ -345,6 +355,36 @@ func (t *sqliteTx) Original(terminal, stan, transmitted string) (*Entry, error) 
 	return e, nil
 }
 
+// OrphanReversal counts the batch's orphan reversals once in the
+// committer's memory, so that the usual answer, none, costs no query.
+func (t *sqliteTx) OrphanReversal(terminal, stan, digest string, batch int64) (bool, error) {
+	k := batchKey{terminal, batch}
+	if t.update {
+		n, ok := t.s.orphans[k]
+		if !ok {
+			if err := t.queryRow(qOrphanCount, terminal, batch).Scan(&n); err != nil {
+				return false, storeErr("journal", err)
+			}
+			if t.s.orphans == nil {
+				t.s.orphans = make(map[batchKey]int)
+			}
+			t.s.orphans[k] = n
+		}
+		if n == 0 {
+			return false, nil
+		}
+	}
+	var one int
+	err := t.queryRow(qOrphan, terminal, stan, digest, batch).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, storeErr("journal", err)
+	}
+	return true, nil
+}
+
 func (t *sqliteTx) Insert(e *Entry) error {
 	r, err := t.exec(qInsert,
 		e.Terminal, e.MTI, e.STAN, e.Transmitted, e.Kind, e.Merchant, e.MaskedPAN, e.Account, e.Processing,
@@ -359,6 +399,12 @@ func (t *sqliteTx) Insert(e *Entry) error {
 	e.ID, err = r.LastInsertId()
 	if err != nil {
 		return storeErr("journal", err)
+	}
+	if t.update && e.Kind == KindReversal && e.Original == 0 {
+		k := batchKey{e.Terminal, e.Batch}
+		if n, ok := t.s.orphans[k]; ok {
+			t.s.orphans[k] = n + 1
+		}
 	}
 	return nil
 }

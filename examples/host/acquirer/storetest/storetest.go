@@ -1,7 +1,7 @@
 // Package storetest checks that an implementation of acquirer.Store keeps
 // the promises the host relies on: seeding that never resets state,
 // atomic updates that roll back on error, duplicate lookup by request key,
-// reversal bookkeeping, rows by ID, the PIN pads' DUKPT counters, batches
+// reversal bookkeeping, reversals that came before their original, rows by ID, the PIN pads' DUKPT counters, batches
 // and the sequence. The SQLite store passes
 // it; a PostgreSQL store for several host instances should too.
 package storetest
@@ -236,5 +236,58 @@ func Run(t *testing.T, open func(t *testing.T) acquirer.Store) {
 			}
 			return nil
 		})
+	})
+
+	t.Run("orphan reversals", func(t *testing.T) {
+		s := seed(t)
+		orphan := func(stan, digest string, batch int64) bool {
+			t.Helper()
+			var ok bool
+			update(t, s, func(tx acquirer.Tx) (err error) {
+				ok, err = tx.OrphanReversal("TERM0001", stan, digest, batch)
+				return err
+			})
+			return ok
+		}
+		if orphan("000007", "d", 1) {
+			t.Error("OrphanReversal of an empty journal = true")
+		}
+		rev := func(stan, digest string, original int64) *acquirer.Entry {
+			return &acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "TERM0001", MTI: "0400", STAN: stan,
+				Transmitted: "1126120000"}, Kind: acquirer.KindReversal, Code: "00", Digest: digest, Batch: 1, Original: original}
+		}
+		update(t, s, func(tx acquirer.Tx) error {
+			if err := tx.Insert(rev("000007", "d", 0)); err != nil {
+				return err
+			}
+			return tx.Insert(rev("000008", "e", 42)) // reversed something
+		})
+		for _, c := range []struct {
+			stan, digest string
+			batch        int64
+			want         bool
+		}{
+			{"000007", "d", 1, true},
+			{"000007", "x", 1, false}, // another card or amount
+			{"000007", "d", 2, false}, // another batch
+			{"000008", "e", 1, false}, // found its original
+			{"000009", "d", 1, false},
+		} {
+			if got := orphan(c.stan, c.digest, c.batch); got != c.want {
+				t.Errorf("OrphanReversal(%s, %s, batch %d) = %t, want %t", c.stan, c.digest, c.batch, got, c.want)
+			}
+		}
+		// An orphan inserted by an Update that fails is not one.
+		if err := s.Update(ctx, func(tx acquirer.Tx) error {
+			if err := tx.Insert(rev("000010", "f", 0)); err != nil {
+				return err
+			}
+			return errors.New("boom")
+		}); err == nil {
+			t.Fatal("Update returned nil for a failing fn")
+		}
+		if orphan("000010", "f", 1) {
+			t.Error("OrphanReversal sees the row of a rolled-back Update")
+		}
 	})
 }
