@@ -53,6 +53,16 @@
 //   - A timed-out authorisation is declined with the default action codes
 //     (Z3 above the floor limit) and reversed; the reversed purchase counts
 //     among the batch's debits and debit reversals, as the host counts it.
+//     Its answer, if it comes late, is discarded. A reversal or advice
+//     without an answer, or answered 90, 91, 92 or 96 (the host did
+//     nothing), stays queued and goes again as a repeat (0401, 0221) with
+//     the same STAN and transmission time. The network faults and what the
+//     terminal does about each are tabled in the scenario package.
+//   - Settle repeats an 0500 or 0320 without an answer as 0501 or 0321,
+//     three times in all, and after that a call of Settle resumes the
+//     settlement with the same messages rather than new ones (which the
+//     host would take for a second batch or a second upload); Pay returns
+//     ErrSettling until the settlement is done.
 //   - Field 2 and field 35 both go in the 0200; 23 carries the PAN sequence
 //     number; 43 the merchant name, city and country in 25, 13 and 2
 //     characters.

@@ -1,12 +1,3 @@
-// Package scenario is the catalogue of card payments the terminal example
-// and the demo run: simulated cards (package emv/cardsim, personalised
-// after EMV 4.4 and the VSDC and M/Chip profiles) in every state issue 8
-// lists, each with the PINs its cardholder types, the amount, and the
-// issuer's record of the card (status, balance, PIN verification value)
-// that the acquirer host must be seeded with.
-//
-// Every card is personalised deterministically: the same seed gives the
-// same keys, certificates and cryptograms on every run.
 package scenario
 
 import (
