@@ -109,11 +109,14 @@
 // Server reads frames from each connection and answers each request with a
 // Handler; ServeMux routes by MTI as net/http.ServeMux routes by path, with
 // repeats falling back to their original MTI and unknown requests answered
-// with code 12. MaxConcurrent bounds the handlers running at once (reading
-// stops when it is reached), ReadTimeout disconnects silent or trickling
-// peers, WriteTimeout peers that do not read, Framing.MaxFrame oversize
-// frames, and Shutdown stops reading, answers the requests in flight, and
-// closes.
+// with code 12. MaxConns bounds the connections (one beyond the limit is
+// closed at once, and a burst is logged once); MaxInFlightPerConn bounds
+// one connection's requests in flight, and MaxConcurrent all handlers,
+// granted first come first served. A frame that cannot be framed or
+// unpacked closes its connection once the requests before it are
+// answered. ReadTimeout disconnects silent or trickling peers,
+// WriteTimeout peers that do not read, Framing.MaxFrame oversize frames,
+// and Shutdown stops reading, answers the requests in flight, and closes.
 //
 // Transport decision: we wrote the transport rather than build on
 // github.com/moov-io/iso8583-connection v0.9.0. Functionally it lacks a

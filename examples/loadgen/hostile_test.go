@@ -71,30 +71,25 @@ func TestHostileClients(t *testing.T) {
 	cfg := *tr.Config
 	cfg.Log = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	const readTimeout = time.Second
+	cfg.ReadTimeout, cfg.MaxConns = readTimeout, maxConns
 	h, err := acquirer.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The host's handler on a server of the test's own, which sets the
-	// connection limit that acquirer.Config does not pass through.
-	srv := &iso8583.Server{Handler: h, ReadTimeout: readTimeout, MaxConns: maxConns, Log: cfg.Log}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- h.Serve(ln) }()
 	defer func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
+		if err := h.Shutdown(ctx); err != nil {
 			t.Errorf("Shutdown: %v", err)
 		}
 		if err := <-served; !errors.Is(err, iso8583.ErrServerClosed) {
 			t.Errorf("Serve = %v", err)
-		}
-		if err := h.Shutdown(ctx); err != nil {
-			t.Errorf("host Shutdown: %v", err)
 		}
 	}()
 	addr := ln.Addr().String()

@@ -100,13 +100,9 @@ func serve(tr *Traffic, target string, o Options) (string, func() error, error) 
 		ln.Close()
 		return "", nil, fmt.Errorf("loadgen: unknown target %q", target)
 	}
-	if len(tr.Scripts) > iso8583.DefaultMaxConns {
-		// acquirer.Config does not set the server's connection limit.
-		ln.Close()
-		return "", nil, fmt.Errorf("loadgen: %d terminals, but the host serves at most %d connections", len(tr.Scripts), iso8583.DefaultMaxConns)
-	}
 	cfg := *tr.Config
 	cfg.MaxConcurrent = o.MaxConcurrent
+	cfg.MaxConns = max(iso8583.DefaultMaxConns, len(tr.Scripts))
 	if target == TargetFile {
 		cfg.Database = filepath.Join(o.Dir, "loadgen.db")
 	}

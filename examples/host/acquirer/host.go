@@ -30,14 +30,14 @@ type Host struct {
 	addr     string
 	framing  iso8583.Framing
 	// Settings of the iso8583.Server that Serve starts.
-	maxConcurrent                             int
-	readTimeout, writeTimeout, handlerTimeout time.Duration
-	feeRate                                   int64
-	limits                                    Limits
-	cards                                     map[string]*Card
-	terminals                                 map[string]*Terminal
-	merchants                                 map[string]*Merchant
-	mux                                       *iso8583.ServeMux
+	maxConns, maxConcurrent, maxInFlightPerConn int
+	readTimeout, writeTimeout, handlerTimeout   time.Duration
+	feeRate                                     int64
+	limits                                      Limits
+	cards                                       map[string]*Card
+	terminals                                   map[string]*Terminal
+	merchants                                   map[string]*Merchant
+	mux                                         *iso8583.ServeMux
 
 	randMu sync.Mutex
 	rand   io.Reader
@@ -63,7 +63,8 @@ func New(cfg Config) (*Host, error) {
 		rand: cfg.Rand, addr: cfg.Addr, framing: cfg.Framing, feeRate: cfg.FeeRate, limits: cfg.Limits,
 		cards: map[string]*Card{}, terminals: map[string]*Terminal{}, merchants: map[string]*Merchant{},
 	}
-	h.maxConcurrent, h.readTimeout = cfg.MaxConcurrent, cfg.ReadTimeout
+	h.maxConns, h.maxConcurrent, h.maxInFlightPerConn = cfg.MaxConns, cfg.MaxConcurrent, cfg.MaxInFlightPerConn
+	h.readTimeout = cfg.ReadTimeout
 	h.writeTimeout, h.handlerTimeout = cfg.WriteTimeout, cfg.HandlerTimeout
 	if h.spec == nil {
 		h.spec = iso8583.SpecASCII
@@ -151,7 +152,8 @@ func (h *Host) Serve(ln net.Listener) error {
 	}
 	if h.srv == nil {
 		h.srv = &iso8583.Server{Handler: h, Spec: h.spec, Framing: h.framing, Log: h.log,
-			MaxConcurrent: h.maxConcurrent, ReadTimeout: h.readTimeout,
+			MaxConns: h.maxConns, MaxConcurrent: h.maxConcurrent, MaxInFlightPerConn: h.maxInFlightPerConn,
+			ReadTimeout:  h.readTimeout,
 			WriteTimeout: h.writeTimeout, HandlerTimeout: h.handlerTimeout}
 	}
 	h.ln = ln
