@@ -62,11 +62,12 @@ var networkFaults = []struct {
 	{"reset-mid-response", faultnet.ToClient, faultnet.Reset},
 }
 
-// faultWorld is a world whose terminal reaches the host through a
+// faultWorld is a world whose terminals reach the host through a
 // fault-injecting proxy.
 type faultWorld struct {
 	*World
 	proxy *faultnet.Proxy
+	tills []*till // tills[0] is the World's Terminal
 
 	mu     sync.Mutex
 	mtis   map[string]int // messages that went towards the host, by MTI
@@ -81,10 +82,18 @@ func (fw *faultWorld) setDecide(decide func(faultnet.Frame) faultnet.Fault) {
 	fw.decide = decide
 }
 
+// A till is one terminal of a fault test.
+type till struct {
+	id   string
+	term *pos.Terminal
+	pad  *pos.PINPad
+}
+
 // startFaulty starts a world, then replaces its terminal with one on the
 // same state directory that reaches the host through a faultnet.Proxy
-// asking decide for each frame, and waits timeout for each answer.
-func startFaulty(t *testing.T, timeout time.Duration, decide func(faultnet.Frame) faultnet.Fault) *faultWorld {
+// asking decide for each frame, and waits timeout for each answer; and
+// connects tills-1 more terminals (Till 2, 3, ...) the same way.
+func startFaulty(t *testing.T, timeout time.Duration, decide func(faultnet.Frame) faultnet.Fault, tills int) *faultWorld {
 	t.Helper()
 	ctx := context.Background()
 	t0 := time.Now()
@@ -126,6 +135,16 @@ func startFaulty(t *testing.T, timeout time.Duration, decide func(faultnet.Frame
 	if w.Terminal, w.PINPad, err = Connect(w.Catalogue, w.Link, o); err != nil {
 		t.Fatal(err)
 	}
+	fw.tills = append(fw.tills, &till{id: TerminalID, term: w.Terminal, pad: w.PINPad})
+	for n := 2; n <= tills; n++ {
+		o.Till, o.StateDir = n, t.TempDir()
+		term, pad, err := Connect(w.Catalogue, w.Link, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { term.Close() })
+		fw.tills = append(fw.tills, &till{id: Till(n), term: term, pad: pad})
+	}
 	return fw
 }
 
@@ -137,10 +156,10 @@ func (fw *faultWorld) sent(mti iso8583.MTI) int {
 }
 
 // pay pays amount with card, the cardholder typing the right PIN.
-func (fw *faultWorld) pay(t *testing.T, c *Card, amount uint64) *pos.Receipt {
+func (tl *till) pay(t *testing.T, c *Card, amount uint64) *pos.Receipt {
 	t.Helper()
-	fw.PINPad.Enter = pos.ScriptedPINs(cardsim.TestPIN)
-	r, err := fw.Terminal.Pay(context.Background(), amount, c.Present())
+	tl.pad.Enter = pos.ScriptedPINs(cardsim.TestPIN)
+	r, err := tl.term.Pay(context.Background(), amount, c.Present())
 	if err != nil {
 		t.Fatalf("Pay(%d, %s): %v", amount, c.Issued.Account, err)
 	}
@@ -149,13 +168,13 @@ func (fw *faultWorld) pay(t *testing.T, c *Card, amount uint64) *pos.Receipt {
 
 // settle forwards the queue and settles, again after each failure as an
 // operator would, and returns the batch it settled and the settlement.
-func (fw *faultWorld) settle(t *testing.T) (pos.Batch, *pos.Settlement) {
+func (tl *till) settle(t *testing.T) (pos.Batch, *pos.Settlement) {
 	t.Helper()
 	ctx := context.Background()
-	b := fw.Terminal.Batch()
+	b := tl.term.Batch()
 	var errs []error
 	for range 30 {
-		s, err := fw.Terminal.Settle(ctx)
+		s, err := tl.term.Settle(ctx)
 		if err == nil {
 			if !s.Closed {
 				t.Fatalf("Settle: batch not closed, code %s", string(s.Code))
@@ -179,10 +198,10 @@ func (fw *faultWorld) settle(t *testing.T) (pos.Batch, *pos.Settlement) {
 // balance exactly when its totals equal the terminal's; and each card's
 // account balance is its opening balance less the purchases the terminal
 // kept.
-func (fw *faultWorld) checkAgreement(t *testing.T, batch int64, b pos.Batch, set *pos.Settlement, opening map[*Card]int64) {
+func (fw *faultWorld) checkAgreement(t *testing.T, tl *till, batch int64, b pos.Batch, set *pos.Settlement, opening map[*Card]int64) {
 	t.Helper()
 	ctx := context.Background()
-	rows, err := fw.Host.Journal(ctx, TerminalID)
+	rows, err := fw.Host.Journal(ctx, tl.id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,17 +304,17 @@ func (fw *faultWorld) checkAgreement(t *testing.T, batch int64, b pos.Batch, set
 			t.Errorf("account %s: balance %d, want %d (opening %d less %d kept by the terminal)", c.Issued.Account, got, want, open, kept[c.Issued.PAN])
 		}
 	}
-	if n := fw.Terminal.Pending(); n != 0 {
+	if n := tl.term.Pending(); n != 0 {
 		t.Errorf("%d messages still queued after settlement", n)
 	}
 }
 
 // openBatch returns the number of the terminal's open batch at the host.
-func (fw *faultWorld) openBatch(t *testing.T) int64 {
+func (fw *faultWorld) openBatch(t *testing.T, tl *till) int64 {
 	t.Helper()
 	var n int64
 	if err := fw.Host.Store().View(context.Background(), func(tx acquirer.Tx) (err error) {
-		n, err = tx.Batch(TerminalID)
+		n, err = tx.Batch(tl.id)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -354,15 +373,13 @@ func TestNetworkFaults(t *testing.T) {
 				}
 				return fault
 			}
-			fw := startFaulty(t, *faultTimeout, decide)
-			payRandomly(t, fw, rand.New(rand.NewPCG(*faultSeed, 100+uint64(i))), *faultPayments)
-			batch := fw.openBatch(t)
-			b, set := fw.settle(t)
-			opening := map[*Card]int64{}
-			for _, c := range payingCards(fw.Catalogue) {
-				opening[c] = c.Issued.Balance
-			}
-			fw.checkAgreement(t, batch, b, set, opening)
+			fw := startFaulty(t, *faultTimeout, decide, 1)
+			tl := fw.tills[0]
+			cards := payingCards(fw.Catalogue, "approved", "wrong-pin", "stripe-only", "offline", "insufficient-funds")
+			payRandomly(t, tl, cards, rand.New(rand.NewPCG(*faultSeed, 100+uint64(i))), *faultPayments)
+			batch := fw.openBatch(t, tl)
+			b, set := tl.settle(t)
+			fw.checkAgreement(t, tl, batch, b, set, openingBalances(cards))
 
 			mu.Lock()
 			defer mu.Unlock()
@@ -383,30 +400,89 @@ func TestNetworkFaults(t *testing.T) {
 	}
 }
 
-// payingCards are the cards payRandomly uses: chip and PIN (Visa CVN 10
-// and 18), stripe and PIN, a Mastercard paying offline under the floor
-// limit, and one without the funds.
-func payingCards(cat *Catalogue) []*Card {
+// TestNetworkFaultsTerminals runs three terminals of the merchant at once
+// against one host, each with cards of its own, through one proxy that
+// strikes one message in faultOdds with a fault drawn at random (late
+// 0200s aside, see lateOriginal); then each settles and checks that it
+// and the host agree. The draws are reproducible from -faults.seed as far
+// as the terminals' messages interleave the same way.
+func TestNetworkFaultsTerminals(t *testing.T) {
+	rng := rand.New(rand.NewPCG(*faultSeed, 1000))
+	var mu sync.Mutex
+	struck := 0
+	fw := startFaulty(t, *faultTimeout, func(f faultnet.Frame) faultnet.Fault {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(f.Msg) < 4 || f.Msg[0] == '0' && f.Msg[1] == '8' || rng.IntN(faultOdds) != 0 {
+			return faultnet.Pass
+		}
+		fault := []faultnet.Fault{faultnet.Drop, faultnet.Delay, faultnet.Reset}[rng.IntN(3)]
+		if fault == faultnet.Delay && f.Dir == faultnet.ToServer && string(f.Msg[:4]) == "0200" && !*faultHostRace {
+			return faultnet.Pass // lateOriginal
+		}
+		struck++
+		return fault
+	}, 3)
+	cards := [][]*Card{
+		payingCards(fw.Catalogue, "approved", "offline", "insufficient-funds"),
+		payingCards(fw.Catalogue, "wrong-pin", "stripe-only"),
+		payingCards(fw.Catalogue, "issuer-script", "fallback", "expired-card"),
+	}
+	var wg sync.WaitGroup
+	for k, tl := range fw.tills {
+		// t.Run from several goroutines: the terminals pay at once,
+		// whatever -parallel says.
+		wg.Go(func() {
+			t.Run(tl.id, func(t *testing.T) {
+				payRandomly(t, tl, cards[k], rand.New(rand.NewPCG(*faultSeed, 2000+uint64(k))), *faultPayments)
+				batch := fw.openBatch(t, tl)
+				b, set := tl.settle(t)
+				fw.checkAgreement(t, tl, batch, b, set, openingBalances(cards[k]))
+				t.Logf("%d purchases; in balance %t, %d uploads", len(b.Entries), set.InBalance, set.Uploaded)
+			})
+		})
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if struck == 0 {
+		t.Error("no fault struck")
+	}
+}
+
+// payingCards returns the cards of the scenarios named: for example
+// chip and PIN (approved: Visa CVN 10; wrong-pin: Visa CVN 18), stripe
+// and PIN (stripe-only), a Mastercard that pays offline under the floor
+// limit (offline), and one without the funds (insufficient-funds).
+func payingCards(cat *Catalogue, scenarios ...string) []*Card {
 	var cs []*Card
-	for _, name := range []string{"approved", "wrong-pin", "stripe-only", "offline", "insufficient-funds"} {
+	for _, name := range scenarios {
 		cs = append(cs, cat.Lookup(name).Card)
 	}
 	return cs
 }
 
-// payRandomly makes n payments with the paying cards, the card and the
-// amount drawn from rng: online amounts from 10.01 to 30.00, offline ones
-// under the floor limit, and declines for lack of funds.
-func payRandomly(t *testing.T, fw *faultWorld, rng *rand.Rand, n int) {
+// openingBalances returns the issued balances of cards.
+func openingBalances(cards []*Card) map[*Card]int64 {
+	m := map[*Card]int64{}
+	for _, c := range cards {
+		m[c] = c.Issued.Balance
+	}
+	return m
+}
+
+// payRandomly makes n payments at tl with cards, the card and the amount
+// drawn from rng: from 10.01 to 30.00, over the floor limit, so online;
+// under it, offline, for the offline card.
+func payRandomly(t *testing.T, tl *till, cards []*Card, rng *rand.Rand, n int) {
 	t.Helper()
-	cards := payingCards(fw.Catalogue)
 	for range n {
 		c := cards[rng.IntN(len(cards))]
 		amount := uint64(1001 + rng.IntN(2000))
-		if c == cards[3] { // the offline card
+		if c.Issued.PAN == "5413330089020102" { // the offline scenario's card
 			amount = uint64(100 + rng.IntN(800))
 		}
-		fw.pay(t, c, amount)
+		tl.pay(t, c, amount)
 	}
 }
 
@@ -453,9 +529,10 @@ func TestFaultOnCommand(t *testing.T) {
 		// handles both at once and applies one.
 		{name: "late-reversal-request", strikes: []strike{lose0210, {faultnet.ToServer, 1, faultnet.Delay}}, hostApproved: true, repeats: 1, alone: true},
 	}
-	fw := startFaulty(t, *faultTimeout, nil)
+	fw := startFaulty(t, *faultTimeout, nil, 1)
+	tl := fw.tills[0]
 	ctx := context.Background()
-	if err := fw.Terminal.SignOn(ctx); err != nil {
+	if err := tl.term.SignOn(ctx); err != nil {
 		t.Fatal(err)
 	}
 	c := fw.Catalogue.Lookup("approved").Card
@@ -491,21 +568,21 @@ func TestFaultOnCommand(t *testing.T) {
 			rows := len(journal(t, fw.World))
 			repeats := fw.sent(iso8583.MTIReversalRequestRepeat)
 
-			r := fw.pay(t, c, 2000)
+			r := tl.pay(t, c, 2000)
 			if r.Approved || string(r.Response) != "Z3" {
 				t.Errorf("receipt approved=%t code %q, want declined Z3 after no answer", r.Approved, r.Response)
 			}
-			if tt.repeats == 0 && (!r.Reversed || fw.Terminal.Pending() != 0) {
-				t.Errorf("reversed %t, %d pending; want the reversal acknowledged at once", r.Reversed, fw.Terminal.Pending())
+			if tt.repeats == 0 && (!r.Reversed || tl.term.Pending() != 0) {
+				t.Errorf("reversed %t, %d pending; want the reversal acknowledged at once", r.Reversed, tl.term.Pending())
 			}
-			if tt.repeats > 0 && fw.Terminal.Pending() != 1 {
-				t.Errorf("%d pending; want the reversal still queued", fw.Terminal.Pending())
+			if tt.repeats > 0 && tl.term.Pending() != 1 {
+				t.Errorf("%d pending; want the reversal still queued", tl.term.Pending())
 			}
 			want := []string{"financial 00", "reversal 00", "financial 00", "reconcile 00"}
 			if !tt.alone {
 				// The next payment goes through; settlement forwards
 				// the reversal first if it is still queued.
-				if r := fw.pay(t, c, 1500); !r.Approved {
+				if r := tl.pay(t, c, 1500); !r.Approved {
 					t.Errorf("next payment declined: %s %s", string(r.Response), r.Reason)
 				}
 			} else {
@@ -519,9 +596,9 @@ func TestFaultOnCommand(t *testing.T) {
 				// the 0401 sent before the 0500.
 				want = []string{"financial 00", "financial 00", "reversal 00", "reconcile 00"}
 			}
-			batch := fw.openBatch(t)
-			b, set := fw.settle(t)
-			fw.checkAgreement(t, batch, b, set, map[*Card]int64{c: opening})
+			batch := fw.openBatch(t, tl)
+			b, set := tl.settle(t)
+			fw.checkAgreement(t, tl, batch, b, set, map[*Card]int64{c: opening})
 			if set.InBalance != tt.hostApproved {
 				t.Errorf("settlement in balance %t, want %t", set.InBalance, tt.hostApproved)
 			}

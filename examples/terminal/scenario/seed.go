@@ -27,9 +27,26 @@ const (
 	MerchantID   = "MERCHANT0000001"
 	MerchantName = "CORNER SHOP"
 	TerminalID   = "TERM0001"
+	// Terminals is how many terminals of the merchant the host knows:
+	// TerminalID and those Till names after it, for tests with several
+	// terminals.
+	Terminals = 4
 	// FeeRate is the merchant discount rate in basis points.
 	FeeRate = 150
 )
+
+// Till returns the terminal ID of the merchant's terminal n, from 1
+// (TerminalID) to Terminals.
+func Till(n int) string { return fmt.Sprintf("TERM%04d", n) }
+
+// TillIKSN returns the initial key serial number of the PIN pad of
+// terminal n: IKSN for the first, and for the others IKSN with another
+// device ID (byte 6), so that the host tells their DUKPT counters apart.
+func TillIKSN(n int) dukpt.KSN {
+	k := IKSN
+	k[6] += byte(n - 1)
+	return k
+}
 
 // pvki is the PIN verification key index of the PVVs.
 const pvki = 1
@@ -49,7 +66,9 @@ func (c *Catalogue) HostConfig() (*acquirer.Config, error) {
 			},
 		},
 		Merchants: []acquirer.Merchant{{ID: MerchantID, Name: MerchantName, FeeRate: FeeRate}},
-		Terminals: []acquirer.Terminal{{ID: TerminalID, Merchant: MerchantID, MACKey: MACKey}},
+	}
+	for n := 1; n <= Terminals; n++ {
+		cfg.Terminals = append(cfg.Terminals, acquirer.Terminal{ID: Till(n), Merchant: MerchantID, MACKey: MACKey})
 	}
 	for _, card := range c.Cards() {
 		is := card.Issued

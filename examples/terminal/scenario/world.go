@@ -42,6 +42,10 @@ type Options struct {
 	// instead of the Link: a test puts a fault-injecting proxy there
 	// (see faults_test.go). It is called with the Link's address.
 	Dial func(ctx context.Context, addr string) (net.Conn, error)
+	// Till is the number of the terminal Connect makes, from 1 to
+	// Terminals: its ID is Till(n) and its PIN pad's TillIKSN(n); zero
+	// means 1, TerminalID. Each terminal needs a StateDir of its own.
+	Till int
 }
 
 // A World is an acquirer host on a loopback port and a terminal connected
@@ -126,11 +130,16 @@ const QueueFile = "saf.queue"
 // previous run left are forwarded with the next message) and the demo's
 // keys, merchant and clock.
 func Connect(cat *Catalogue, link *Link, o Options) (*pos.Terminal, *pos.PINPad, error) {
-	ik, err := dukpt.TDESInitialKey(BDK, IKSN[:])
+	till := max(o.Till, 1)
+	if till > Terminals {
+		return nil, nil, fmt.Errorf("scenario: terminal %d of %d", till, Terminals)
+	}
+	iksn := TillIKSN(till)
+	ik, err := dukpt.TDESInitialKey(BDK, iksn[:])
 	if err != nil {
 		return nil, nil, err
 	}
-	pad, err := pos.OpenPINPad(filepath.Join(o.StateDir, "pinpad.state"), ik, IKSN)
+	pad, err := pos.OpenPINPad(filepath.Join(o.StateDir, "pinpad.state"), ik, iksn)
 	clear(ik)
 	if err != nil {
 		return nil, nil, err
@@ -154,7 +163,7 @@ func Connect(cat *Catalogue, link *Link, o Options) (*pos.Terminal, *pos.PINPad,
 	}
 	term, err := pos.New(pos.Config{
 		Merchant:              pos.Merchant{Name: MerchantName, City: "SPRINGFIELD", ID: MerchantID, Category: "5411", Country: "US"},
-		TerminalID:            TerminalID,
+		TerminalID:            Till(till),
 		FloorLimit:            1000,
 		ContactlessFloorLimit: ContactlessFloorLimit,
 		ContactlessCVMLimit:   ContactlessCVMLimit,
