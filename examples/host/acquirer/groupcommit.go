@@ -68,15 +68,27 @@ func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
 		}
 		return errs
 	}
-	tx, err := s.db.Begin()
+	var out []error
+	err := s.withConn(context.Background(), func(rc *rawConn) error {
+		out = s.runGroup(rc, group, errs, fail)
+		return nil
+	})
 	if err != nil {
 		return fail(&StoreError{Op: "begin", Err: err})
 	}
-	t := &sqliteTx{tx: tx, s: s, update: true}
+	return out
+}
+
+// runGroup runs commitGroup on the store's connection.
+func (s *SQLiteStore) runGroup(rc *rawConn, group []*update, errs []error, fail func(error) []error) []error {
+	t := &sqliteTx{rc: rc, s: s, update: true}
+	if _, err := t.exec(qBegin); err != nil {
+		return fail(&StoreError{Op: "begin", Err: err})
+	}
 	// abort rolls the whole transaction back: what the committer keeps
 	// in memory may hold its effects, so it is forgotten too.
 	abort := func(err error) []error {
-		tx.Rollback()
+		t.exec(qRollback)
 		s.forget()
 		return fail(err)
 	}
@@ -107,16 +119,17 @@ func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
 		}
 	}
 	if ok == 0 {
-		tx.Rollback()
+		t.exec(qRollback)
 		s.forget()
 		return errs
 	}
 	if err := t.beforeCommit(); err != nil {
 		return abort(err)
 	}
-	if err := tx.Commit(); err != nil {
-		s.forget()
-		return fail(&StoreError{Op: "commit", Err: err})
+	if _, err := t.exec(qCommit); err != nil {
+		// A COMMIT that fails may leave the transaction open (SQLITE_BUSY):
+		// end it, so that nothing of the group stays.
+		return abort(&StoreError{Op: "commit", Err: err})
 	}
 	t.afterCommit()
 	return errs

@@ -3,6 +3,7 @@ package acquirer
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,8 +25,8 @@ import (
 // them until a rollback; several host instances share a server database
 // (PostgreSQL) through their own Store instead.
 type SQLiteStore struct {
-	db    *sql.DB
-	stmts map[string]*sql.Stmt
+	db  *sql.DB
+	raw *rawConn // the connection's statements; used by the holder of the connection
 
 	updates chan *update  // to the committer
 	quit    chan struct{} // closed by Close
@@ -146,7 +147,13 @@ const (
 	qSequence    = `INSERT INTO sequence (name, value) VALUES ('rrn', 1)
 		ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`
 	qReadSequence = `SELECT value FROM sequence WHERE name = 'rrn'`
+	qSeedAccount  = `INSERT OR IGNORE INTO accounts (id, balance) VALUES (?, ?)`
+	qSeedCard     = `INSERT OR IGNORE INTO cards (pan, status, pin_tries, last_atc, script) VALUES (?, ?, ?, -1, ?)`
 	// The savepoint of each Update of a group commit (groupcommit.go).
+	qBegin        = `BEGIN IMMEDIATE`
+	qBeginRead    = `BEGIN`
+	qCommit       = `COMMIT`
+	qRollback     = `ROLLBACK`
 	qSavepoint    = `SAVEPOINT u`
 	qRollbackTo   = `ROLLBACK TO u`
 	qRelease      = `RELEASE u`
@@ -154,7 +161,8 @@ const (
 		ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`
 )
 
-var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN, qReadSequence, qSaveSequence, qSavepoint, qRollbackTo, qRelease, qOrphanCount, qOrphan}
+var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN, qReadSequence, qSaveSequence, qSavepoint, qRollbackTo, qRelease, qOrphanCount, qOrphan,
+	qBegin, qBeginRead, qCommit, qRollback, qSeedAccount, qSeedCard}
 
 // DB returns the database handle, for tests that inspect or break it.
 func (s *SQLiteStore) DB() *sql.DB { return s.db }
@@ -164,21 +172,21 @@ func (s *SQLiteStore) DB() *sql.DB { return s.db }
 func (s *SQLiteStore) Close() error {
 	s.closing.Do(func() { close(s.quit) })
 	<-s.stopped
-	return s.db.Close()
+	err := s.withConn(context.Background(), func(rc *rawConn) error { return rc.close() })
+	return errors.Join(err, s.db.Close())
 }
 
 // Seed implements Store.
 func (s *SQLiteStore) Seed(ctx context.Context, accounts []Account, cards []Card) error {
 	return s.Update(ctx, func(t Tx) error {
-		tx := t.(*sqliteTx).tx
+		tx := t.(*sqliteTx)
 		for _, a := range accounts {
-			if _, err := tx.Exec(`INSERT OR IGNORE INTO accounts (id, balance) VALUES (?, ?)`, a.ID, a.Balance); err != nil {
+			if _, err := tx.exec(qSeedAccount, a.ID, a.Balance); err != nil {
 				return &StoreError{Op: "seed", Err: err}
 			}
 		}
 		for _, c := range cards {
-			if _, err := tx.Exec(`INSERT OR IGNORE INTO cards (pan, status, pin_tries, last_atc, script) VALUES (?, ?, ?, -1, ?)`,
-				c.PAN, c.status(), c.PINTries, c.Script); err != nil {
+			if _, err := tx.exec(qSeedCard, c.PAN, c.status(), c.PINTries, c.Script); err != nil {
 				return &StoreError{Op: "seed", Err: err}
 			}
 		}
@@ -203,44 +211,35 @@ func (s *SQLiteStore) Update(ctx context.Context, fn func(Tx) error) error {
 	return <-u.done
 }
 
-// View implements Store.
+// View implements Store: fn runs in a read transaction on the store's
+// connection, between two group commits.
 func (s *SQLiteStore) View(ctx context.Context, fn func(Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return &StoreError{Op: "begin", Err: err}
+	var ferr error
+	err := s.withConn(ctx, func(rc *rawConn) error {
+		t := &sqliteTx{rc: rc, s: s}
+		if _, err := t.exec(qBeginRead); err != nil {
+			return err
+		}
+		ferr = fn(t)
+		_, err := t.exec(qRollback)
+		return err
+	})
+	if ferr != nil {
+		return ferr
 	}
-	defer tx.Rollback()
-	return fn(&sqliteTx{tx: tx, s: s})
+	if err != nil {
+		return &StoreError{Op: "view", Err: err}
+	}
+	return nil
 }
 
 type sqliteTx struct {
-	tx     *sql.Tx
+	rc     *rawConn
 	s      *SQLiteStore
-	update bool                 // a transaction of the committer, which may use the store's memory
-	stmts  map[string]*sql.Stmt // the store's statements bound to tx, made on first use
-	closed map[string]bool      // terminals whose batch closed in this transaction
+	update bool            // a transaction of the committer, which may use the store's memory
+	closed map[string]bool // terminals whose batch closed in this transaction
+	args   [24]driver.NamedValue
 }
-
-// stmt returns the prepared statement of q in the transaction. A group
-// commit runs many Updates in one transaction: binding each statement to
-// it once saves the work of database/sql's Tx.Stmt on every call.
-func (t *sqliteTx) stmt(q string) *sql.Stmt {
-	if st, ok := t.stmts[q]; ok {
-		return st
-	}
-	if t.stmts == nil {
-		t.stmts = make(map[string]*sql.Stmt, len(statements))
-	}
-	st := t.tx.Stmt(t.s.stmts[q])
-	t.stmts[q] = st
-	return st
-}
-
-func (t *sqliteTx) queryRow(q string, args ...any) *sql.Row { return t.stmt(q).QueryRow(args...) }
-
-func (t *sqliteTx) exec(q string, args ...any) (sql.Result, error) { return t.stmt(q).Exec(args...) }
-
-func (t *sqliteTx) query(q string, args ...any) (*sql.Rows, error) { return t.stmt(q).Query(args...) }
 
 func storeErr(op string, err error) error {
 	if errors.Is(err, sql.ErrNoRows) {

@@ -1,6 +1,7 @@
 package acquirer
 
 import (
+	"context"
 	"database/sql"
 	"net/url"
 	"strconv"
@@ -66,15 +67,10 @@ func (c SQLiteConfig) Open(path string) (*SQLiteStore, error) {
 		db.Close()
 		return nil, &StoreError{Op: "schema", Err: err}
 	}
-	st := &SQLiteStore{db: db, stmts: make(map[string]*sql.Stmt, len(statements)),
-		updates: make(chan *update), quit: make(chan struct{}), stopped: make(chan struct{})}
-	for _, q := range statements {
-		p, err := db.Prepare(q)
-		if err != nil {
-			db.Close()
-			return nil, &StoreError{Op: "prepare", Err: err}
-		}
-		st.stmts[q] = p
+	st := &SQLiteStore{db: db, updates: make(chan *update), quit: make(chan struct{}), stopped: make(chan struct{})}
+	if err := st.withConn(context.Background(), (*rawConn).prepareAll); err != nil {
+		db.Close()
+		return nil, &StoreError{Op: "prepare", Err: err}
 	}
 	go st.committer()
 	return st, nil
