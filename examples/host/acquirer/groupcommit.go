@@ -83,7 +83,14 @@ func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
 func (s *SQLiteStore) runGroup(rc *rawConn, group []*update, errs []error, fail func(error) []error) []error {
 	t := &sqliteTx{rc: rc, s: s, update: true}
 	if _, err := t.exec(qBegin); err != nil {
-		return fail(&StoreError{Op: "begin", Err: err})
+		// A transaction that a failed ROLLBACK left open would refuse
+		// every BEGIN from now on: end it and begin once more.
+		if _, rerr := t.exec(qRollback); rerr == nil {
+			_, err = t.exec(qBegin)
+		}
+		if err != nil {
+			return fail(&StoreError{Op: "begin", Err: err})
+		}
 	}
 	// abort rolls the whole transaction back: what the committer keeps
 	// in memory may hold its effects, so it is forgotten too.
