@@ -289,3 +289,31 @@ func TestRolledBackRowsForgotten(t *testing.T) {
 		t.Errorf("database balance %d, want %d", viewed, b0)
 	}
 }
+
+// TestUpdateAfterTransactionLeftOpen leaves a transaction open on the
+// store's connection, as a ROLLBACK that failed would: the next Update
+// ends it and runs.
+func TestUpdateAfterTransactionLeftOpen(t *testing.T) {
+	ctx := context.Background()
+	s, err := acquirer.OpenSQLite("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Seed(ctx, []acquirer.Account{{ID: "a", Balance: 1000}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec(`BEGIN`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update(ctx, func(tx acquirer.Tx) error { return tx.AddBalance("a", -1) }); err != nil {
+		t.Fatalf("Update after a transaction left open: %v", err)
+	}
+	var b int64
+	if err := s.View(ctx, func(tx acquirer.Tx) (err error) {
+		b, err = tx.Balance("a")
+		return err
+	}); err != nil || b != 999 {
+		t.Errorf("balance %d, %v; want 999", b, err)
+	}
+}
