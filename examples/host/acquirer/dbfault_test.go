@@ -329,7 +329,6 @@ func TestCommitFailsGroup(t *testing.T) {
 	h, s, _ := faultHost(t, 0)
 	db := s.DB()
 	tms := []*terminal{newTerminal(t, h, "TERM0001"), newTerminal(t, h, "TERM0002")}
-	ctx := context.Background()
 	before := balance(t, h, "other")
 	if _, err := db.Exec(`
 		CREATE TABLE fault_parent (id INTEGER PRIMARY KEY);
@@ -338,16 +337,10 @@ func TestCommitFailsGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Hold the committer in an Update until every request waits for it,
-	// so that they all share the next group.
+	// Hold the committer until every request waits for it, so that they
+	// all share the next group.
 	const n = 6
-	release := make(chan struct{})
-	blocked := make(chan struct{})
-	holdErr := make(chan error, 1)
-	go func() {
-		holdErr <- s.Update(ctx, func(acquirer.Tx) error { close(blocked); <-release; return nil })
-	}()
-	<-blocked
+	release := holdCommitter(t, s)
 	var wg sync.WaitGroup
 	reqs := make([]*iso8583.Message, n)
 	resps := make([]*iso8583.Message, n)
@@ -364,11 +357,8 @@ func TestCommitFailsGroup(t *testing.T) {
 		wg.Go(func() { resps[i] = tm.send(m) })
 	}
 	waitUpdates(t, n)
-	close(release)
+	release()
 	wg.Wait()
-	if err := <-holdErr; err != nil {
-		t.Fatalf("the Update holding the committer: %v", err)
-	}
 	for i, r := range resps {
 		if r.Text(39) != "96" {
 			t.Errorf("request %d of the failed group: %s, want 96", i, r.Text(39))
