@@ -114,7 +114,11 @@
 // one connection's requests in flight, and MaxConcurrent all handlers,
 // granted first come first served. A frame that cannot be framed or
 // unpacked closes its connection once the requests before it are
-// answered. ReadTimeout disconnects silent or trickling peers,
+// answered. FirstFrameTimeout (30 s by default) closes a connection that
+// has not delivered a complete frame that long after accept, so that
+// silent connections cannot hold the places for the whole ReadTimeout, and
+// logs a burst of them once. ReadTimeout (5 minutes, as terminals idle
+// between payments) disconnects peers that go silent or trickle later,
 // WriteTimeout peers that do not read, Framing.MaxFrame oversize frames,
 // and Shutdown stops reading, answers the requests in flight, and closes.
 //

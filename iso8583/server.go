@@ -116,9 +116,51 @@ const (
 	DefaultMaxInFlightPerConn = 8
 )
 
-// refusalLogInterval is how often a Server logs the count of connections
-// it keeps refusing at the connection limit, after logging the first.
-const refusalLogInterval = 10 * time.Second
+// burstLogInterval is how often a Server logs the count of connections it
+// keeps closing for one reason, after logging the first; a burst of
+// connections closed for want of a first frame also ends after this long
+// without one.
+const burstLogInterval = 10 * time.Second
+
+// A burst counts the connections a Server closes for one reason (refused
+// at the connection limit, or silent after accept), so that a flood of
+// them is logged in a few lines rather than one a connection: the first
+// at once, the count at most every burstLogInterval, and the total when
+// the burst ends. The Server's mu guards it.
+type burst struct {
+	n      int       // connections since the burst began; 0 between bursts
+	logged time.Time // when the burst was last logged
+	last   time.Time // when its last connection was counted
+}
+
+// add counts a connection closed at now and returns the count to log: 1
+// for the first of a burst, the count so far once burstLogInterval has
+// passed since the last line, and 0 when there is nothing to log.
+func (b *burst) add(now time.Time) int {
+	b.n++
+	b.last = now
+	if b.n == 1 || now.Sub(b.logged) >= burstLogInterval {
+		b.logged = now
+		return b.n
+	}
+	return 0
+}
+
+// end ends the burst and returns its count, 0 if there was none.
+func (b *burst) end() int {
+	n := b.n
+	*b = burst{}
+	return n
+}
+
+// endQuiet ends the burst as end does if no connection has been counted
+// for burstLogInterval before now; otherwise it returns 0.
+func (b *burst) endQuiet(now time.Time) int {
+	if b.n == 0 || now.Sub(b.last) < burstLogInterval {
+		return 0
+	}
+	return b.end()
+}
 
 // A Server accepts connections from terminals or other hosts and answers
 // their requests with Handler, with the request's TPDU reversed. Requests
@@ -140,6 +182,9 @@ const refusalLogInterval = 10 * time.Second
 //     take every handler.
 //   - At most MaxConcurrent handlers run at once; a connection that waits
 //     for one is served in the order it asked, not overtaken by others.
+//   - FirstFrameTimeout disconnects a peer that does not send a complete
+//     frame soon after it connects, so that silent connections cannot hold
+//     every place for long; a burst of them is logged once.
 //   - ReadTimeout disconnects a peer that goes silent or trickles bytes,
 //     and WriteTimeout one that does not read its responses.
 type Server struct {
@@ -161,8 +206,22 @@ type Server struct {
 	// handled at once; 0 means DefaultMaxInFlightPerConn. When it is
 	// reached the connection is not read until one is answered.
 	MaxInFlightPerConn int
+	// FirstFrameTimeout bounds the time from accept to the end of a
+	// connection's first frame (with the TLS handshake if the listener
+	// is a TLS listener), however the bytes trickle in; 0 means 30
+	// seconds. A terminal connects because it has a request or an echo
+	// test to send, so its first frame follows within a round trip or
+	// two; 30 seconds leaves room for slow mobile links and TCP
+	// retransmissions, yet a peer that opens connections and sends
+	// nothing must open MaxConns of them every 30 seconds, not every
+	// ReadTimeout, to keep the terminals out. A peer that connects ahead
+	// of its first request should send an echo test (0800) at once. Like
+	// the other limits it has no value that turns it off; set it to
+	// ReadTimeout or more to leave the first frame to ReadTimeout.
+	FirstFrameTimeout time.Duration
 	// ReadTimeout bounds the wait for each frame, so that a peer that goes
-	// silent or trickles bytes is disconnected; 0 means 5 minutes.
+	// silent or trickles bytes is disconnected; 0 means 5 minutes. It is
+	// long because a terminal keeps its connection between payments.
 	ReadTimeout time.Duration
 	// WriteTimeout bounds each write, so that a peer that does not read is
 	// disconnected; 0 means 30 seconds.
@@ -182,10 +241,9 @@ type Server struct {
 	conns    map[*serverConn]struct{}
 	shutdown bool
 	wg       sync.WaitGroup
-	// Connections refused at the limit since the burst began, and when
-	// the count was last logged.
-	refused       int
-	refusedLogged time.Time
+	// Connections refused at the limit, and connections closed without a
+	// first frame.
+	refused, silent burst
 }
 
 func (s *Server) init() {
@@ -262,7 +320,7 @@ func (s *Server) Serve(l net.Listener) error {
 			return err
 		}
 		backoff = 0
-		sc := &serverConn{s: s, c: nc, ready: make(chan struct{}, 1),
+		sc := &serverConn{s: s, c: nc, accepted: time.Now(), ready: make(chan struct{}, 1),
 			slots: make(chan struct{}, limit(s.MaxInFlightPerConn, DefaultMaxInFlightPerConn))}
 		var note func()
 		s.mu.Lock()
@@ -278,9 +336,7 @@ func (s *Server) Serve(l net.Listener) error {
 			note()
 			continue
 		}
-		if s.refused > 0 {
-			n := s.refused
-			s.refused = 0
+		if n := s.refused.end(); n > 0 {
 			note = func() { s.log("iso8583: connection limit no longer reached", "refused", n, "max_conns", maxConns) }
 		}
 		s.conns[sc] = struct{}{}
@@ -295,22 +351,45 @@ func (s *Server) Serve(l net.Listener) error {
 
 // refuseLocked counts a connection refused at the limit and returns the
 // logging to do once s.mu is released: the first refusal of a burst, then
-// the count at most every refusalLogInterval.
+// the count at most every burstLogInterval.
 func (s *Server) refuseLocked(nc net.Conn, maxConns int) func() {
-	now := time.Now()
-	s.refused++
-	switch n := s.refused; {
-	case n == 1:
-		s.refusedLogged = now
+	switch n := s.refused.add(time.Now()); n {
+	case 0:
+		return func() {}
+	case 1:
 		remote := nc.RemoteAddr().String()
 		return func() {
 			s.log("iso8583: connection limit reached, closing new connections", "max_conns", maxConns, "remote", remote)
 		}
-	case now.Sub(s.refusedLogged) >= refusalLogInterval:
-		s.refusedLogged = now
+	default:
 		return func() { s.log("iso8583: connection limit still reached", "refused", n, "max_conns", maxConns) }
 	}
-	return func() {}
+}
+
+// silentLocked counts a connection closed for want of a first frame
+// within timeout and returns the logging to do once s.mu is released, as
+// refuseLocked does. A burst of them ends when none has been closed for
+// burstLogInterval.
+func (s *Server) silentLocked(sc *serverConn, timeout time.Duration) func() {
+	now := time.Now()
+	ended := s.silent.endQuiet(now)
+	n := s.silent.add(now)
+	return func() {
+		if ended > 0 {
+			s.logSilentEnd(ended)
+		}
+		switch n {
+		case 0:
+		case 1:
+			s.log("iso8583: closing connections that send no first frame in time", "timeout", timeout, "remote", sc.remote())
+		default:
+			s.log("iso8583: still closing connections that send no first frame in time", "closed", n, "timeout", timeout)
+		}
+	}
+}
+
+func (s *Server) logSilentEnd(n int) {
+	s.log("iso8583: connections send their first frame in time again", "closed", n)
 }
 
 // Shutdown stops accepting connections and reading requests, waits for the
@@ -364,6 +443,7 @@ func (s *Server) Close() error {
 type serverConn struct {
 	s        *Server
 	c        net.Conn
+	accepted time.Time
 	ready    chan struct{} // the connection's place in the handlers' queue
 	slots    chan struct{} // one token per request being handled
 	wmu      sync.Mutex
@@ -386,6 +466,10 @@ func (sc *serverConn) serve() {
 	}
 	br := bufio.NewReader(sc.c)
 	rt := dur(s.ReadTimeout, 5*time.Minute)
+	// The first frame is due FirstFrameTimeout after accept, each later
+	// one ReadTimeout after the read for it begins.
+	first := true
+	firstTimeout := min(dur(s.FirstFrameTimeout, 30*time.Second), rt)
 	for {
 		// A connection with its limit of requests in flight is not read
 		// until one is answered.
@@ -396,10 +480,14 @@ func (sc *serverConn) serve() {
 		}
 		// Check for shutdown and arm the deadline under the lock, so that
 		// Shutdown's wake-up deadline cannot be overwritten.
+		deadline := time.Now().Add(rt)
+		if first {
+			deadline = sc.accepted.Add(firstTimeout)
+		}
 		s.mu.Lock()
 		down := s.shutdown
 		if !down {
-			down = sc.c.SetReadDeadline(time.Now().Add(rt)) != nil
+			down = sc.c.SetReadDeadline(deadline) != nil
 		}
 		s.mu.Unlock()
 		if down {
@@ -407,11 +495,18 @@ func (sc *serverConn) serve() {
 		}
 		tpdu, b, err := s.Framing.ReadFrame(br, nil)
 		if err != nil {
+			var ne net.Error
+			var silent func()
 			s.mu.Lock()
 			down := s.shutdown
+			if !down && first && errors.As(err, &ne) && ne.Timeout() {
+				silent = s.silentLocked(sc, firstTimeout)
+			}
 			s.mu.Unlock()
 			switch {
 			case down:
+			case silent != nil:
+				silent()
 			case err == io.EOF:
 				if s.Log != nil {
 					s.Log.Debug("iso8583: connection closed by peer", "remote", sc.remote())
@@ -420,6 +515,15 @@ func (sc *serverConn) serve() {
 				s.log("iso8583: closing connection", "remote", sc.remote(), "err", err)
 			}
 			return
+		}
+		if first {
+			first = false
+			s.mu.Lock()
+			n := s.silent.endQuiet(time.Now())
+			s.mu.Unlock()
+			if n > 0 {
+				s.logSilentEnd(n)
+			}
 		}
 		req, err := spec.Unpack(b)
 		if err != nil {

@@ -615,3 +615,236 @@ func TestFIFOSemCancel(t *testing.T) {
 		t.Error("the released slot was lost")
 	}
 }
+
+// echoTestFrame returns a framed 0800 echo test with STAN stan, the first
+// frame a terminal sends on a connection it opens ahead of a payment.
+func echoTestFrame(t testing.TB, stan string) []byte {
+	t.Helper()
+	m := NewMessage(MTINetworkRequest)
+	m.SetString(11, stan)
+	m.SetString(70, "301")
+	return frameOf(t, m)
+}
+
+// logLines returns the lines of out that contain every one of subs.
+func logLines(out string, subs ...string) []string {
+	var lines []string
+	for line := range strings.Lines(out) {
+		if !slices.ContainsFunc(subs, func(s string) bool { return !strings.Contains(line, s) }) {
+			lines = append(lines, line)
+		}
+	}
+	return lines
+}
+
+// TestServerClosesSilentConnection opens a connection and sends nothing:
+// the server closes it at the first-frame timeout, long before its read
+// timeout, and logs the peer.
+func TestServerClosesSilentConnection(t *testing.T) {
+	const firstFrame, readTimeout = 200 * time.Millisecond, time.Minute
+	logs := &logBuffer{}
+	addr := startServer(t, &Server{Handler: HandlerFunc(echo), FirstFrameTimeout: firstFrame,
+		ReadTimeout: readTimeout, Log: logs.logger()})
+	start := time.Now()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// Well under the read timeout, however loaded the machine.
+	if d, ok := closedAfter(c, readTimeout/6); !ok {
+		t.Fatalf("silent connection still open after %v", d)
+	}
+	// The timeout runs from accept, which comes after start.
+	if d := time.Since(start); d < firstFrame {
+		t.Errorf("silent connection closed %v after dialling, before the first-frame timeout of %v", d, firstFrame)
+	}
+	if len(logLines(logs.String(), "no first frame in time", "remote="+c.LocalAddr().String())) != 1 {
+		t.Errorf("the silent connection is not logged once with its peer:\n%s", logs.String())
+	}
+}
+
+// TestServerKeepsIdleConnectionAfterFirstFrame has a terminal send its
+// first frame in time and then idle for several first-frame timeouts, as
+// between payments: the server keeps the connection until the read
+// timeout, and answers the next request on it.
+func TestServerKeepsIdleConnectionAfterFirstFrame(t *testing.T) {
+	const firstFrame, readTimeout = 500 * time.Millisecond, time.Minute
+	logs := &logBuffer{}
+	addr := startServer(t, &Server{Handler: HandlerFunc(echo), FirstFrameTimeout: firstFrame,
+		ReadTimeout: readTimeout, Log: logs.logger()})
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	exchange := func(stan string) {
+		t.Helper()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := c.Write(echoTestFrame(t, stan)); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := readMessage(c)
+		if err != nil {
+			t.Fatalf("echo test %s not answered: %v", stan, err)
+		}
+		if resp.MTI != "0810" || resp.Text(11) != stan {
+			t.Fatalf("echo test %s answered %s STAN %s, want 0810 %s", stan, resp.MTI, resp.Text(11), stan)
+		}
+	}
+	exchange("000501")
+	if d, ok := closedAfter(c, 4*firstFrame); ok {
+		t.Fatalf("connection closed %v into its idle time after the first frame, before the read timeout of %v", d, readTimeout)
+	}
+	exchange("000502")
+	if strings.Contains(logs.String(), "first frame") {
+		t.Errorf("a connection that sent its first frame in time is logged as silent:\n%s", logs.String())
+	}
+}
+
+// TestServerClosesSlowlorisFirstFrame trickles a valid first frame a byte
+// every 50 ms, each byte well within the first-frame timeout but the whole
+// frame far beyond it: the server closes the connection at the timeout and
+// never handles the request.
+func TestServerClosesSlowlorisFirstFrame(t *testing.T) {
+	const firstFrame, readTimeout, gap = 300 * time.Millisecond, time.Minute, 50 * time.Millisecond
+	var handled atomic.Int32
+	addr := startServer(t, &Server{Handler: HandlerFunc(func(ctx context.Context, req *Message) *Message {
+		handled.Add(1)
+		return echo(ctx, req)
+	}), FirstFrameTimeout: firstFrame, ReadTimeout: readTimeout})
+	f := frameOf(t, testPurchase("000503", "TERM0001"))
+	if trickle := time.Duration(len(f)) * gap; trickle < 4*firstFrame {
+		t.Fatalf("the frame trickles in %v, not far beyond the first-frame timeout of %v", trickle, firstFrame)
+	}
+	start := time.Now()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := make(chan int, 1)
+	go func() {
+		n := 0
+		for ; n < len(f); n++ {
+			if _, err := c.Write(f[n : n+1]); err != nil {
+				break // disconnected
+			}
+			time.Sleep(gap)
+		}
+		sent <- n
+	}()
+	d, ok := closedAfter(c, readTimeout/6)
+	c.Close()
+	n := <-sent
+	if !ok {
+		t.Fatalf("trickling connection still open after %v", d)
+	}
+	if d := time.Since(start); d < firstFrame {
+		t.Errorf("trickling connection closed %v after dialling, before the first-frame timeout of %v", d, firstFrame)
+	}
+	if n == len(f) || handled.Load() != 0 {
+		t.Errorf("the server read the whole trickled frame (%d of %d bytes sent, %d handled)", n, len(f), handled.Load())
+	}
+}
+
+// TestServerSilentConnectionsFreeTheirPlaces fills every place of a
+// server with connections that send nothing: a terminal is refused until
+// they reach the first-frame timeout, then gets in and is answered, long
+// before the read timeout. The silent connections are logged as one burst.
+func TestServerSilentConnectionsFreeTheirPlaces(t *testing.T) {
+	const maxConns, firstFrame, readTimeout = 3, time.Second, time.Minute
+	logs := &logBuffer{}
+	addr := startServer(t, &Server{Handler: HandlerFunc(echo), MaxConns: maxConns,
+		FirstFrameTimeout: firstFrame, ReadTimeout: readTimeout, Log: logs.logger()})
+	start := time.Now()
+	var silent []net.Conn
+	for range maxConns {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		silent = append(silent, c)
+	}
+	refused := 0
+	for {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		_, err = c.Write(echoTestFrame(t, "000504"))
+		var resp *Message
+		if err == nil {
+			resp, err = readMessage(c)
+		}
+		c.Close()
+		if err == nil {
+			if resp.Text(11) != "000504" {
+				t.Fatalf("answer to another request: STAN %s", resp.Text(11))
+			}
+			break
+		}
+		refused++
+		if time.Since(start) > firstFrame+10*time.Second {
+			t.Fatalf("terminal refused %d times, last: %v", refused, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// A place frees only when a silent connection is closed, which is
+	// not before its first-frame timeout.
+	if d := time.Since(start); d < firstFrame {
+		t.Errorf("terminal answered %v after the silent connections, before their first-frame timeout of %v", d, firstFrame)
+	}
+	t.Logf("terminal refused %d times while the silent connections held the places", refused)
+	for i, c := range silent {
+		if d, ok := closedAfter(c, 10*time.Second); !ok {
+			t.Errorf("silent connection %d still open after %v", i, d)
+		}
+	}
+	if n := len(logLines(logs.String(), "first frame in time")); n == 0 || n > 2 {
+		t.Errorf("%d log lines about %d silent connections, want 1 or 2:\n%s", n, maxConns, logs.String())
+	}
+}
+
+func TestBurst(t *testing.T) {
+	const (
+		add = iota
+		endQuiet
+		end
+	)
+	t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	var b burst
+	for _, tt := range []struct {
+		name string
+		at   time.Duration
+		op   int
+		want int
+	}{
+		{"the first of a burst is logged", 0, add, 1},
+		{"a second within the interval is only counted", time.Second, add, 0},
+		{"not quiet for the interval yet", 5 * time.Second, endQuiet, 0},
+		{"the count is logged once the interval has passed", burstLogInterval, add, 3},
+		{"the next within the interval is only counted", burstLogInterval + time.Second, add, 0},
+		{"quiet for less than the interval", 2*burstLogInterval + time.Second - time.Nanosecond, endQuiet, 0},
+		{"quiet for the interval ends the burst with its total", 2*burstLogInterval + time.Second, endQuiet, 4},
+		{"no burst to end", 3 * burstLogInterval, endQuiet, 0},
+		{"a new burst is logged from 1", 3 * burstLogInterval, add, 1},
+		{"end returns the count at once", 3*burstLogInterval + time.Second, end, 1},
+		{"end between bursts", 3*burstLogInterval + time.Second, end, 0},
+	} {
+		now := t0.Add(tt.at)
+		var got int
+		switch tt.op {
+		case add:
+			got = b.add(now)
+		case endQuiet:
+			got = b.endQuiet(now)
+		case end:
+			got = b.end()
+		}
+		if got != tt.want {
+			t.Errorf("%s: at +%v got %d, want %d", tt.name, tt.at, got, tt.want)
+		}
+	}
+}

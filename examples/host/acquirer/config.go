@@ -83,11 +83,11 @@ type Config struct {
 	Spec *iso8583.Spec `json:"-"`
 	// Framing frames messages on connections.
 	Framing iso8583.Framing `json:"-"`
-	// MaxConns, MaxConcurrent, MaxInFlightPerConn, ReadTimeout,
-	// WriteTimeout and HandlerTimeout tune the iso8583.Server; zero
-	// values take its defaults.
-	MaxConns, MaxConcurrent, MaxInFlightPerConn int           `json:"-"`
-	ReadTimeout, WriteTimeout, HandlerTimeout   time.Duration `json:"-"`
+	// MaxConns, MaxConcurrent, MaxInFlightPerConn, FirstFrameTimeout,
+	// ReadTimeout, WriteTimeout and HandlerTimeout tune the
+	// iso8583.Server; zero values take its defaults.
+	MaxConns, MaxConcurrent, MaxInFlightPerConn                  int           `json:"-"`
+	FirstFrameTimeout, ReadTimeout, WriteTimeout, HandlerTimeout time.Duration `json:"-"`
 	// Rand is the source of authorization codes and working keys; nil
 	// means crypto/rand.Reader.
 	Rand io.Reader `json:"-"`

@@ -31,7 +31,8 @@ type Host struct {
 	framing  iso8583.Framing
 	// Settings of the iso8583.Server that Serve starts.
 	maxConns, maxConcurrent, maxInFlightPerConn int
-	readTimeout, writeTimeout, handlerTimeout   time.Duration
+	firstFrameTimeout, readTimeout              time.Duration
+	writeTimeout, handlerTimeout                time.Duration
 	feeRate                                     int64
 	limits                                      Limits
 	cards                                       map[string]*Card
@@ -64,7 +65,7 @@ func New(cfg Config) (*Host, error) {
 		cards: map[string]*Card{}, terminals: map[string]*Terminal{}, merchants: map[string]*Merchant{},
 	}
 	h.maxConns, h.maxConcurrent, h.maxInFlightPerConn = cfg.MaxConns, cfg.MaxConcurrent, cfg.MaxInFlightPerConn
-	h.readTimeout = cfg.ReadTimeout
+	h.firstFrameTimeout, h.readTimeout = cfg.FirstFrameTimeout, cfg.ReadTimeout
 	h.writeTimeout, h.handlerTimeout = cfg.WriteTimeout, cfg.HandlerTimeout
 	if h.spec == nil {
 		h.spec = iso8583.SpecASCII
@@ -153,7 +154,7 @@ func (h *Host) Serve(ln net.Listener) error {
 	if h.srv == nil {
 		h.srv = &iso8583.Server{Handler: h, Spec: h.spec, Framing: h.framing, Log: h.log,
 			MaxConns: h.maxConns, MaxConcurrent: h.maxConcurrent, MaxInFlightPerConn: h.maxInFlightPerConn,
-			ReadTimeout:  h.readTimeout,
+			FirstFrameTimeout: h.firstFrameTimeout, ReadTimeout: h.readTimeout,
 			WriteTimeout: h.writeTimeout, HandlerTimeout: h.handlerTimeout}
 	}
 	h.ln = ln
