@@ -304,6 +304,26 @@ func TestDatabaseLocked(t *testing.T) {
 		}
 		refused = append(refused, req)
 	}
+	// Concurrent requests share the groups that wait for the lock: each
+	// waits at most two busy timeouts, that of the group being begun when
+	// it arrives and that of its own.
+	tms := []*terminal{tm, newTerminal(t, h, "TERM0002")}
+	const n = 8
+	reqs := make([]*iso8583.Message, n)
+	for i := range reqs {
+		reqs[i] = magPurchase(t, tms[i%2], 10+int64(i))
+	}
+	var wg sync.WaitGroup
+	for i, req := range reqs {
+		wg.Go(func() {
+			start := time.Now()
+			code := tms[i%2].send(req).Text(39)
+			if d := time.Since(start); code != "96" || d < busy || d > 2*busy+time.Second {
+				t.Errorf("concurrent request %d while the database is locked: %s after %v, want 96 after %v to %v", i, code, d, busy, 2*busy)
+			}
+		})
+	}
+	wg.Wait()
 	// Readers are not blocked (WAL): the checks read while it is locked.
 	l.check(t, h, "TERM0001")
 
@@ -346,13 +366,7 @@ func TestCommitFailsGroup(t *testing.T) {
 	resps := make([]*iso8583.Message, n)
 	for i := range n {
 		tm := tms[i%2]
-		stan, tt := tm.next()
-		m, err := (&iso8583.FinancialRequest{Transaction: iso8583.Transaction{PAN: panMagOnly, ProcessingCode: "000000",
-			Amount: 100 + int64(i), Transmitted: tt, STAN: stan, Expiry: "3012", EntryMode: "901",
-			TerminalID: tm.id, MerchantID: "000000000000001", Currency: "978"}}).Message()
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := magPurchase(t, tm, 100+int64(i))
 		reqs[i] = m
 		wg.Go(func() { resps[i] = tm.send(m) })
 	}
@@ -398,6 +412,20 @@ func TestCommitFailsGroup(t *testing.T) {
 		t.Errorf("balance after the failed group and three approvals %d, want %d", got, want)
 	}
 	checkLogs(t, h, "commit")
+}
+
+// magPurchase returns the next 0200 of tm, a magnetic-stripe purchase of
+// amount by panMagOnly without PIN, for sending concurrently with tm.send.
+func magPurchase(t *testing.T, tm *terminal, amount int64) *iso8583.Message {
+	t.Helper()
+	stan, tt := tm.next()
+	m, err := (&iso8583.FinancialRequest{Transaction: iso8583.Transaction{PAN: panMagOnly, ProcessingCode: "000000",
+		Amount: amount, Transmitted: tt, STAN: stan, Expiry: "3012", EntryMode: "901",
+		TerminalID: tm.id, MerchantID: "000000000000001", Currency: "978"}}).Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // fieldAmount returns field 4 of m.
