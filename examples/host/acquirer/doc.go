@@ -54,6 +54,40 @@
 // FULL). Each request's response is built and journaled, with the balance
 // and card changes it makes, in one store transaction before it is sent.
 //
+// # Database faults
+//
+// A request whose store transaction fails is answered 96 (system
+// malfunction) and leaves nothing behind: no journal row, no balance
+// change, no PIN try, ATC or DUKPT counter taken. The terminal may send it
+// again as it is; the host then processes it as new, once. The failures:
+//
+//   - Full disk, or a write the operating system refuses (SQLITE_FULL,
+//     SQLITE_IOERR): SQLite rolls the whole transaction back, so every
+//     request of the group commit is answered 96, and so is every request
+//     after it until there is room again; no restart is needed.
+//   - Write lock held by another connection (another process on the
+//     file): the committer waits SQLiteConfig.BusyTimeout
+//     (DefaultBusyTimeout, 2 s) for it, then the group is answered 96. A
+//     request waits at most about two busy timeouts (that of the group
+//     being begun when it arrives, then its own) while no more than 128
+//     requests wait, as Config.MaxConcurrent's default of 64 handlers
+//     ensures: far less than the 15 s examples/terminal waits before it
+//     reverses. Reads are not blocked (WAL).
+//   - A COMMIT that fails fails every Update of its group, whose requests
+//     are all answered 96; what the committer keeps in memory is forgotten
+//     and the next group starts afresh. An Update whose fn fails is
+//     rolled back to its savepoint alone and the others of its group
+//     commit.
+//
+// Refusals decided before the store is read (12, 30, 58, and 63 for a
+// MAC) move nothing and are sent even when their journal row cannot be
+// written. Each failure is logged ("store failed, answering 96" with the
+// error, the terminal, the STAN and the masked PAN).
+//
+// The committer keeps card states and balances in memory, so the store
+// must be the database's only writer: a card blocked or a balance changed
+// by another connection while the host runs is not seen by it.
+//
 // # Performance
 //
 // One approved 0200 with MAC and a TDES DUKPT PIN, through the handler
