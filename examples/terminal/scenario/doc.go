@@ -35,7 +35,12 @@
 //	                                                 ClientConfig.Inbound: the receipt stays
 //	                                                 declined and the reversal stands
 //	0200 late                    has it after the    the same; the 0400 follows the 0200 on
-//	                             terminal's timeout  the connection (but see below)
+//	                             terminal's timeout, the connection, and the host handles
+//	                             with the 0400 on    the two in either order: the 0200 first
+//	                             its heels           (approved, then reversed), or the 0400
+//	                                                 first (the reversal of nothing), and
+//	                                                 then the 0200 comes after its own
+//	                                                 reversal and is declined (05)
 //	0400 or its 0410 lost,       had it or not       the reversal stays queued (durably with a
 //	  late or reset                                  FileQueue) as an 0401 with the same STAN,
 //	                                                 time and field 90, and goes again at the
@@ -65,17 +70,11 @@
 // batch on them (field 66 = 2), its journal staying the record of what
 // moved.
 //
-// One disagreement remains, and belongs to the host: it handles the
-// requests of a connection concurrently, so a 0400 that follows its 0200
-// closely (a late 0200, or a host slower than the terminal's timeout) can
-// be handled first, as the reversal of nothing, and the 0200 approved
-// after it: the cardholder pays for a purchase the terminal reversed. The
-// host has to order a reversal after its original in flight and refuse an
-// original whose reversal it already has. The tests recognise it, log it,
-// and fail on it only with -faults.hostrace, which also delays 0200s.
+// The tests (TestFaultOnCommand: each fault on one message, by name;
+// TestNetworkFaults: one fault at random on one message in six of a run of
+// payments, then all of them mixed; TestNetworkFaultsTerminals: three
+// terminals at once) run in go test ./...; a longer run, with the
+// terminal's steps:
 //
-// The tests run in go test ./...; longer runs:
-//
-//	go test ./examples/terminal/scenario -run NetworkFaults -v -args -faults.payments=100 -faults.seed=7
-//	go test ./examples/terminal/scenario -run 'NetworkFaults|FaultOnCommand' -args -faults.hostrace
+//	go test ./examples/terminal/scenario -run NetworkFaults -v -args -faults.payments=100 -faults.seed=7 -faults.steps
 package scenario
