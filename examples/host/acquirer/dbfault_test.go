@@ -197,9 +197,10 @@ func checkLogs(t *testing.T, h *testHost, want string) {
 
 // TestDatabaseFull fills the database (PRAGMA max_page_count: SQLite
 // answers SQLITE_FULL as for a full disk) in the middle of traffic: from
-// the first 96 on, every request is answered 96 and nothing moves; once
-// there is room again, the host approves, and a request answered 96 and
-// sent again is processed once.
+// the first 96 on, every request is answered 96 and nothing moves (a
+// refusal that moves nothing is still answered, unjournaled); once there
+// is room again, the host approves, and a request answered 96 and sent
+// again is processed once.
 func TestDatabaseFull(t *testing.T) {
 	h, s, _ := faultHost(t, 0)
 	tm := newTerminal(t, h, "TERM0001")
@@ -241,6 +242,13 @@ func TestDatabaseFull(t *testing.T) {
 		t.Fatalf("the database never filled up in %d requests", i)
 	}
 	t.Logf("full from request %d of %d (%d pages)", full, i, pages)
+	// A refusal that moves nothing is answered as ever, unjournaled.
+	if got := dialRaw(t, h).roundTrip(sign(t, "TERM0002", purchaseMessage(t, "TERM0001", "000900", 100))).Text(39); got != "63" {
+		t.Errorf("request with a wrong MAC while the store is full: %s, want 63", got)
+	}
+	if !strings.Contains(h.logs.String(), "cannot journal the answer") {
+		t.Error("the refusal that could not be journaled is not logged")
+	}
 	l.check(t, h, "TERM0001")
 
 	if _, err := db.Exec(`PRAGMA max_page_count = 1073741823`); err != nil {
