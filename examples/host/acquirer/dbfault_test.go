@@ -469,3 +469,55 @@ func waitUpdates(t *testing.T, n int) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestDatabaseOtherWriter has another connection take the write lock and
+// change the database while a request waits for the lock, as an operator
+// blocking a card from a sqlite3 shell does: the request waits (within the
+// busy timeout) and then sees the change, although the host had the card
+// and the balance in the committer's memory.
+func TestDatabaseOtherWriter(t *testing.T) {
+	h, _, path := faultHost(t, 5*time.Second)
+	tm := newTerminal(t, h, "TERM0001")
+	for _, amount := range []int64{100, 200} {
+		if _, resp := tm.financial(purchase{pan: panMagOnly, amount: amount}); resp.Text(39) != "00" {
+			t.Fatalf("purchase before the other writer: %s", resp.Text(39))
+		}
+	}
+	other, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ctx := context.Background()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{`BEGIN IMMEDIATE`, `UPDATE accounts SET balance = 150 WHERE id = 'other'`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	// A purchase of 200 waits for the lock, which is released with a
+	// balance of 150: declined, 51.
+	code := make(chan string, 1)
+	req := magPurchase(t, tm, 200)
+	go func() { code <- tm.send(req).Text(39) }()
+	time.Sleep(100 * time.Millisecond) // for the request to wait for the lock
+	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-code; got != "51" {
+		t.Errorf("purchase of 200 after another connection set the balance to 150: %s, want 51", got)
+	}
+	if _, err := other.Exec(`UPDATE cards SET status = 'lost' WHERE pan = ?`, panMagOnly); err != nil {
+		t.Fatal(err)
+	}
+	if _, resp := tm.financial(purchase{pan: panMagOnly, amount: 100}); resp.Text(39) != "41" {
+		t.Errorf("purchase with a card another connection marked lost: %s, want 41", resp.Text(39))
+	}
+	if got := balance(t, h, "other"); got != 150 {
+		t.Errorf("balance %d, want the 150 the other connection set", got)
+	}
+}

@@ -84,9 +84,11 @@
 // written. Each failure is logged ("store failed, answering 96" with the
 // error, the terminal, the STAN and the masked PAN).
 //
-// The committer keeps card states and balances in memory, so the store
-// must be the database's only writer: a card blocked or a balance changed
-// by another connection while the host runs is not seen by it.
+// Another program may change the database while the host runs (an
+// operator blocking a card in a sqlite3 shell): the committer, which keeps
+// card states and balances in memory, reads the database's data version at
+// the start of each group and forgets what it keeps when another
+// connection has committed since.
 //
 // # Performance
 //

@@ -17,6 +17,10 @@ import (
 // ErrStoreClosed is the error of an Update after the store's Close.
 var ErrStoreClosed = errors.New("acquirer: store closed")
 
+// qDataVersion reads the number SQLite changes when another connection
+// commits to the database.
+const qDataVersion = `PRAGMA data_version`
+
 // maxGroup bounds the Updates of one database transaction, so that one
 // commit does not hold the first of them for long.
 const maxGroup = 128
@@ -34,6 +38,7 @@ func (s *SQLiteStore) committer() {
 	defer close(s.stopped)
 	group := make([]*update, 0, maxGroup)
 	errs := make([]error, 0, maxGroup)
+	var version int64 // the database's data version at the last group
 	for {
 		select {
 		case u := <-s.updates:
@@ -50,7 +55,7 @@ func (s *SQLiteStore) committer() {
 				break more
 			}
 		}
-		errs = s.commitGroup(group, errs[:0])
+		errs = s.commitGroup(group, errs[:0], &version)
 		for i, u := range group {
 			u.done <- errs[i]
 			group[i] = nil
@@ -60,7 +65,7 @@ func (s *SQLiteStore) committer() {
 
 // commitGroup runs the group's fns in one database transaction and returns
 // the outcome of each.
-func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
+func (s *SQLiteStore) commitGroup(group []*update, errs []error, version *int64) []error {
 	fail := func(err error) []error {
 		errs = errs[:0]
 		for range group {
@@ -70,7 +75,7 @@ func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
 	}
 	var out []error
 	err := s.withConn(context.Background(), func(rc *rawConn) error {
-		out = s.runGroup(rc, group, errs, fail)
+		out = s.runGroup(rc, group, errs, fail, version)
 		return nil
 	})
 	if err != nil {
@@ -80,7 +85,7 @@ func (s *SQLiteStore) commitGroup(group []*update, errs []error) []error {
 }
 
 // runGroup runs commitGroup on the store's connection.
-func (s *SQLiteStore) runGroup(rc *rawConn, group []*update, errs []error, fail func(error) []error) []error {
+func (s *SQLiteStore) runGroup(rc *rawConn, group []*update, errs []error, fail func(error) []error, version *int64) []error {
 	t := &sqliteTx{rc: rc, s: s, update: true}
 	if _, err := t.exec(qBegin); err != nil {
 		// A transaction that a failed ROLLBACK left open would refuse
@@ -98,6 +103,19 @@ func (s *SQLiteStore) runGroup(rc *rawConn, group []*update, errs []error, fail 
 		t.exec(qRollback)
 		s.forget()
 		return fail(err)
+	}
+	// Another connection may have written since the last group (an
+	// operator blocking a card, or crediting an account, in a sqlite3
+	// shell): what the committer keeps in memory would hide that, so it
+	// is forgotten when the data version moved. The write lock, held from
+	// BEGIN IMMEDIATE, keeps others out until the COMMIT.
+	var v int64
+	if err := t.queryRow(qDataVersion).Scan(&v); err != nil {
+		return abort(&StoreError{Op: "begin", Err: err})
+	}
+	if v != *version {
+		s.forget()
+		*version = v
 	}
 	ok := 0
 	for _, u := range group {
