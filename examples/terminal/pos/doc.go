@@ -34,9 +34,11 @@
 //	          (0220) queued for an offline approval; the batch; the receipt
 //
 // Reversals and advices go through the iso8583.Client's store-and-forward
-// queue and are forwarded as soon as the host answers, at the latest by
-// Settle, which sends the batch totals (0500), uploads the batch (0320)
-// when the host is out of balance, and closes it. Config.Queue makes that
+// queue: a reversal is forwarded at once, with what waits before it, and
+// whatever the host leaves unanswered goes again with the next reversal,
+// on Forward, and at the latest by Settle, which sends the batch totals
+// (0500), uploads the batch (0320) when the host is out of balance, and
+// closes it. Config.Queue makes that
 // queue durable: a FileQueue (OpenQueue) keeps it in one file, rewritten
 // atomically (temporary file, fsync, rename, directory fsync) and checked
 // by SHA-256 when read, so that a terminal that crashes sends its pending
