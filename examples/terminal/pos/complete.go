@@ -78,6 +78,7 @@ func (x *txn) forwardReversal(ctx context.Context) {
 	t := x.t
 	n := t.client.Pending()
 	if err := t.flush(ctx); err != nil {
+		t.setReversing(true)
 		t.step("reversal kept in the store-and-forward queue (%d pending): %v", t.client.Pending(), err)
 		return
 	}

@@ -35,8 +35,9 @@
 //
 // Reversals and advices go through the iso8583.Client's store-and-forward
 // queue: a reversal is forwarded at once, with what waits before it, and
-// whatever the host leaves unanswered goes again with the next reversal,
-// on Forward, and at the latest by Settle, which sends the batch totals
+// whatever the host leaves unanswered goes again with the next reversal
+// (a reversal also before the next purchase), on Forward, and at the
+// latest by Settle, which sends the batch totals
 // (0500), uploads the batch (0320) when the host is out of balance, and
 // closes it. Config.Queue makes that
 // queue durable: a FileQueue (OpenQueue) keeps it in one file, rewritten

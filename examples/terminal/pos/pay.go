@@ -38,7 +38,8 @@ const maxPINAttempts = 3
 // stripe when the chip fails and the card allows it), the PIN is entered,
 // the host authorises, the card completes, and the receipt is returned.
 // Reversals and advices the transaction needs are forwarded before Pay
-// returns when the host is reachable, and kept in the queue otherwise.
+// returns when the host is reachable, and kept in the queue otherwise; a
+// reversal kept so goes before the next purchase.
 //
 // A declined transaction is not an error: its receipt says so. The error
 // is for a transaction that could not be performed at all (cancelled,
@@ -47,6 +48,7 @@ func (t *Terminal) Pay(ctx context.Context, amount uint64, card Card) (*Receipt,
 	if t.settlingNow() {
 		return nil, ErrSettling
 	}
+	t.forwardFirst(ctx)
 	x := &txn{t: t, card: card, amount: amount, now: t.cfg.now()}
 	return x.run(ctx)
 }

@@ -29,6 +29,9 @@ type Terminal struct {
 	splits   splitLog
 	timeout  time.Duration
 	settling *settling // a settlement that failed half-way
+	// reversing is set while the queue may hold a reversal the host has
+	// not acknowledged: Pay forwards the queue before the next purchase.
+	reversing bool
 }
 
 // New returns a terminal for cfg. It does not connect until the first
@@ -59,6 +62,8 @@ func New(cfg Config) (*Terminal, error) {
 	if t.stan < 0 {
 		t.stan = 0
 	}
+	// A queue kept from the last run may hold reversals.
+	t.reversing = cfg.Queue != nil && cfg.Queue.Len() > 0
 	t.client = iso8583.NewClient(iso8583.ClientConfig{
 		Addr:          cfg.Host,
 		Dial:          cfg.Dial,
@@ -177,8 +182,34 @@ func (t *Terminal) flush(ctx context.Context) error {
 		return nil
 	}
 	err := t.client.Flush(ctx)
+	if t.client.Pending() == 0 {
+		t.setReversing(false)
+	}
 	t.log.Info("store and forward", "sent", n-t.client.Pending(), "pending", t.client.Pending(), "err", err)
 	return err
+}
+
+func (t *Terminal) setReversing(v bool) {
+	t.mu.Lock()
+	t.reversing = v
+	t.mu.Unlock()
+}
+
+// forwardFirst sends the queue before a purchase when it may hold a
+// reversal: a reversal the host has not acknowledged goes before the next
+// financial request, so that the cardholder's money is not held until
+// settlement. A failure leaves the queue for later; the purchase goes on.
+func (t *Terminal) forwardFirst(ctx context.Context) {
+	t.mu.Lock()
+	reversing := t.reversing
+	t.mu.Unlock()
+	if !reversing || t.client.Pending() == 0 {
+		return
+	}
+	t.step("a reversal is waiting: forwarding %d stored message(s) first", t.client.Pending())
+	if err := t.flush(ctx); err != nil {
+		t.step("still %d stored message(s): %v", t.client.Pending(), err)
+	}
 }
 
 // FormatAmount writes an amount in minor units with the terminal's

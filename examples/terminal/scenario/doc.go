@@ -43,15 +43,16 @@
 //	                                                 reversal and is declined (05)
 //	0400 or its 0410 lost,       had it or not       the reversal stays queued (durably with a
 //	  late or reset                                  FileQueue) as an 0401 with the same STAN,
-//	                                                 time and field 90, and goes again at the
-//	                                                 next flush: after the next timeout, on
-//	                                                 Forward, or before the 0500 at the
-//	                                                 latest; the host answers the repeat of a
-//	                                                 reversal it has from its journal, with
-//	                                                 the first answer, so it applies once. An
-//	                                                 answer 90, 91, 92 or 96 (the host did
-//	                                                 nothing) keeps it queued too
-//	0220 or its 0230 lost        the same            the same, as an 0221
+//	                                                 time and field 90, and goes again before
+//	                                                 the next purchase (with what waits before
+//	                                                 it in the queue), on Forward, or before
+//	                                                 the 0500 at the latest; the host answers
+//	                                                 the repeat of a reversal it has from its
+//	                                                 journal, with the first answer, so it
+//	                                                 applies once. An answer 90, 91, 92 or 96
+//	                                                 (the host did nothing) keeps it queued too
+//	0220 or its 0230 lost        the same            the same, as an 0221, with the next
+//	                                                 reversal or at settlement
 //	0500 or 0320 unanswered      had it or not       repeated as 0501 or 0321 with the same
 //	                                                 STAN and time, three times in all; then
 //	                                                 Settle returns the error and the next
