@@ -56,9 +56,10 @@ type faultWorld struct {
 	proxy *faultnet.Proxy
 	tills []*till // tills[0] is the World's Terminal
 
-	mu     sync.Mutex
-	mtis   map[string]int // messages that went towards the host, by MTI
-	decide func(faultnet.Frame) faultnet.Fault
+	mu      sync.Mutex
+	mtis    map[string]int      // messages that went towards the host, by MTI
+	answers map[string][]string // messages from the host, by MTI, in order
+	decide  func(faultnet.Frame) faultnet.Fault
 }
 
 // setDecide makes decide the judge of the frames from now on; nil passes
@@ -101,11 +102,15 @@ func startFaulty(t *testing.T, timeout time.Duration, decide func(faultnet.Frame
 	if err := w.Terminal.Close(); err != nil {
 		t.Fatal(err)
 	}
-	fw := &faultWorld{World: w, mtis: map[string]int{}, decide: decide}
+	fw := &faultWorld{World: w, mtis: map[string]int{}, answers: map[string][]string{}, decide: decide}
 	fw.proxy = &faultnet.Proxy{Target: w.Link.Addr, MaxHold: 20 * timeout, Decide: func(f faultnet.Frame) faultnet.Fault {
 		fw.mu.Lock()
-		if f.Dir == faultnet.ToServer && len(f.Msg) >= 4 {
-			fw.mtis[string(f.Msg[:4])]++
+		if len(f.Msg) >= 4 {
+			if f.Dir == faultnet.ToServer {
+				fw.mtis[string(f.Msg[:4])]++
+			} else {
+				fw.answers[string(f.Msg[:4])] = append(fw.answers[string(f.Msg[:4])], string(f.Msg))
+			}
 		}
 		decide := fw.decide
 		fw.mu.Unlock()
@@ -133,6 +138,14 @@ func startFaulty(t *testing.T, timeout time.Duration, decide func(faultnet.Frame
 		fw.tills = append(fw.tills, &till{id: Till(n), term: term, pad: pad})
 	}
 	return fw
+}
+
+// answered returns the messages of type mti that came from the host, in
+// order, whatever became of them.
+func (fw *faultWorld) answered(mti iso8583.MTI) []string {
+	fw.mu.Lock()
+	defer fw.mu.Unlock()
+	return slices.Clone(fw.answers[string(mti)])
 }
 
 // sent returns how many messages of type mti went towards the host.
@@ -456,8 +469,9 @@ type strike struct {
 
 // TestFaultOnCommand strikes one or two messages of a payment with each
 // fault, on command, and checks what the terminal did about it: the
-// receipt, the queue, the repeats, the host's journal and the
-// settlement. The rows run one after another on one terminal, each
+// receipt, the queue, the repeats (every 0410 to an 0400 or its 0401 is
+// the answer the host journaled, byte for byte), the host's journal and
+// the settlement. The rows run one after another on one terminal, each
 // settling its batch.
 func TestFaultOnCommand(t *testing.T) {
 	lose0210 := strike{faultnet.ToClient, 0, faultnet.Drop}
@@ -529,6 +543,7 @@ func TestFaultOnCommand(t *testing.T) {
 			}
 			rows := len(journal(t, fw.World))
 			repeats := fw.sent(iso8583.MTIReversalRequestRepeat)
+			answers := len(fw.answered(iso8583.MTIReversalResponse))
 
 			r := tl.pay(t, c, 2000)
 			if r.Approved || string(r.Response) != "Z3" {
@@ -571,6 +586,20 @@ func TestFaultOnCommand(t *testing.T) {
 			var kinds []string
 			for _, e := range journal(t, fw.World)[rows:] {
 				kinds = append(kinds, e.Kind+" "+e.Code)
+				if e.Kind != acquirer.KindReversal || tt.repeats == 0 {
+					continue
+				}
+				// Every 0410 of the reversal, to the 0400 and to
+				// the 0401, is the answer the journal holds.
+				got := fw.answered(iso8583.MTIReversalResponse)[answers:]
+				if tt.strikes[1].dir == faultnet.ToClient && len(got) != 2 {
+					t.Errorf("%d 0410s, want the one struck and the one to the 0401", len(got))
+				}
+				for i, a := range got {
+					if a != string(e.Response) {
+						t.Errorf("0410 number %d = %q, want the journaled answer %q", i+1, a, e.Response)
+					}
+				}
 			}
 			if !slices.Equal(kinds, want) {
 				t.Errorf("journal %q, want %q", kinds, want)
