@@ -238,6 +238,7 @@ type sqliteTx struct {
 	s      *SQLiteStore
 	update bool            // a transaction of the committer, which may use the store's memory
 	closed map[string]bool // terminals whose batch closed in this transaction
+	fatal  error           // an error that may have ended the transaction (see checkFatal)
 	args   [24]driver.NamedValue
 }
 

@@ -103,7 +103,33 @@ type result struct{ rows, id int64 }
 func (r result) RowsAffected() (int64, error) { return r.rows, nil }
 func (r result) LastInsertId() (int64, error) { return r.id, nil }
 
+// checkFatal records err when it is one of the errors after which SQLite
+// may have rolled the whole transaction back (a full disk, an I/O error,
+// a lock, memory, an interrupt, corruption): every later statement of the
+// transaction fails with it, so that none runs outside the transaction
+// and is saved on its own.
+func (t *sqliteTx) checkFatal(err error) error {
+	var se interface{ Code() int }
+	if err != nil && errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case 5, 7, 9, 10, 11, 13: // BUSY, NOMEM, INTERRUPT, IOERR, CORRUPT, FULL
+			if t.fatal == nil {
+				t.fatal = err
+			}
+		}
+	}
+	return err
+}
+
 func (t *sqliteTx) exec(q string, args ...any) (result, error) {
+	if t.fatal != nil && q != qRollback {
+		return result{}, t.fatal
+	}
+	r, err := t.execStmt(q, args)
+	return r, t.checkFatal(err)
+}
+
+func (t *sqliteTx) execStmt(q string, args []any) (result, error) {
 	st, err := t.rc.stmt(q)
 	if err != nil {
 		return result{}, err
@@ -139,6 +165,14 @@ type rows struct {
 }
 
 func (t *sqliteTx) query(q string, args ...any) (*rows, error) {
+	if t.fatal != nil {
+		return nil, t.fatal
+	}
+	r, err := t.queryStmt(q, args)
+	return r, t.checkFatal(err)
+}
+
+func (t *sqliteTx) queryStmt(q string, args []any) (*rows, error) {
 	st, err := t.rc.stmt(q)
 	if err != nil {
 		return nil, err

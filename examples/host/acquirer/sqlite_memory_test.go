@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -315,5 +316,52 @@ func TestUpdateAfterTransactionLeftOpen(t *testing.T) {
 		return err
 	}); err != nil || b != 999 {
 		t.Errorf("balance %d, %v; want 999", b, err)
+	}
+}
+
+// TestNoStatementAfterFullDisk fills the database and then runs an Update
+// that ignores the error of its first statement: SQLite rolled the
+// transaction back, and the statements after it must fail too rather than
+// run outside a transaction and be saved.
+func TestNoStatementAfterFullDisk(t *testing.T) {
+	ctx := context.Background()
+	s, err := acquirer.OpenSQLite(filepath.Join(t.TempDir(), "full.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Seed(ctx, []acquirer.Account{{ID: "a", Balance: 1000}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var pages int64
+	if err := s.DB().QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec(fmt.Sprintf(`PRAGMA max_page_count = %d`, pages)); err != nil {
+		t.Fatal(err)
+	}
+	big := &acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "T", MTI: "0200", STAN: "000001", Transmitted: "1126120000"},
+		Kind: acquirer.KindFinancial, Response: make([]byte, 1<<16)}
+	var insertErr, addErr error
+	err = s.Update(ctx, func(tx acquirer.Tx) error {
+		insertErr = tx.Insert(big)
+		addErr = tx.AddBalance("a", 1000) // ignoring insertErr, as a careless fn would
+		return errors.Join(insertErr, addErr)
+	})
+	if insertErr == nil {
+		t.Fatal("a 64 KiB row fitted in a full database")
+	}
+	if addErr == nil || err == nil {
+		t.Errorf("AddBalance after the database was full = %v, Update = %v; want errors", addErr, err)
+	}
+	if _, err := s.DB().Exec(`PRAGMA max_page_count = 1073741823`); err != nil {
+		t.Fatal(err)
+	}
+	var b int64
+	if err := s.View(ctx, func(tx acquirer.Tx) (err error) {
+		b, err = tx.Balance("a")
+		return err
+	}); err != nil || b != 1000 {
+		t.Errorf("balance %d, %v; want 1000: a statement ran outside the failed transaction", b, err)
 	}
 }
