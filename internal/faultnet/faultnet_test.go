@@ -292,3 +292,31 @@ func TestDecide(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseWhileHolding closes the proxy with a frame held back for
+// longer than the test may last: Close resets the connections and returns
+// without waiting out the hold.
+func TestCloseWhileHolding(t *testing.T) {
+	s := startServer(t)
+	p := &Proxy{Target: s.ln.Addr().String(), MaxHold: time.Hour}
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, p)
+	p.Next(ToClient, Delay)
+	c.send("held")
+	s.want(t, "held")
+	done := make(chan error)
+	go func() { done <- p.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Close = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waits for the held frame")
+	}
+	if m, err := c.recv(); err == nil {
+		t.Errorf("client read %q after Close, want the connection reset", m)
+	}
+}
