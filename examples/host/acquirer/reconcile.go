@@ -58,14 +58,19 @@ func batchTotals(entries []Entry, originals map[int64]Entry) iso8583.Totals {
 // the hold less the final amount, zero when they are equal).
 func (e *Entry) settled() bool { return e.Applied != 0 || e.Kind == KindAdvice && e.Original != 0 }
 
-// uploadTotals counts the rows a terminal uploaded (0320) after an
-// out-of-balance reconciliation, each as a transaction of the batch.
+// uploadTotals counts the transactions a terminal uploaded (0320) after an
+// out-of-balance reconciliation, each once.
 func uploadTotals(entries []Entry) iso8583.Totals {
 	var t iso8583.Totals
+	seen := make(map[string]bool)
 	for _, e := range entries {
-		if e.Kind != KindUpload {
+		// A transaction uploaded twice counts once: a terminal that
+		// starts its settlement over uploads everything again, under new
+		// STANs. The digest holds the card, type, amount and RRN.
+		if e.Kind != KindUpload || seen[e.Digest] {
 			continue
 		}
+		seen[e.Digest] = true
 		switch txType(e.Processing) {
 		case typePurchase, typeCash:
 			t.DebitsNumber++

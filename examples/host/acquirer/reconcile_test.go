@@ -99,19 +99,7 @@ func TestSettlementOutOfBalance(t *testing.T) {
 	if resp.Text(39) != "95" || resp.Text(66) != "2" {
 		t.Fatalf("0510: code %s, field 66 %q; want 95 and 2", resp.Text(39), resp.Text(66))
 	}
-	for _, req := range reqs {
-		up := &iso8583.BatchUpload{Transaction: iso8583.Transaction{PAN: req.Text(2), ProcessingCode: req.Text(3),
-			Amount: 0, STAN: req.Text(11), Transmitted: req.Text(7), RRN: req.Text(37), TerminalID: tm.id,
-			MerchantID: "000000000000001", Currency: "978"}}
-		up.Amount, _ = amountOf(req)
-		m, err := up.Message()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := tm.send(m); got.Text(39) != "00" || got.MTI != iso8583.MTIBatchUploadResponse {
-			t.Fatalf("0320: %s %s", got.MTI, got.Text(39))
-		}
-	}
+	tm.upload(t, reqs, false)
 	resp = tm.reconcile(tot)
 	if resp.Text(39) != "00" {
 		t.Fatalf("0500 after upload: %s, want 00", resp.Text(39))
@@ -123,6 +111,51 @@ func TestSettlementOutOfBalance(t *testing.T) {
 	}
 	if l := r.Lines[0]; l.SalesAmount != 1000 || l.Reversals != 1 {
 		t.Errorf("report line %+v", l)
+	}
+}
+
+// upload sends an 0320 for each request, under the request's STAN and
+// time, or under new ones if fresh is set.
+func (tm *terminal) upload(t *testing.T, reqs []*iso8583.Message, fresh bool) {
+	t.Helper()
+	for _, req := range reqs {
+		stan, tt := req.Text(11), req.Text(7)
+		if fresh {
+			stan, tt = tm.next()
+		}
+		up := &iso8583.BatchUpload{Transaction: iso8583.Transaction{PAN: req.Text(2), ProcessingCode: req.Text(3),
+			Amount: 0, STAN: stan, Transmitted: tt, RRN: req.Text(37), TerminalID: tm.id,
+			MerchantID: "000000000000001", Currency: "978"}}
+		up.Amount, _ = amountOf(req)
+		m, err := up.Message()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tm.send(m); got.Text(39) != "00" || got.MTI != iso8583.MTIBatchUploadResponse {
+			t.Fatalf("0320: %s %s", got.MTI, got.Text(39))
+		}
+	}
+}
+
+// TestSettlementStartedOver has the terminal start its settlement over
+// after an upload cut short, uploading everything again under new STANs:
+// each transaction counts once, so the batch closes instead of staying
+// out of balance for ever.
+func TestSettlementStartedOver(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	reqs, _ := tm.batch(t)
+	tot := iso8583.Totals{DebitsNumber: 2, DebitsAmount: 3599, CreditsNumber: 1, CreditsAmount: 500}
+	if resp := tm.reconcile(tot); resp.Text(39) != "95" {
+		t.Fatalf("first 0500: %s, want 95", resp.Text(39))
+	}
+	tm.upload(t, reqs[:2], true) // cut short
+	if resp := tm.reconcile(tot); resp.Text(39) != "95" {
+		t.Fatalf("0500 after a partial upload: %s, want 95", resp.Text(39))
+	}
+	tm.upload(t, reqs, true)
+	if resp := tm.reconcile(tot); resp.Text(39) != "00" {
+		t.Fatalf("0500 after the second upload: %s, want 00", resp.Text(39))
 	}
 }
 
