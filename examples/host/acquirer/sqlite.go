@@ -42,12 +42,6 @@ type SQLiteStore struct {
 	batches  map[string]int64     // open batch by terminal
 	cards    map[string]CardState // card state by PAN
 	balances map[string]int64     // balance by account
-	orphans  map[batchKey]int     // reversals that found no original, by batch
-}
-
-type batchKey struct {
-	terminal string
-	batch    int64
 }
 
 // forget drops the rows the committer keeps in memory, after a rollback
@@ -57,7 +51,6 @@ func (s *SQLiteStore) forget() {
 	clear(s.batches)
 	clear(s.cards)
 	clear(s.balances)
-	clear(s.orphans)
 }
 
 const schema = `
@@ -95,12 +88,9 @@ CREATE TABLE IF NOT EXISTS journal (
 	reversed INTEGER NOT NULL,
 	original INTEGER NOT NULL,
 	response BLOB,
-	time INTEGER NOT NULL
+	time INTEGER NOT NULL,
+	dup INTEGER -- 0, or NULL for a refusal, which duplicate detection leaves out
 );
-DROP INDEX IF EXISTS journal_key;
-DROP INDEX IF EXISTS journal_stan;
-CREATE UNIQUE INDEX IF NOT EXISTS journal_request ON journal (terminal, stan, mti, transmitted) WHERE kind <> 'refused';
-CREATE INDEX IF NOT EXISTS journal_batch ON journal (terminal, batch);
 CREATE TABLE IF NOT EXISTS batches (
 	terminal TEXT PRIMARY KEY,
 	open INTEGER NOT NULL
@@ -119,6 +109,26 @@ CREATE TABLE IF NOT EXISTS sequence (
 );
 ` + pinpadSchema
 
+// schemaIndexes replaces the indexes of earlier versions by one: the
+// request key with dup, unique since a refusal's NULL dup never equals
+// another's. It serves duplicate lookup, originals and reversals by STAN,
+// and a terminal's rows; each index more costs a page per terminal in
+// every group commit's log.
+const schemaIndexes = `
+DROP INDEX IF EXISTS journal_key;
+DROP INDEX IF EXISTS journal_stan;
+DROP INDEX IF EXISTS journal_request;
+DROP INDEX IF EXISTS journal_batch;
+CREATE UNIQUE INDEX IF NOT EXISTS journal_requests ON journal (terminal, stan, mti, transmitted, dup);
+`
+
+// migrateDup adds the dup column to a journal made before it.
+const (
+	qHasDup     = `SELECT count(*) FROM pragma_table_info('journal') WHERE name = 'dup'`
+	qMigrateDup = `ALTER TABLE journal ADD COLUMN dup INTEGER;
+UPDATE journal SET dup = CASE kind WHEN 'refused' THEN NULL ELSE 0 END;`
+)
+
 // The statements of sqliteTx, prepared once when the store opens (parsing
 // SQL costs more than running these statements).
 const (
@@ -127,17 +137,16 @@ const (
 	qBalance    = `SELECT balance FROM accounts WHERE id = ?`
 	qAddBalance = `UPDATE accounts SET balance = balance + ? WHERE id = ? RETURNING balance`
 	qLookup     = `SELECT ` + entryColumns + ` FROM journal
-		WHERE terminal = ? AND mti = ? AND stan = ? AND transmitted = ? AND kind <> 'refused'`
+		WHERE terminal = ? AND stan = ? AND mti = ? AND transmitted = ? AND dup = 0`
 	qOriginal = `SELECT ` + entryColumns + ` FROM journal
-		WHERE terminal = ? AND stan = ? AND kind <> 'refused' AND (? = '' OR transmitted = ?) AND kind IN (?, ?, ?) AND code IN ('00', '08', '10', '11')
+		WHERE terminal = ? AND stan = ? AND (? = '' OR transmitted = ?) AND kind IN (?, ?, ?) AND code IN ('00', '08', '10', '11')
 		ORDER BY id DESC LIMIT 1`
 	qInsert = `INSERT INTO journal (terminal, mti, stan, transmitted, kind, merchant, masked_pan, account,
-		processing, amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original, response, time)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		processing, amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original, response, time, dup)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qSetReversed = `UPDATE journal SET reversed = ? WHERE id = ?`
-	qOrphanCount = `SELECT count(*) FROM journal WHERE terminal = ? AND batch = ? AND kind = 'reversal' AND original = 0`
-	qOrphan      = `SELECT 1 FROM journal WHERE terminal = ? AND stan = ? AND kind <> 'refused' AND mti IN ('0400', '0420')
-		AND kind = 'reversal' AND original = 0 AND digest = ? AND batch = ? LIMIT 1`
+	qOrphan      = `SELECT 1 FROM journal WHERE terminal = ? AND stan = ? AND mti IN ('0400', '0420')
+		AND dup = 0 AND kind = 'reversal' AND original = 0 AND digest = ? AND batch = ? LIMIT 1`
 	qBatch      = `SELECT open FROM batches WHERE terminal = ?`
 	qCloseBatch = `INSERT INTO batches (terminal, open) VALUES (?, ?)
 		ON CONFLICT (terminal) DO UPDATE SET open = excluded.open`
@@ -161,7 +170,7 @@ const (
 		ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`
 )
 
-var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN, qReadSequence, qSaveSequence, qSavepoint, qRollbackTo, qRelease, qOrphanCount, qOrphan,
+var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN, qReadSequence, qSaveSequence, qSavepoint, qRollbackTo, qRelease, qOrphan,
 	qBegin, qBeginRead, qCommit, qRollback, qSeedAccount, qSeedCard}
 
 // DB returns the database handle, for tests that inspect or break it.
@@ -340,7 +349,7 @@ func scanEntry(row interface{ Scan(...any) error }) (*Entry, error) {
 }
 
 func (t *sqliteTx) Lookup(k RequestKey) (*Entry, error) {
-	e, err := scanEntry(t.queryRow(qLookup, k.Terminal, k.MTI, k.STAN, k.Transmitted))
+	e, err := scanEntry(t.queryRow(qLookup, k.Terminal, k.STAN, k.MTI, k.Transmitted))
 	if err != nil {
 		return nil, storeErr("lookup", err)
 	}
@@ -355,25 +364,7 @@ func (t *sqliteTx) Original(terminal, stan, transmitted string) (*Entry, error) 
 	return e, nil
 }
 
-// OrphanReversal counts the batch's orphan reversals once in the
-// committer's memory, so that the usual answer, none, costs no query.
 func (t *sqliteTx) OrphanReversal(terminal, stan, digest string, batch int64) (bool, error) {
-	k := batchKey{terminal, batch}
-	if t.update {
-		n, ok := t.s.orphans[k]
-		if !ok {
-			if err := t.queryRow(qOrphanCount, terminal, batch).Scan(&n); err != nil {
-				return false, storeErr("journal", err)
-			}
-			if t.s.orphans == nil {
-				t.s.orphans = make(map[batchKey]int)
-			}
-			t.s.orphans[k] = n
-		}
-		if n == 0 {
-			return false, nil
-		}
-	}
 	var one int
 	err := t.queryRow(qOrphan, terminal, stan, digest, batch).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -389,7 +380,7 @@ func (t *sqliteTx) Insert(e *Entry) error {
 	r, err := t.exec(qInsert,
 		e.Terminal, e.MTI, e.STAN, e.Transmitted, e.Kind, e.Merchant, e.MaskedPAN, e.Account, e.Processing,
 		e.Amount, e.Currency, e.Digest, e.Code, e.AuthCode, e.RRN, e.Debit, e.Applied, e.Batch, e.Reversed,
-		e.Original, e.Response, e.Time.UnixNano())
+		e.Original, e.Response, e.Time.UnixNano(), dupOf(e.Kind))
 	if err != nil {
 		if isUniqueViolation(err) {
 			return &StoreError{Op: "journal", Err: fmt.Errorf("%w: %w", ErrDuplicateKey, err)}
@@ -400,13 +391,16 @@ func (t *sqliteTx) Insert(e *Entry) error {
 	if err != nil {
 		return storeErr("journal", err)
 	}
-	if t.update && e.Kind == KindReversal && e.Original == 0 {
-		k := batchKey{e.Terminal, e.Batch}
-		if n, ok := t.s.orphans[k]; ok {
-			t.s.orphans[k] = n + 1
-		}
-	}
 	return nil
+}
+
+// dupOf returns the dup column of a row of kind: NULL for a refusal,
+// which may repeat a request key, 0 for the others, whose key is unique.
+func dupOf(kind string) any {
+	if kind == KindRefused {
+		return nil
+	}
+	return int64(0)
 }
 
 // isUniqueViolation reports whether err is SQLite's UNIQUE constraint

@@ -365,3 +365,78 @@ func TestNoStatementAfterFullDisk(t *testing.T) {
 		t.Errorf("balance %d, %v; want 1000: a statement ran outside the failed transaction", b, err)
 	}
 }
+
+// TestMigrateJournal opens a database made before the journal's dup
+// column: the column is added (NULL for refusals), the old indexes give
+// way to the new one, and duplicate detection works on the old rows.
+func TestMigrateJournal(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	s, err := acquirer.OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := acquirer.RequestKey{Terminal: "TERM0001", MTI: "0200", STAN: "000001", Transmitted: "1126120000"}
+	if err := s.Update(ctx, func(tx acquirer.Tx) error {
+		if err := tx.Insert(&acquirer.Entry{RequestKey: key, Kind: acquirer.KindFinancial, Code: "00"}); err != nil {
+			return err
+		}
+		return tx.Insert(&acquirer.Entry{RequestKey: key, Kind: acquirer.KindRefused, Code: "94"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Back to the earlier layout.
+	for _, q := range []string{
+		`DROP INDEX journal_requests`,
+		`ALTER TABLE journal DROP COLUMN dup`,
+		`CREATE UNIQUE INDEX journal_request ON journal (terminal, stan, mti, transmitted) WHERE kind <> 'refused'`,
+		`CREATE INDEX journal_batch ON journal (terminal, batch)`,
+	} {
+		if _, err := s.DB().Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = acquirer.OpenSQLite(path)
+	if err != nil {
+		t.Fatalf("opening a database of the earlier layout: %v", err)
+	}
+	defer s.Close()
+	var nulls, zeros int
+	if err := s.DB().QueryRow(`SELECT count(*) FILTER (WHERE dup IS NULL), count(*) FILTER (WHERE dup = 0) FROM journal`).Scan(&nulls, &zeros); err != nil {
+		t.Fatal(err)
+	}
+	if nulls != 1 || zeros != 1 {
+		t.Errorf("dup: %d NULL and %d zero, want 1 and 1", nulls, zeros)
+	}
+	if err := s.Update(ctx, func(tx acquirer.Tx) error {
+		if e, err := tx.Lookup(key); err != nil || e.Code != "00" {
+			t.Errorf("Lookup after migration = %+v, %v", e, err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(ctx, func(tx acquirer.Tx) error {
+		return tx.Insert(&acquirer.Entry{RequestKey: key, Kind: acquirer.KindFinancial})
+	})
+	if !errors.Is(err, acquirer.ErrDuplicateKey) {
+		t.Errorf("a second row with the key after migration: %v, want ErrDuplicateKey", err)
+	}
+	var indexes []string
+	rows, err := s.DB().Query(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal' AND sql IS NOT NULL ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		indexes = append(indexes, n)
+	}
+	rows.Close()
+	if len(indexes) != 1 || indexes[0] != "journal_requests" {
+		t.Errorf("journal indexes %q, want [journal_requests]", indexes)
+	}
+}

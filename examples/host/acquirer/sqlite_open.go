@@ -63,7 +63,7 @@ func (c SQLiteConfig) Open(path string) (*SQLiteStore, error) {
 	db.SetMaxOpenConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	if _, err := db.Exec(schema); err != nil {
+	if err := createSchema(db); err != nil {
 		db.Close()
 		return nil, &StoreError{Op: "schema", Err: err}
 	}
@@ -74,4 +74,23 @@ func (c SQLiteConfig) Open(path string) (*SQLiteStore, error) {
 	}
 	go st.committer()
 	return st, nil
+}
+
+// createSchema creates the tables, adds what a database made by an
+// earlier version lacks, and creates the indexes.
+func createSchema(db *sql.DB) error {
+	if _, err := db.Exec(schema); err != nil {
+		return err
+	}
+	var n int
+	if err := db.QueryRow(qHasDup).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		if _, err := db.Exec(qMigrateDup); err != nil {
+			return err
+		}
+	}
+	_, err := db.Exec(schemaIndexes)
+	return err
 }
