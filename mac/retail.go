@@ -22,18 +22,11 @@ func Alg3(key, data []byte, p Padding) ([]byte, error) {
 // bytes.
 func AppendAlg3(dst, key, data []byte, p Padding) ([]byte, error) {
 	p.check()
-	if len(key) != 16 {
-		return dst, KeySizeError(len(key))
-	}
-	k, err := des.NewCipher(key[:8])
+	r, err := newRetail(key)
 	if err != nil {
 		return dst, err
 	}
-	k2, err := des.NewCipher(key[8:])
-	if err != nil {
-		return dst, err
-	}
-	return appendAlg3(dst, k, k2, data, p), nil
+	return appendAlg3(dst, r.k, r.k2, data, p), nil
 }
 
 // A Retail is a MAC algorithm 3 key with its two DES key schedules
@@ -48,18 +41,26 @@ type Retail struct {
 // [KeySizeError]. The key schedules are key material: keep a Retail as
 // carefully as the key.
 func NewRetail(key []byte) (*Retail, error) {
+	r, err := newRetail(key)
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+func newRetail(key []byte) (Retail, error) {
 	if len(key) != 16 {
-		return nil, KeySizeError(len(key))
+		return Retail{}, KeySizeError(len(key))
 	}
 	k, err := des.NewCipher(key[:8])
 	if err != nil {
-		return nil, err
+		return Retail{}, err
 	}
 	k2, err := des.NewCipher(key[8:])
 	if err != nil {
-		return nil, err
+		return Retail{}, err
 	}
-	return &Retail{k, k2}, nil
+	return Retail{k, k2}, nil
 }
 
 // AppendMAC appends the 8-byte [Alg3] MAC of data padded with p to dst. It

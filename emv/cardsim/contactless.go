@@ -36,3 +36,11 @@ func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 
 // success appends status word 9000 to response data.
 func success(data []byte) []byte { return append(data, 0x90, 0x00) }
+
+// ppseFCI returns the answer of a contactless card with one application
+// to SELECT of the PPSE (name, the PPSE name): the directory entry of aid
+// with priority 1.
+func ppseFCI(name, aid []byte) []byte {
+	e := tlvOf(0x61, cat(tlvOf(0x4F, aid), tlvOf(0x87, []byte{0x01})))
+	return success(tlvOf(0x6F, cat(tlvOf(0x84, name), tlvOf(0xA5, tlvOf(0xBF0C, e)))))
+}

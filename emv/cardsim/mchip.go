@@ -158,8 +158,7 @@ func (c *MChipCard) Transmit(cmd []byte) ([]byte, error) {
 	data := apdu.Data
 	switch {
 	case apdu.CLA == 0x00 && apdu.INS == 0xA4 && bytes.Equal(data, PPSEName):
-		e := tlvOf(0x61, cat(tlvOf(0x4F, MChipAID), tlvOf(0x87, []byte{0x01})))
-		return success(tlvOf(0x6F, cat(tlvOf(0x84, data), tlvOf(0xA5, tlvOf(0xBF0C, e))))), nil
+		return ppseFCI(data, MChipAID), nil
 	case apdu.CLA == 0x00 && apdu.INS == 0xA4 && bytes.Equal(data, MChipAID):
 		return success(tlvOf(0x6F, cat(tlvOf(0x84, data), tlvOf(0xA5, tlvOf(0x50, []byte("MC SIM")))))), nil
 	case apdu.CLA == 0x80 && apdu.INS == 0xA8:
