@@ -285,17 +285,8 @@ func TestDatabaseLocked(t *testing.T) {
 		}
 	}
 
-	other, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
 	ctx := context.Background()
-	conn, err := other.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := otherConn(t, path)
 	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
 		t.Fatal(err)
 	}
@@ -483,17 +474,8 @@ func TestDatabaseOtherWriter(t *testing.T) {
 			t.Fatalf("purchase before the other writer: %s", resp.Text(39))
 		}
 	}
-	other, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
 	ctx := context.Background()
-	conn, err := other.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := otherConn(t, path)
 	for _, q := range []string{`BEGIN IMMEDIATE`, `UPDATE accounts SET balance = 150 WHERE id = 'other'`} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -511,7 +493,7 @@ func TestDatabaseOtherWriter(t *testing.T) {
 	if got := <-code; got != "51" {
 		t.Errorf("purchase of 200 after another connection set the balance to 150: %s, want 51", got)
 	}
-	if _, err := other.Exec(`UPDATE cards SET status = 'lost' WHERE pan = ?`, panMagOnly); err != nil {
+	if _, err := conn.ExecContext(ctx, `UPDATE cards SET status = 'lost' WHERE pan = ?`, panMagOnly); err != nil {
 		t.Fatal(err)
 	}
 	if _, resp := tm.financial(purchase{pan: panMagOnly, amount: 100}); resp.Text(39) != "41" {
@@ -520,4 +502,21 @@ func TestDatabaseOtherWriter(t *testing.T) {
 	if got := balance(t, h, "other"); got != 150 {
 		t.Errorf("balance %d, want the 150 the other connection set", got)
 	}
+}
+
+// otherConn opens a connection of its own to the database at path, as
+// another process would, closed when the test ends.
+func otherConn(t *testing.T, path string) *sql.Conn {
+	t.Helper()
+	other, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	conn, err := other.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
 }
