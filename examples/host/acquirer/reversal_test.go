@@ -125,15 +125,7 @@ func TestReversalBeforeOriginal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rev, err := iso8583.NewReversal(req, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rm, err := rev.Message()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := tm.send(rm).Text(39); got != "00" {
+	if got := tm.send(reversalOf(t, req)).Text(39); got != "00" {
 		t.Fatalf("reversal: %s", got)
 	}
 	if got := tm.send(req).Text(39); got != "05" {
@@ -155,4 +147,18 @@ func TestReversalBeforeOriginal(t *testing.T) {
 	if got := balance(t, h, "visa10"); got != before-1300 {
 		t.Errorf("balance %d, want %d", got, before-1300)
 	}
+}
+
+// reversalOf returns the 0400 of req.
+func reversalOf(t *testing.T, req *iso8583.Message) *iso8583.Message {
+	t.Helper()
+	rev, err := iso8583.NewReversal(req, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := rev.Message()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
