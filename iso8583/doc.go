@@ -11,7 +11,8 @@
 // binary), and Spec.Moov returns each spec as a moov MessageSpec. This
 // package adds what a POS system needs on top, and avoids the pitfalls of
 // moov's built-in specs: our bitmap is 8 bytes unless a field above 64 is
-// present, field 52 is 8 bytes, field 55 is binary and kept byte for byte
+// present, field 52 is 8 bytes (16 in the variants of VariablePINData,
+// for AES PIN blocks), field 55 is binary and kept byte for byte
 // (never re-sorted or de-duplicated), code-like numeric fields keep their
 // leading zeros, and presence is explicit (a zero amount is sent).
 //
@@ -31,6 +32,34 @@
 // b..48 and field 55 b...255 as in ISO 8583:1993 (the 1987 n16 cannot carry
 // a 10-byte TDES or 12-byte AES DUKPT key serial number), and fields 60 to
 // 63, whose content each network defines, are bytes.
+//
+// # PIN data (field 52) and AES
+//
+// Field 52 is b 64 (8 bytes, no length prefix) in ISO 8583:1987 and
+// 1993, and so it is in SpecASCII and SpecBCD: an enciphered PIN block of
+// ISO 9564-1 formats 0 to 3, which TDES enciphers, travels exactly as
+// before. ISO 9564-1:2017 format 4, the PIN block of AES (and of AES
+// DUKPT PIN pads, ANSI X9.24-3-2017), is 16 bytes, which a fixed 8-byte
+// field cannot carry. Spec.VariablePINData returns each spec with field
+// 52 as b..16 behind the spec's LL length prefix counting bytes, the way
+// both specs already code field 53 (b..48, LLVAR as in ISO 8583:1993):
+// "08" or "16" and the block in hexadecimal characters in SpecASCII's
+// variant, one BCD byte 08 or 16 and the bytes in SpecBCD's. Its values
+// must be 8 or 16 bytes, and Validate (so every typed message) refuses a
+// PIN block of any other length with a *FieldError for field 52. The KSN
+// in field 53 (10 bytes TDES, 12 bytes AES) tells the host which DUKPT
+// key and PIN block format apply.
+//
+// Decision and source: we kept the fixed 8 bytes by default because the
+// editions and public layouts we could check all define field 52 as 8
+// bytes (jPOS's ISO 8583:1993 packagers and its ISO 8583:2003 and CMF
+// layouts, github.com/jpos/jPOS at commit 3ff2951ec060, files
+// ISO93APackager.java, ISO93BPackager.java, iso2003binary.xml and
+// cmf.xml), so changing it would break every peer that sends TDES blocks;
+// we found no published edition that defines a 16-byte field 52, and
+// networks that carry AES PIN blocks each define their own layout. The
+// variable form is opt-in, both ends of a link must agree on it, and with
+// it an 8-byte block gains its prefix ("08") on the wire.
 //
 // Unpacking is strict: the bitmap may name only defined fields, every length
 // and character must fit, BCD pad nibbles must be 0 (F for track 2),

@@ -11,7 +11,11 @@ import (
 // encoding per message), that no strict prefix of it unpacks, and that
 // moov's Message reads the same values with the same spec.
 func fuzzUnpack(f *testing.F, s *Spec) {
-	for _, m := range []*Message{testPurchase("000123", "TERM0001"), goldenNetwork()} {
+	seeds := []*Message{testPurchase("000123", "TERM0001"), goldenNetwork()}
+	if s.VariablePINData() == s {
+		seeds = append(seeds, testPurchaseAES("000124", "TERM0001"))
+	}
+	for _, m := range seeds {
 		b, err := s.Pack(m)
 		if err != nil {
 			f.Fatal(err)
@@ -55,6 +59,12 @@ func fuzzUnpack(f *testing.F, s *Spec) {
 func FuzzUnpackASCII(f *testing.F) { fuzzUnpack(f, SpecASCII) }
 
 func FuzzUnpackBCD(f *testing.F) { fuzzUnpack(f, SpecBCD) }
+
+// FuzzUnpackASCIIPIN16 and FuzzUnpackBCDPIN16 fuzz the VariablePINData
+// variants, whose field 52 has a length prefix.
+func FuzzUnpackASCIIPIN16(f *testing.F) { fuzzUnpack(f, SpecASCII.VariablePINData()) }
+
+func FuzzUnpackBCDPIN16(f *testing.F) { fuzzUnpack(f, SpecBCD.VariablePINData()) }
 
 // FuzzReadFrame checks that the frame reader does not panic, never returns
 // more than the maximum, and that what it reads frames back to the bytes

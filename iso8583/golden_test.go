@@ -131,8 +131,22 @@ func specByName(n string) *Spec {
 		return SpecASCII
 	case "bcd":
 		return SpecBCD
+	case "ascii-pin16":
+		return SpecASCII.VariablePINData()
+	case "bcd-pin16":
+		return SpecBCD.VariablePINData()
 	}
 	return nil
+}
+
+// goldenPIN16Cases are the messages of the VariablePINData specs: the
+// 0200 with its 8-byte (TDES) PIN block, and with a 16-byte one (AES,
+// ISO 9564-1 format 4) and the 12-byte AES DUKPT KSN in field 53.
+func goldenPIN16Cases() []goldenCase {
+	return []goldenCase{
+		{"0200", testPurchase("000123", "TERM0001"), true},
+		{"0200_aes", testPurchaseAES("000124", "TERM0001"), true},
+	}
 }
 
 func writeGolden(t *testing.T) {
@@ -140,9 +154,15 @@ func writeGolden(t *testing.T) {
 	for _, sp := range []struct {
 		name    string
 		framing string
-	}{{"ascii", "ascii4"}, {"bcd", "binary2 tpdu"}} {
+		cases   func() []goldenCase
+	}{
+		{"ascii", "ascii4", goldenCases},
+		{"bcd", "binary2 tpdu", goldenCases},
+		{"ascii-pin16", "ascii4", goldenPIN16Cases},
+		{"bcd-pin16", "binary2 tpdu", goldenPIN16Cases},
+	} {
 		spec := specByName(sp.name)
-		for _, gc := range goldenCases() {
+		for _, gc := range sp.cases() {
 			m := gc.msg.Clone()
 			var raw []byte
 			var err error

@@ -73,15 +73,34 @@ func (s *Spec) appendPack(dst []byte, m *Message, record bool) ([]byte, error) {
 // check validates the length and characters of a field value.
 func (c *codec) check(v []byte) error {
 	if c.digits == 0 && len(v) != c.max {
-		return &FieldError{Field: c.id, Err: ErrInvalidField, Reason: "length " + strconv.Itoa(len(v)) + ", want " + strconv.Itoa(c.max)}
+		return &FieldError{Field: c.id, Err: ErrInvalidField, Reason: c.withHint("length " + strconv.Itoa(len(v)) + ", want " + strconv.Itoa(c.max))}
 	}
 	if len(v) > c.max {
-		return &FieldError{Field: c.id, Err: ErrInvalidField, Reason: "length " + strconv.Itoa(len(v)) + " over maximum " + strconv.Itoa(c.max)}
+		return &FieldError{Field: c.id, Err: ErrInvalidField, Reason: c.withHint("length " + strconv.Itoa(len(v)) + " over maximum " + strconv.Itoa(c.max))}
+	}
+	if !c.stepFits(len(v)) {
+		return &FieldError{Field: c.id, Err: ErrInvalidField, Reason: c.stepReason(len(v))}
 	}
 	if !c.class.valid(v) {
 		return &FieldError{Field: c.id, Err: ErrInvalidField, Reason: "character outside class " + c.class.String()}
 	}
 	return nil
+}
+
+// stepFits reports whether a value of n bytes fits the codec's step.
+func (c *codec) stepFits(n int) bool {
+	return c.step == 0 || n != 0 && n%c.step == 0
+}
+
+func (c *codec) stepReason(n int) string {
+	return "length " + strconv.Itoa(n) + ", want a multiple of " + strconv.Itoa(c.step) + " up to " + strconv.Itoa(c.max)
+}
+
+func (c *codec) withHint(reason string) string {
+	if c.hint == "" {
+		return reason
+	}
+	return reason + " (" + c.hint + ")"
 }
 
 func (k class) valid(v []byte) bool {
@@ -189,6 +208,9 @@ func (s *Spec) UnpackInto(m *Message, data []byte) error {
 			n, _, err = c.pref.DecodeLength(c.max, data[off:off+pl])
 			if err != nil {
 				return &FieldError{Field: id, Err: ErrInvalidField, Reason: "length over maximum " + strconv.Itoa(c.max)}
+			}
+			if !c.stepFits(n) {
+				return &FieldError{Field: id, Err: ErrInvalidField, Reason: c.stepReason(n)}
 			}
 			off += pl
 		}

@@ -22,6 +22,7 @@ type Spec struct {
 	name   string
 	mti    codec
 	fields [maxField + 1]*codec
+	pin16  *Spec // the spec with field 52 as b..16; see VariablePINData
 	once   sync.Once
 	moov   *moov.MessageSpec
 }
@@ -111,6 +112,8 @@ type codec struct {
 	max    int              // fixed length, or maximum length, in characters or bytes of the value
 	digits int              // 0 for fixed; else the digits of the length prefix (2 for LL, 3 for LLL)
 	bcdLen bool             // the length prefix is BCD, not ASCII
+	step   int              // if not 0, a variable length must be a non-zero multiple of step
+	hint   string           // added to the reason of a length error
 	spec   *field.Spec      // moov's spec: Length, Enc and Pref
 	enc    encoding.Encoder // == spec.Enc
 	pref   prefix.Prefixer  // == spec.Pref
@@ -175,7 +178,7 @@ var fields1987 = []fieldDef{
 	{43, classANS, 40, 0, "Card acceptor name/location"},
 	{48, classANS, 999, 3, "Additional data, private"},
 	{49, classAN, 3, 0, "Currency code, transaction"},
-	{52, classB, 8, 0, "PIN data"},
+	{52, classB, 8, 0, "PIN data"},                              // b..16 in the specs of VariablePINData
 	{53, classB, 48, 2, "Security related control information"}, // b..48 as in ISO 8583:1993, to carry a KSN
 	{54, classAN, 120, 3, "Additional amounts"},
 	{55, classB, 255, 3, "ICC system related data"}, // b...255 as in ISO 8583:1993
@@ -200,17 +203,49 @@ var fields1987 = []fieldDef{
 	{128, classB, 8, 0, "Message authentication code"},
 }
 
+// pinData16 is field 52 in the specs of VariablePINData: b..16 behind the
+// spec's LL prefix, which counts bytes, and 8 or 16 bytes long: an ISO
+// 9564-1 PIN block of formats 0 to 3 (TDES) or of format 4 (AES).
+var pinData16 = fieldDef{52, classB, 16, 2, "PIN data"}
+
 // newSpec builds a spec from fields1987 with the wire and prefix chosen per
-// field by choose.
+// field by choose, and its variant with field 52 as pinData16.
 func newSpec(name string, mti codec, choose func(d fieldDef) (wire, bool, encoding.Encoder, prefix.Prefixer)) *Spec {
+	s := buildSpec(name, mti, choose, false)
+	s.pin16 = buildSpec(name+", field 52 b..16", mti, choose, true)
+	s.pin16.pin16 = s.pin16
+	return s
+}
+
+func buildSpec(name string, mti codec, choose func(d fieldDef) (wire, bool, encoding.Encoder, prefix.Prefixer), pin16 bool) *Spec {
 	s := &Spec{name: name, mti: mti}
 	for _, d := range fields1987 {
+		step, hint := 0, ""
+		if d.id == 52 {
+			if pin16 {
+				d, step = pinData16, 8
+			} else {
+				hint = "a 16-byte PIN block needs Spec.VariablePINData"
+			}
+		}
 		w, bcdLen, enc, pref := choose(d)
-		c := &codec{id: d.id, desc: d.desc, class: d.class, wire: w, max: d.max, digits: d.digits, bcdLen: bcdLen, enc: enc, pref: pref}
+		c := &codec{id: d.id, desc: d.desc, class: d.class, wire: w, max: d.max, digits: d.digits, bcdLen: bcdLen,
+			step: step, hint: hint, enc: enc, pref: pref}
 		c.spec = &field.Spec{Length: d.max, Description: d.desc, Enc: enc, Pref: pref}
 		s.fields[d.id] = c
 	}
 	return s
 }
+
+// VariablePINData returns the spec with field 52, PIN data, as a variable
+// binary field of 8 or 16 bytes behind the spec's LL length prefix, so
+// that the 16-byte PIN blocks of ISO 9564-1 format 4 (AES) can travel
+// next to the 8-byte blocks of formats 0 to 3 (TDES). In SpecASCII's
+// variant an 8-byte block is "08" and 16 hexadecimal characters, a
+// 16-byte block "16" and 32; in SpecBCD's, one BCD length byte (08 or 16)
+// and the bytes. Both ends of a link must use the same variant: the
+// 1987 layout's fixed 8 bytes have no length prefix. Every other field
+// is as in s. VariablePINData of a variant is the variant itself.
+func (s *Spec) VariablePINData() *Spec { return s.pin16 }
 
 func (s *Spec) String() string { return "iso8583.Spec(" + s.name + ")" }

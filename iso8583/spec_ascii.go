@@ -18,6 +18,12 @@ import (
 // issuer exactly as the card produced it. The private fields 60 to 63, whose
 // content each network defines, travel as raw bytes behind an ASCII LLL
 // prefix too.
+//
+// Field 52 is 8 bytes, as 16 hexadecimal characters without a prefix;
+// SpecASCII.VariablePINData is the layout with field 52 as b..16 for AES
+// PIN blocks: an ASCII LL prefix counting bytes ("08" or "16") and the
+// block as hexadecimal characters, like field 53. See the package
+// documentation for the choice.
 var SpecASCII = newSpec("ISO 8583:1987 ASCII",
 	codec{id: 0, desc: "Message type indicator", class: classN, wire: wireASCII, max: 4,
 		enc: encoding.ASCII, pref: prefix.ASCII.Fixed,

@@ -21,6 +21,10 @@ import (
 //   - an and ans elements are ASCII; binary elements are raw bytes; the
 //     prefix of a variable one counts bytes.
 //   - The bitmap is binary, 8 bytes, 16 when a field above 64 is present.
+//   - Field 52 is 8 raw bytes. SpecBCD.VariablePINData is the layout with
+//     field 52 as b..16 for AES PIN blocks: one BCD length byte counting
+//     bytes (08 or 16) and the block, like field 53. See the package
+//     documentation for the choice.
 var SpecBCD = newSpec("ISO 8583:1987 BCD",
 	codec{id: 0, desc: "Message type indicator", class: classN, wire: wireBCD, max: 4,
 		enc: encoding.BCD, pref: prefix.BCD.Fixed,

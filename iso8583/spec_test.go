@@ -34,17 +34,21 @@ func sampleValue(c *codec, n int) []byte {
 	return []byte(strings.Repeat("A-z ~!/", 200)[:n])
 }
 
-// TestSpecRoundTripEveryField packs and unpacks every field of both specs,
-// alone, at its full length and, for variable fields, at an odd length and
-// at zero length.
+// TestSpecRoundTripEveryField packs and unpacks every field of both specs
+// and their VariablePINData variants, alone, at its full length and, for
+// variable fields, at an odd length and at zero length (for field 52 of
+// the variants, at 8 bytes).
 func TestSpecRoundTripEveryField(t *testing.T) {
-	for _, s := range []*Spec{SpecASCII, SpecBCD} {
+	for _, s := range []*Spec{SpecASCII, SpecBCD, SpecASCII.VariablePINData(), SpecBCD.VariablePINData()} {
 		for id, c := range s.fields {
 			if c == nil {
 				continue
 			}
 			lens := []int{c.max}
-			if c.digits != 0 {
+			switch {
+			case c.step != 0:
+				lens = append(lens, c.step)
+			case c.digits != 0:
 				lens = append(lens, 7, 0)
 			}
 			for _, n := range lens {

@@ -55,6 +55,16 @@ func testPurchase(stan, tid string) *Message {
 	return m
 }
 
+// testPurchaseAES is testPurchase with a 16-byte PIN block (ISO 9564-1
+// format 4, AES) and the 12-byte AES DUKPT KSN in field 53, for the specs
+// of VariablePINData.
+func testPurchaseAES(stan, tid string) *Message {
+	m := testPurchase(stan, tid)
+	m.Set(52, mustHex("4C8B5E2F1A9C3D4E70112233445566FF"))
+	m.Set(53, mustHex("123456789012345600000001"))
+	return m
+}
+
 func ctxTimeout(t testing.TB, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)

@@ -35,7 +35,7 @@ type Transaction struct {
 	MerchantID      string // 42, ans15
 	MerchantName    string // 43, ans40 name and location
 	Currency        string // 49, n3 ISO 4217 numeric code
-	PINBlock        []byte // 52, b8 enciphered PIN block
+	PINBlock        []byte // 52, enciphered PIN block: 8 bytes (TDES) or 16 (AES); see Spec.VariablePINData
 	SecurityControl []byte // 53, b..48, for example the DUKPT KSN
 	ICC             []byte // 55, BER-TLV chip data, kept byte for byte
 	Private         [4][]byte

@@ -58,7 +58,10 @@ var (
 
 // Validate checks that m is of a message type of the POS flow and carries
 // the fields its class requires (and none it forbids). The table is in the
-// package documentation. It does not check formats; packing does.
+// package documentation. Of the formats it checks only that a PIN block
+// (field 52) is 8 bytes (ISO 9564-1 formats 0 to 3, TDES) or 16 (format
+// 4, AES), since the spec of VariablePINData would carry other lengths up
+// to 16; packing checks the rest.
 func Validate(m *Message) error {
 	r, ok := rules[m.MTI]
 	if !ok {
@@ -83,8 +86,17 @@ func Validate(m *Message) error {
 			return &FieldError{Field: id, Err: ErrInvalidField, Reason: "not allowed in " + string(m.MTI)}
 		}
 	}
+	if v, ok := m.Field(52); ok && len(v) != PINBlockTDES && len(v) != PINBlockAES {
+		return &FieldError{Field: 52, Err: ErrInvalidField, Reason: "PIN block of " + strconv.Itoa(len(v)) + " bytes, want 8 (TDES) or 16 (AES)"}
+	}
 	return nil
 }
+
+// The lengths of an enciphered PIN block in field 52 (ISO 9564-1:2017).
+const (
+	PINBlockTDES = 8  // formats 0 to 3, enciphered with TDES
+	PINBlockAES  = 16 // format 4, enciphered with AES
+)
 
 func ints(v []int) string {
 	s := ""
