@@ -136,9 +136,12 @@
 //     journaled without a terminal.
 //   - A terminal without a MAC key in the Config is not authenticated.
 //   - Field 53 carries the PIN pad's DUKPT KSN: 10 bytes for TDES (PIN block
-//     ISO format 0), 12 for AES (ISO format 4; the security module handles
-//     it, but field 52 of package iso8583 holds only 8 bytes, so AES PIN
-//     blocks cannot travel yet).
+//     ISO format 0, 8 bytes), 12 for AES (ISO format 4, 16 bytes; a block
+//     of the other length is undecipherable). AES PIN blocks need field 52
+//     as b..16 (Config.Spec = iso8583.SpecASCII.VariablePINData(), or
+//     SpecBCD's), which every terminal of the host must then send, TDES
+//     blocks with their "08" prefix; the default 1987 layout carries 8
+//     bytes only, as before (see package iso8583, "PIN data").
 //   - An undecipherable PIN block counts as a wrong PIN.
 //   - A verified ATC becomes the card's last ATC whatever the outcome, so
 //     the same ARQC cannot be replayed after a decline.

@@ -21,9 +21,11 @@ import (
 // Methods must be safe for concurrent use.
 type SecurityModule interface {
 	// VerifyPIN deciphers the PIN block of a PIN pad under the DUKPT key
-	// of ksn (10 bytes: TDES, ISO format 0; 12 bytes: AES, ISO format 4)
-	// and checks it against the card's PVV or IBM 3624 offset. It returns
-	// nil on a match, ErrPINMismatch or ErrPINBlock.
+	// of ksn (10 bytes: TDES, ISO format 0, an 8-byte block; 12 bytes:
+	// AES, ISO format 4, a 16-byte block) and checks it against the
+	// card's PVV or IBM 3624 offset. It returns nil on a match,
+	// ErrPINMismatch or ErrPINBlock (also for a block whose length does
+	// not match the KSN's).
 	VerifyPIN(card *Card, ksn, block []byte) error
 	// TranslatePIN re-enciphers the PIN block from the DUKPT key of ksn to
 	// the zone PIN key, in ISO format 0, for forwarding to an issuer.
@@ -120,12 +122,17 @@ func NewSoftwareModule(k Keys, terminals []Terminal, rnd io.Reader) (*SoftwareMo
 
 func clone(b []byte) []byte { return append([]byte(nil), b...) }
 
-// decryptPIN deciphers a DUKPT PIN block.
+// decryptPIN deciphers a DUKPT PIN block: the length of the KSN says
+// which DUKPT and PIN block format apply, and the block must have that
+// format's length.
 func (s *SoftwareModule) decryptPIN(pan string, ksn, block []byte) (string, error) {
 	switch len(ksn) {
 	case 10:
 		if s.tdes == nil {
 			return "", ErrUnknownKey
+		}
+		if len(block) != iso8583.PINBlockTDES {
+			return "", ErrPINBlock
 		}
 		k, err := dukpt.ParseKSN(ksn)
 		if err != nil {
@@ -144,6 +151,9 @@ func (s *SoftwareModule) decryptPIN(pan string, ksn, block []byte) (string, erro
 	case 12:
 		if s.aes == nil {
 			return "", ErrUnknownKey
+		}
+		if len(block) != iso8583.PINBlockAES {
+			return "", ErrPINBlock
 		}
 		k, err := dukpt.ParseAESKSN(ksn)
 		if err != nil {
