@@ -73,6 +73,12 @@ type ClientConfig struct {
 	// connection has been idle that long; a failed echo closes the
 	// connection, which is redialled on next use.
 	EchoInterval time.Duration
+	// TerminalID and MerchantID, when not empty, are fields 41 (ans8) and
+	// 42 (ans15) of the client's own echo tests (Echo and those of
+	// EchoInterval), so that a host can find the terminal, and its keys,
+	// by field 41 as for every other request. Empty sends an echo without
+	// them, as ISO 8583 permits for a link-level test.
+	TerminalID, MerchantID string
 	// RetryInterval is how often the store-and-forward queue is retried
 	// in the background; 0 means 30 seconds.
 	RetryInterval time.Duration
@@ -379,9 +385,11 @@ func (c *Client) readLoop(cc *clientConn) {
 	}
 }
 
-// Echo sends an 0800 echo test and waits for its 0810.
+// Echo sends an 0800 echo test, with fields 41 and 42 when the
+// ClientConfig has them, and waits for its 0810.
 func (c *Client) Echo(ctx context.Context) error {
-	r := &NetworkRequest{Code: Echo, Transmitted: TransmissionTime(c.now()), STAN: c.nextSTAN()}
+	r := &NetworkRequest{Code: Echo, Transmitted: TransmissionTime(c.now()), STAN: c.nextSTAN(),
+		TerminalID: c.cfg.TerminalID, MerchantID: c.cfg.MerchantID}
 	m, err := r.Message()
 	if err != nil {
 		return err

@@ -157,6 +157,67 @@ func TestClientEcho(t *testing.T) {
 	}
 }
 
+// TestClientEchoTerminal checks that the client's echo tests, by Echo and
+// when idle, carry fields 41 and 42 when the config has them, and only
+// then, and that the 0810 echoing field 41 is matched to its echo.
+func TestClientEchoTerminal(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		tid, mid   string
+		want41     string
+		want42     string
+		wantFields []int
+	}{
+		{"none configured", "", "", "", "", []int{7, 11, 70}},
+		{"terminal", "TERM0001", "", "TERM0001", "", []int{7, 11, 41, 70}},
+		{"terminal and merchant", "TERM0001", "MERCHANT0000001", "TERM0001", "MERCHANT0000001", []int{7, 11, 41, 42, 70}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			echoes := make(chan *Message, 16)
+			mux := NewServeMux()
+			mux.HandleFunc(MTINetworkRequest, func(ctx context.Context, req *Message) *Message {
+				select {
+				case echoes <- req:
+				default:
+				}
+				return approve(ctx, req)
+			})
+			addr := startServer(t, &Server{Handler: mux})
+			c := NewClient(ClientConfig{Addr: addr, TerminalID: tt.tid, MerchantID: tt.mid, EchoInterval: 20 * time.Millisecond})
+			defer c.Close()
+			if err := c.Echo(ctxTimeout(t, 5*time.Second)); err != nil {
+				t.Fatalf("Echo = %v", err)
+			}
+			for _, how := range []string{"Echo", "idle"} {
+				var req *Message
+				select {
+				case req = <-echoes:
+				case <-time.After(5 * time.Second):
+					t.Fatalf("no %s echo test", how)
+				}
+				var ids []int
+				for id := range req.All() {
+					ids = append(ids, id)
+				}
+				if fmt.Sprint(ids) != fmt.Sprint(tt.wantFields) || req.Text(41) != tt.want41 || req.Text(42) != tt.want42 {
+					t.Errorf("%s echo: fields %v, 41 %q, 42 %q; want %v, %q, %q", how, ids, req.Text(41), req.Text(42), tt.wantFields, tt.want41, tt.want42)
+				}
+			}
+		})
+	}
+}
+
+// TestClientEchoBadTerminal checks that an echo whose configured terminal
+// ID does not fit field 41 (ans8) fails before anything is sent.
+func TestClientEchoBadTerminal(t *testing.T) {
+	c := NewClient(ClientConfig{Addr: "127.0.0.1:1", TerminalID: "TERM1"})
+	defer c.Close()
+	var fe *FieldError
+	if err := c.Echo(ctxTimeout(t, 5*time.Second)); !errors.As(err, &fe) || fe.Field != 41 {
+		t.Fatalf("Echo with a 5-character terminal ID = %v, want a field 41 error", err)
+	}
+}
+
 func TestClientReconnectsWithBackoff(t *testing.T) {
 	mux := NewServeMux()
 	mux.HandleFunc(MTINetworkRequest, approve)

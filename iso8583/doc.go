@@ -132,8 +132,9 @@
 // store-and-forward Queue (in memory unless the caller provides durable
 // storage), which is sent again (as 0401 after the first attempt) until the
 // host answers; Forward queues advices the same way. The
-// client sends an 0800 echo test when idle, answers the host's echo tests,
-// and redials with exponential back-off and jitter.
+// client sends an 0800 echo test when idle (with fields 41 and 42 when
+// ClientConfig.TerminalID and MerchantID are set), answers the host's echo
+// tests, and redials with exponential back-off and jitter.
 //
 // Server reads frames from each connection and answers each request with a
 // Handler; ServeMux routes by MTI as net/http.ServeMux routes by path, with
