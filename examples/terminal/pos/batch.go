@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -136,6 +137,12 @@ func (t *Terminal) Settle(ctx context.Context) (*Settlement, error) {
 			return nil, err
 		}
 		st.first = m
+		// On disk before the 0500 goes: a terminal that restarts
+		// repeats it rather than sending a new one for a batch the host
+		// may have closed.
+		if err := t.cfg.BatchFile.begin(len(st.batch.Entries), m); err != nil {
+			return nil, err
+		}
 		t.mu.Lock()
 		t.settling = st
 		t.mu.Unlock()
@@ -166,15 +173,18 @@ func (t *Terminal) Settle(ctx context.Context) (*Settlement, error) {
 				}
 				m, err := t.uploadMessage(e)
 				if err != nil {
-					t.endSettling()
-					return nil, err
+					return nil, errors.Join(err, t.endSettling(0))
 				}
 				st.uploads = append(st.uploads, m)
 				up.Entries = append(up.Entries, e)
 			}
 			m, err := t.reconciliation(up.Totals())
 			if err != nil {
-				t.endSettling()
+				return nil, errors.Join(err, t.endSettling(0))
+			}
+			// On disk before the first 0320 goes.
+			if err := t.cfg.BatchFile.upload(resp, st.uploads, m); err != nil {
+				st.uploads = nil
 				return nil, err
 			}
 			st.second = m
@@ -185,8 +195,7 @@ func (t *Terminal) Settle(ctx context.Context) (*Settlement, error) {
 				return nil, fmt.Errorf("pos: batch upload: %w", err)
 			}
 			if err := r.Code.Err(); err != nil {
-				t.endSettling()
-				return nil, fmt.Errorf("pos: batch upload: %w", err)
+				return nil, errors.Join(fmt.Errorf("pos: batch upload: %w", err), t.endSettling(0))
 			}
 			st.uploaded++
 		}
@@ -204,21 +213,101 @@ func (t *Terminal) Settle(ctx context.Context) (*Settlement, error) {
 	}
 	// The settlement has its last answer: closed, or refused and to be
 	// started again.
-	t.endSettling()
 	s.Code, s.Closed = resp.Code, resp.Code.Approved()
 	// In balance is the host's verdict on the first 0500; after an
 	// upload it compares the second one with the journal.
 	s.InBalance = s.Closed && st.second == nil && resp.SettlementCode == "1"
+	closed := 0
 	if s.Closed {
 		// The settled purchases are the first of the batch; a purchase
 		// made since (there is none while settling) stays.
-		t.mu.Lock()
-		t.batch.Entries = t.batch.Entries[len(b.Entries):]
-		t.mu.Unlock()
+		closed = len(b.Entries)
+	}
+	if err := t.endSettling(closed); err != nil {
+		// Still settling: the next Settle sends the last message again
+		// and the host answers it from its journal.
+		return nil, err
+	}
+	if s.Closed {
 		t.splits.reset()
 		t.step("batch closed: %d purchase(s), %d reversed, net %s", s.Totals.DebitsNumber, s.Totals.DebitsReversalNumber, t.FormatAmount(uint64(b.Net())))
 	}
 	return s, nil
+}
+
+// keep puts e in the batch: in Config.BatchFile first, then in memory.
+func (t *Terminal) keep(e Entry) error {
+	if err := t.cfg.BatchFile.add(e); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.batch.Entries = append(t.batch.Entries, e)
+	t.mu.Unlock()
+	return nil
+}
+
+// batchFull reports whether the next purchase might not fit in the batch:
+// one payment keeps up to two entries (a reversed purchase and an offline
+// approval after it).
+func (t *Terminal) batchFull() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.batch.Entries)+2 > MaxBatch
+}
+
+// recoverBatch takes the batch and the settlement under way from
+// Config.BatchFile, when the terminal starts: the split-sales log is made
+// again from the purchases, the STANs go on after the highest the file
+// holds, and every message of the settlement that got no answer goes
+// again as a repeat, since the process that wrote the file may have sent
+// it.
+func (t *Terminal) recoverBatch() {
+	f := t.cfg.BatchFile
+	if f == nil {
+		return
+	}
+	t.batch = f.Batch()
+	for _, e := range t.batch.Entries {
+		if !e.Reversed {
+			t.splits.add(e.PAN, e.Amount)
+		}
+		t.stanAfter(e.STAN)
+	}
+	s := f.settlement()
+	if s == nil {
+		return
+	}
+	st := &settling{batch: Batch{Entries: append([]Entry(nil), t.batch.Entries[:s.n]...)}}
+	st.first = asRepeat(s.first)
+	t.stanAfter(s.first.Text(11))
+	if s.uploaded {
+		st.first = s.first
+		st.answer = &iso8583.Response{Code: s.code, SettlementCode: s.settlementCode}
+		st.uploads = make([]*iso8583.Message, 0, len(s.uploads))
+		for _, m := range s.uploads {
+			st.uploads = append(st.uploads, asRepeat(m))
+			t.stanAfter(m.Text(11))
+		}
+		st.second = asRepeat(s.second)
+		t.stanAfter(s.second.Text(11))
+	}
+	t.settling = st
+}
+
+// stanAfter makes the next STAN follow stan, if it is higher than the
+// last one given.
+func (t *Terminal) stanAfter(stan string) {
+	if n, err := strconv.Atoi(stan); err == nil && n > t.stan && n <= 999999 {
+		t.stan = n
+	}
+}
+
+// asRepeat returns m as a repeat (0501, 0321).
+func asRepeat(m *iso8583.Message) *iso8583.Message {
+	if m.MTI.IsRepeat() {
+		return m
+	}
+	return repeat(m)
 }
 
 // settlingNow reports whether a settlement is unfinished.
@@ -228,10 +317,21 @@ func (t *Terminal) settlingNow() bool {
 	return t.settling != nil
 }
 
-func (t *Terminal) endSettling() {
+// endSettling ends the settlement under way and drops the first closed
+// purchases from the batch: in Config.BatchFile first, then in memory. On
+// error the settlement stays under way.
+func (t *Terminal) endSettling(closed int) error {
 	t.mu.Lock()
+	rest := append([]Entry(nil), t.batch.Entries[closed:]...)
+	t.mu.Unlock()
+	if err := t.cfg.BatchFile.end(rest); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.batch.Entries = t.batch.Entries[closed:]
 	t.settling = nil
 	t.mu.Unlock()
+	return nil
 }
 
 // reconciliation builds the 0500 with the totals tot.

@@ -29,26 +29,58 @@ func (x *txn) complete(ctx context.Context) {
 		}
 		x.forwardReversal(ctx)
 	}
+	// The reversal or advice is in the store-and-forward queue before
+	// the purchase is in the batch (Config.BatchFile): a crash between
+	// the two leaves the host with more than the batch, which the 0500
+	// finds out of balance and the batch upload closes, never a batch
+	// that counts a reversal the host will not get.
 	if x.timedOut || r.Reversed {
 		// The host may have approved what the terminal reversed: the
 		// purchase and its reversal both go into the batch totals.
 		e := x.entry()
 		e.Reversed = true
-		t.mu.Lock()
-		t.batch.Entries = append(t.batch.Entries, e)
-		t.mu.Unlock()
+		if err := t.keep(e); err != nil {
+			t.step("reversed purchase not kept in the batch: %v", err)
+		}
 	}
 	if r.Approved {
 		e := x.entry()
 		if e.Offline {
 			x.queueAdvice(ctx, &e)
 		}
-		t.mu.Lock()
-		t.batch.Entries = append(t.batch.Entries, e)
-		t.mu.Unlock()
-		t.splits.add(e.PAN, e.Amount)
+		if err := t.keep(e); err != nil {
+			x.notKept(ctx, e, err)
+		} else {
+			t.splits.add(e.PAN, e.Amount)
+		}
 	}
 	t.log.Info("transaction", "stan", r.STAN, "pan", r.MaskedPAN, "amount", x.amount, "approved", r.Approved, "code", string(r.Response), "reason", r.Reason)
+}
+
+// notKept handles an approval the batch could not keep (Config.BatchFile
+// failed): the terminal does not approve what it could not settle. An
+// online approval is reversed and declined, and kept as reversed if the
+// batch can keep that; an offline approval whose advice is queued stands,
+// since the host will have the advice, and one without is declined, since
+// nobody will.
+func (x *txn) notKept(ctx context.Context, e Entry, err error) {
+	t, r := x.t, x.rcpt
+	t.step("approval not kept in the batch: %v", err)
+	switch {
+	case e.Offline && e.Advice:
+		return
+	case e.Offline:
+		r.Approved, r.Reason = false, "offline approval could not be kept in the batch"
+		return
+	}
+	r.Approved, r.Reason = false, "approval could not be kept in the batch: reversed"
+	x.reverse(ctx)
+	if r.Reversed {
+		e.Reversed = true
+		if err := t.keep(e); err != nil {
+			t.step("reversed purchase not kept in the batch: %v", err)
+		}
+	}
 }
 
 // reverse reverses the 0200 the host approved and the card then declined.

@@ -80,6 +80,12 @@ type Config struct {
 	// them; nil means an iso8583.MemoryQueue, lost when the process ends.
 	// A terminal in service uses a FileQueue (OpenQueue).
 	Queue iso8583.Queue
+	// BatchFile keeps the batch (the purchases since the last settlement,
+	// and the settlement under way) on disk, so that a terminal that
+	// restarts settles and uploads what it approved before; nil keeps it
+	// in memory, lost when the process ends. A terminal in service uses
+	// one (OpenBatch), on the same protected storage as its FileQueue.
+	BatchFile *BatchFile
 
 	// PINPad enters and enciphers PINs.
 	PINPad *PINPad

@@ -48,6 +48,9 @@ func (t *Terminal) Pay(ctx context.Context, amount uint64, card Card) (*Receipt,
 	if t.settlingNow() {
 		return nil, ErrSettling
 	}
+	if t.batchFull() {
+		return nil, ErrBatchFull
+	}
 	t.forwardFirst(ctx)
 	x := &txn{t: t, card: card, amount: amount, now: t.cfg.now()}
 	return x.run(ctx)

@@ -64,6 +64,7 @@ func New(cfg Config) (*Terminal, error) {
 	}
 	// A queue kept from the last run may hold reversals.
 	t.reversing = cfg.Queue != nil && cfg.Queue.Len() > 0
+	t.recoverBatch()
 	t.client = iso8583.NewClient(iso8583.ClientConfig{
 		Addr:          cfg.Host,
 		Dial:          cfg.Dial,

@@ -21,8 +21,8 @@ import (
 type Options struct {
 	// Seed personalises the cards and seeds every random choice.
 	Seed uint64
-	// StateDir holds the PIN pad's DUKPT state file and the terminal's
-	// store-and-forward queue (QueueFile).
+	// StateDir holds the PIN pad's DUKPT state file, the terminal's
+	// store-and-forward queue (QueueFile) and its batch (BatchFile).
 	StateDir string
 	// HostLog and TerminalLog receive the structured logs; nil discards
 	// them.
@@ -124,11 +124,17 @@ const (
 // Options.StateDir.
 const QueueFile = "saf.queue"
 
+// BatchFile is the name of the terminal's batch file in Options.StateDir:
+// the purchases since the last settlement and a settlement under way
+// (pos.OpenBatch).
+const BatchFile = "pos.batch"
+
 // Connect returns a terminal for the catalogue's cards that reaches the
 // host through link, with its PIN pad (state in o.StateDir), its
 // store-and-forward queue (o.StateDir/QueueFile: reversals and advices a
-// previous run left are forwarded with the next message) and the demo's
-// keys, merchant and clock.
+// previous run left are forwarded with the next message), its batch
+// (o.StateDir/BatchFile: the purchases a previous run kept are settled
+// with the next ones) and the demo's keys, merchant and clock.
 func Connect(cat *Catalogue, link *Link, o Options) (*pos.Terminal, *pos.PINPad, error) {
 	till := max(o.Till, 1)
 	if till > Terminals {
@@ -146,6 +152,10 @@ func Connect(cat *Catalogue, link *Link, o Options) (*pos.Terminal, *pos.PINPad,
 	}
 	pad.Rand = rand.NewChaCha8(seed32(o.Seed, 2<<32))
 	queue, err := pos.OpenQueue(filepath.Join(o.StateDir, QueueFile), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	batch, err := pos.OpenBatch(filepath.Join(o.StateDir, BatchFile), nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -174,6 +184,7 @@ func Connect(cat *Catalogue, link *Link, o Options) (*pos.Terminal, *pos.PINPad,
 		MAC:                   mac,
 		Timeout:               o.Timeout,
 		Queue:                 queue,
+		BatchFile:             batch,
 		PINPad:                pad,
 		Time:                  clock,
 		Rand:                  rand.NewChaCha8(seed32(o.Seed, 3<<32)),
