@@ -131,8 +131,11 @@
 //     uses the new one (key sync). A terminal may instead use DUKPT MACs
 //     (Terminal.MACDUKPT): the request MAC key of the KSN in field 53, and
 //     the response MAC key for the answer.
-//   - An 0800 without field 41 (iso8583.Client.Echo sends none) is answered
-//     under the key of the terminal whose key verifies its MAC, and
+//   - An 0800 names its terminal in field 41 like every request (an
+//     iso8583.Client sends it in its echo tests when ClientConfig.TerminalID
+//     is set, as the example terminal does). For clients that send an 0800
+//     without field 41, it is answered under the key of the terminal whose
+//     key verifies its MAC, found by trying each terminal's key, and
 //     journaled without a terminal.
 //   - A terminal without a MAC key in the Config is not authenticated.
 //   - Field 53 carries the PIN pad's DUKPT KSN: 10 bytes for TDES (PIN block

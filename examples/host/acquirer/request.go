@@ -32,10 +32,13 @@ func (h *Host) begin(ctx context.Context, req *iso8583.Message) (*request, *iso8
 	tid := req.Text(41)
 	r.log = h.log.With("mti", string(req.MTI), "terminal", tid, "stan", req.Text(11))
 	if tid == "" && req.MTI.Class() == '8' {
-		// The 0800 of iso8583.Client.Echo carries no terminal ID: find
-		// the terminal by the key that verifies its MAC.
+		// Compatibility: an 0800 without a terminal ID (from an
+		// iso8583.Client without ClientConfig.TerminalID, or a client
+		// that never sends one) is answered under the key that
+		// verifies its MAC.
 		return r, r.echoWithoutTerminal()
 	}
+	// The normal path, an 0800 echo included: the terminal is field 41.
 	r.terminal = h.terminals[tid]
 	if r.terminal == nil {
 		r.log.Warn("acquirer: unknown terminal")
@@ -75,12 +78,17 @@ func (h *Host) unsupported(ctx context.Context, req *iso8583.Message) *iso8583.M
 	return r.record(KindRefused, iso8583.InvalidTransaction)
 }
 
-// echoWithoutTerminal answers an 0800 without field 41.
+// echoWithoutTerminal answers an 0800 without field 41, the compatibility
+// path for clients that do not send it: a signed one is answered under the
+// key of the terminal whose MAC key verifies it (one trial per terminal,
+// which is why field 41 is the normal path), and journaled without a
+// terminal.
 func (r *request) echoWithoutTerminal() *iso8583.Message {
 	if r.req.Has(64) || r.req.Has(128) {
 		for id := range r.h.terminals {
 			if k, err := r.h.hsm.VerifyMAC(id, r.req); err == nil && k != nil {
 				r.key = k
+				r.log.Debug("acquirer: 0800 without terminal ID, terminal found by its MAC key", "found", id)
 				break
 			}
 		}
