@@ -74,6 +74,8 @@ func New(cfg Config) (*Terminal, error) {
 		Time:          cfg.Time,
 		Rand:          cfg.Rand,
 		STAN:          t.nextSTAN,
+		TerminalID:    cfg.TerminalID, // fields 41 and 42 of the client's echo tests
+		MerchantID:    cfg.Merchant.ID,
 		RetryInterval: time.Hour, // the terminal flushes itself, after each transaction and at settlement
 		RetryTimeout:  cfg.Timeout,
 		MinBackoff:    10 * time.Millisecond,
@@ -161,6 +163,16 @@ func (t *Terminal) SignOn(ctx context.Context) error {
 		return fmt.Errorf("pos: sign-on: %w", err)
 	}
 	t.step("signed on to the host (0800 → 0810 %s)", string(resp.Code))
+	return nil
+}
+
+// Echo sends an 0800 echo test (network management code 301) carrying the
+// terminal ID and merchant ID in fields 41 and 42, and waits for its 0810.
+func (t *Terminal) Echo(ctx context.Context) error {
+	if err := t.client.Echo(ctx); err != nil {
+		return fmt.Errorf("pos: echo: %w", err)
+	}
+	t.step("echo test answered (0800 → 0810)")
 	return nil
 }
 
