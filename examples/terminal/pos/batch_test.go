@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -105,5 +106,154 @@ func TestSettleRepeatsAndResumes(t *testing.T) {
 	}
 	if term.settlingNow() {
 		t.Error("settlement still under way after the host closed the batch")
+	}
+}
+
+// TestSettleResumesAfterRestart stops a terminal in the middle of its
+// settlement, after the host lost its answers three times, and starts a
+// new one on the same batch file: the new terminal goes on with the
+// messages the first one wrote to the file, as repeats with their STAN
+// and transmission time, and closes the batch it kept.
+func TestSettleResumesAfterRestart(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		lose iso8583.MTI // the first three of these get no answer
+		// the MTIs the host sees, before and after the restart
+		before, after string
+		uploaded      int
+	}{
+		{"0500 unanswered", iso8583.MTIReconciliationRequest, "0500 0501 0501", "0501", 0},
+		{"0320 unanswered", iso8583.MTIBatchUpload, "0500 0320 0321 0321", "0321 0321 0501", 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var seen []*iso8583.Message
+			lost := 0
+			answer := func(_ context.Context, m *iso8583.Message) *iso8583.Message {
+				mu.Lock()
+				defer mu.Unlock()
+				seen = append(seen, m)
+				if m.MTI.Original() == tt.lose && lost < 3 {
+					lost++
+					return nil
+				}
+				code, sc := iso8583.Approved, "1"
+				if tt.lose == iso8583.MTIBatchUpload && m.MTI.Original() == iso8583.MTIReconciliationRequest {
+					sc = "2"
+					if m.Text(11) == seen[0].Text(11) {
+						code = iso8583.ReconcileError
+					}
+				}
+				r, err := iso8583.Respond(m, code)
+				if err != nil {
+					return nil
+				}
+				if m.MTI.Original() == iso8583.MTIReconciliationRequest {
+					r.SettlementCode = sc
+				}
+				rm, _ := r.Message()
+				return rm
+			}
+			mux := iso8583.NewServeMux()
+			for _, mti := range []iso8583.MTI{iso8583.MTIReconciliationRequest, iso8583.MTIReconciliationRequestRepeat, iso8583.MTIBatchUpload, iso8583.MTIBatchUploadRepeat} {
+				mux.HandleFunc(mti, answer)
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := &iso8583.Server{Handler: mux}
+			go srv.Serve(ln)
+			t.Cleanup(func() { srv.Close() })
+
+			path := filepath.Join(t.TempDir(), "pos.batch")
+			f := openBatch(t, path)
+			for _, e := range testEntries {
+				if err := f.add(e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			clk := clock()
+			start := func() *Terminal {
+				term, err := New(Config{
+					Merchant:   Merchant{Name: "CORNER SHOP", ID: "MERCHANT0000001", Category: "5411", Country: "US"},
+					TerminalID: "TERM0001",
+					Host:       ln.Addr().String(),
+					Timeout:    50 * time.Millisecond,
+					Time:       clk,
+					BatchFile:  openBatch(t, path),
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return term
+			}
+			ctx := context.Background()
+			term := start()
+			var te *iso8583.TimeoutError
+			if _, err := term.Settle(ctx); !errors.As(err, &te) {
+				t.Fatalf("first Settle = %v, want a *iso8583.TimeoutError", err)
+			}
+			term.Close() // the crash: only the file stays
+			mu.Lock()
+			sentBefore := append([]*iso8583.Message(nil), seen...)
+			mu.Unlock()
+
+			inFile := map[string]bool{}
+			if st := openBatch(t, path).settlement(); st != nil {
+				for _, m := range append([]*iso8583.Message{st.first, st.second}, st.uploads...) {
+					if m != nil {
+						inFile[m.Text(11)+m.Text(7)] = true
+					}
+				}
+			}
+			term = start()
+			defer term.Close()
+			if !term.settlingNow() {
+				t.Fatal("restarted terminal is not settling")
+			}
+			if n := len(term.Batch().Entries); n != len(testEntries) {
+				t.Fatalf("restarted terminal's batch: %d purchases, want %d", n, len(testEntries))
+			}
+			if _, err := term.Pay(ctx, 100, Card{Track2: "4761739001010119=30122010000000000000"}); !errors.Is(err, ErrSettling) {
+				t.Errorf("Pay during the resumed settlement = %v, want ErrSettling", err)
+			}
+			s, err := term.Settle(ctx)
+			if err != nil {
+				t.Fatalf("Settle after the restart = %v", err)
+			}
+			if !s.Closed || s.Uploaded != tt.uploaded {
+				t.Errorf("Settle after the restart = %+v, want closed after %d uploads", s, tt.uploaded)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			mtis := func(ms []*iso8583.Message) string {
+				var s []string
+				for _, m := range ms {
+					s = append(s, string(m.MTI))
+				}
+				return strings.Join(s, " ")
+			}
+			if got := mtis(seen[:len(sentBefore)]); got != tt.before {
+				t.Errorf("before the restart the host saw %s, want %s", got, tt.before)
+			}
+			if got := mtis(seen[len(sentBefore):]); got != tt.after {
+				t.Errorf("after the restart the host saw %s, want %s", got, tt.after)
+			}
+			// Every message after the restart is one the first terminal
+			// wrote to the file, sent as a repeat.
+			for _, m := range seen[len(sentBefore):] {
+				if !inFile[m.Text(11)+m.Text(7)] || !m.MTI.IsRepeat() {
+					t.Errorf("after the restart: %s STAN %s time %s, not a repeat of a message in the file", m.MTI, m.Text(11), m.Text(7))
+				}
+			}
+			if term.settlingNow() || len(term.Batch().Entries) != 0 {
+				t.Errorf("after the close: settling %t, %d purchases", term.settlingNow(), len(term.Batch().Entries))
+			}
+			g := openBatch(t, path)
+			if g.settlement() != nil || len(g.Batch().Entries) != 0 {
+				t.Errorf("batch file after the close: %s", snapshot(t, g))
+			}
+		})
 	}
 }
