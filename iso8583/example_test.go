@@ -226,3 +226,29 @@ func ExampleMessage_LogValue() {
 	// Output:
 	// level=INFO msg=sent msg.mti=0200 msg.2=476173******0119 msg.3=000000 msg.4=000000002599 msg.11=000123 msg.22=051 msg.35="[37 bytes hidden]" msg.41=TERM0001 msg.52="[8 bytes hidden]"
 }
+
+// An AES DUKPT PIN pad's ISO 9564-1 format 4 PIN block (PIN 1234, PAN
+// 4111111111111111, the first block of the ANSI X9.24-3-2017 supplement
+// test vectors) and its 12-byte KSN, in field 52 of the b..16 layout: an
+// LL prefix counting bytes, then the block as hexadecimal characters.
+func ExampleSpec_VariablePINData() {
+	block, _ := hex.DecodeString("A912150391AB65A67E52883D81CE2D15")
+	ksn, _ := hex.DecodeString("123456789012345600000001")
+	m := iso8583.NewMessage(iso8583.MTIFinancialRequest)
+	m.Set(52, block)
+	m.Set(53, ksn)
+	spec := iso8583.SpecASCII.VariablePINData()
+	raw, err := spec.Pack(m)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s\n", raw[4+8:])
+
+	// The 1987 layout carries 8 bytes only.
+	_, err = iso8583.SpecASCII.Pack(m)
+	fmt.Println(err)
+	// Output:
+	// 16A912150391AB65A67E52883D81CE2D1512123456789012345600000001
+	// iso8583: field 52: invalid field: length 16, want 8 (a 16-byte PIN block needs Spec.VariablePINData)
+}
