@@ -2,15 +2,19 @@ package pos
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/posflow/posflow/emv/cardsim"
+	"github.com/posflow/posflow/emv/oda"
 	"github.com/posflow/posflow/iso8583"
 )
 
@@ -459,4 +463,34 @@ func FuzzDecodeBatch(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPayBatchFileFails pays with a batch file that cannot be written: the
+// terminal does not approve what it could not keep, it reverses the
+// host's approval.
+func TestPayBatchFileFails(t *testing.T) {
+	h := startStub(t)
+	card := visaCard(t)
+	path := filepath.Join(t.TempDir(), "pos.batch")
+	bf := openBatch(t, path)
+	// A directory where the file should be: no write reaches it.
+	if err := os.MkdirAll(filepath.Join(path, "x"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	term := testTerminalWith(t, h.addr, []*oda.CAPK{card.Profile().Applications[0].Keys.CAPK}, &out,
+		func(c *Config) { c.BatchFile = bf }, cardsim.TestPIN)
+	r, err := term.Pay(context.Background(), 2500, Card{Chip: card})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Approved || !r.Reversed {
+		t.Errorf("Pay with a broken batch file: approved %t reversed %t (%s), want declined and reversed", r.Approved, r.Reversed, r.Reason)
+	}
+	if got, want := strings.Join(h.mtis(), " "), "0200 0400"; got != want {
+		t.Errorf("host saw %s, want %s", got, want)
+	}
+	if n := len(term.Batch().Entries); n != 0 {
+		t.Errorf("%d purchases in memory that the file does not hold", n)
+	}
 }

@@ -46,6 +46,56 @@
 // reversals and advices after the restart (Forward), each once. It stores
 // no track data and no PIN block (see queue.go).
 //
+// # The batch on disk
+//
+// Config.BatchFile keeps the batch durable: a BatchFile (OpenBatch) is a
+// log of records, each with its length (and the length inverted) and a
+// SHA-256 chained to the record before, appended and synced before the
+// terminal acts on the change: a purchase kept (before the receipt), a
+// settlement begun (before its 0500 goes), the host's out-of-balance
+// answer with the 0320s and second 0500 built for it (before the first
+// 0320 goes). When a settlement ends, closed or refused, the file is
+// rewritten whole with what stays (temporary file, fsync, rename,
+// directory fsync, as the queue file). A terminal that restarts on the
+// file has its batch, its split-sales log and STANs after the file's
+// highest, and a settlement under way resumes with the same messages as
+// repeats (0501, 0321), which the host answers from its journal, rather
+// than new ones for a batch it may have closed. See batchfile.go for the
+// format.
+//
+// A crash can leave the last record torn; OpenBatch drops it, and the
+// terminal goes on as if that change had not happened, which is safe
+// because nothing was acted on before the record was synced:
+//
+//   - A purchase not kept: its receipt was not printed. The host may have
+//     approved it, or have its reversal or advice; the terminal's 0500 is
+//     then out of balance (95) and the batch closes on the upload, as it
+//     did before the file existed. The reversal or advice is always in the
+//     store-and-forward queue before the purchase is in the batch, never
+//     the other way round: a batch that counted a reversal the queue had
+//     lost would leave the host holding money the terminal gave back.
+//   - A settlement not begun: no 0500 was sent, and the next is new.
+//   - An out-of-balance answer not kept: no 0320 was sent; the 0500 goes
+//     again as 0501 and the host answers 95 from its journal.
+//   - A settlement not ended: the last message goes again as a repeat and
+//     the host gives its journaled answer again.
+//
+// Any other damage (a sum that fails with records after it, a length and
+// its inverse that differ, a field out of range, records out of order) is
+// a *BatchFileError (ErrBatchCorrupt) at OpenBatch, and the terminal must
+// not start: its totals would no longer be its batch's. A batch change
+// the file cannot take (disk full) is not approved: an online approval is
+// reversed and declined, and a settlement step returns the error before
+// its message goes.
+//
+// The file holds, per purchase, what the 0500 and the 0320 need: STAN,
+// amount, time, entry mode, RRN, auth code, transmission time, flags and
+// the PAN, in clear since the 0320 carries it, as the queue file holds it
+// in its reversals and advices; no track data, PIN block, expiry or chip
+// data. Both files are cardholder data under PCI DSS: they are created
+// with mode 0600 and belong on the terminal's protected, encrypted
+// storage.
+//
 // # Decisions where issue 8 and the standards are silent
 //
 //   - The terminal verifies PINs online only (capabilities 9F33 E0 68 C8:
@@ -73,9 +123,12 @@
 //     key is taken and before that key enciphers anything.
 //   - A queue file that fails its checksum or does not decode stops
 //     OpenQueue with a *QueueFileError: the terminal must not start over
-//     reversals it can no longer read. The batch itself stays in memory:
-//     after a crash the 0500 is out of balance and the host reconciles on
-//     the batch upload.
+//     reversals it can no longer read. A batch file likewise stops
+//     OpenBatch with a *BatchFileError. Without Config.BatchFile the batch
+//     stays in memory: after a crash the 0500 is out of balance and the
+//     host reconciles on the batch upload.
+//   - A batch holds at most MaxBatch purchases; Pay returns ErrBatchFull
+//     before it, and the terminal settles first.
 //   - Receipts, steps and logs show the PAN masked (first six, last four)
 //     and never a PIN, PIN block, track or key.
 //
@@ -83,6 +136,8 @@
 //
 //	pad, _ := pos.OpenPINPad("pinpad.state", ik, iksn)
 //	pad.Enter = pos.ScriptedPINs("1234")
+//	queue, _ := pos.OpenQueue("saf.queue", nil)
+//	batch, _ := pos.OpenBatch("pos.batch", nil) // a *BatchFileError: do not start
 //	term, _ := pos.New(pos.Config{
 //		Merchant:   pos.Merchant{Name: "CORNER SHOP", City: "SPRINGFIELD", ID: "MERCHANT0000001", Category: "5411", Country: "US"},
 //		TerminalID: "TERM0001",
@@ -90,6 +145,8 @@
 //		CAPKs:      capks,
 //		Host:       "127.0.0.1:8583",
 //		PINPad:     pad,
+//		Queue:      queue,
+//		BatchFile:  batch,
 //	})
 //	defer term.Close()
 //	receipt, err := term.Pay(ctx, 2500, pos.Card{Chip: card})
