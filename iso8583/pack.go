@@ -73,10 +73,10 @@ func (s *Spec) appendPack(dst []byte, m *Message, record bool) ([]byte, error) {
 // check validates the length and characters of a field value.
 func (c *codec) check(v []byte) error {
 	if c.digits == 0 && len(v) != c.max {
-		return &FieldError{Field: c.id, Err: ErrInvalidField, Reason: c.withHint("length " + strconv.Itoa(len(v)) + ", want " + strconv.Itoa(c.max))}
+		return &FieldError{Field: c.id, Err: ErrInvalidField, Reason: c.withHint(len(v), "length "+strconv.Itoa(len(v))+", want "+strconv.Itoa(c.max))}
 	}
 	if len(v) > c.max {
-		return &FieldError{Field: c.id, Err: ErrInvalidField, Reason: c.withHint("length " + strconv.Itoa(len(v)) + " over maximum " + strconv.Itoa(c.max))}
+		return &FieldError{Field: c.id, Err: ErrInvalidField, Reason: "length " + strconv.Itoa(len(v)) + " over maximum " + strconv.Itoa(c.max)}
 	}
 	if !c.stepFits(len(v)) {
 		return &FieldError{Field: c.id, Err: ErrInvalidField, Reason: c.stepReason(len(v))}
@@ -96,8 +96,10 @@ func (c *codec) stepReason(n int) string {
 	return "length " + strconv.Itoa(n) + ", want a multiple of " + strconv.Itoa(c.step) + " up to " + strconv.Itoa(c.max)
 }
 
-func (c *codec) withHint(reason string) string {
-	if c.hint == "" {
+// withHint adds the codec's hint to the reason for a value of n bytes
+// that is longer than the field.
+func (c *codec) withHint(n int, reason string) string {
+	if c.hint == "" || n <= c.max {
 		return reason
 	}
 	return reason + " (" + c.hint + ")"

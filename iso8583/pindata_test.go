@@ -3,6 +3,7 @@ package iso8583
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -106,10 +107,18 @@ func TestVariablePINDataRejects(t *testing.T) {
 			t.Errorf("%s: Unpack(%X) = %v, want %v", tt.name, in, err, tt.want)
 		}
 	}
-	m := NewMessage("0200")
-	m.Set(52, make([]byte, 16))
-	if _, err := SpecASCII.Pack(m); !errors.Is(err, ErrInvalidField) {
-		t.Errorf("SpecASCII.Pack(16-byte field 52) = %v, want ErrInvalidField", err)
+	// The 1987 layout refuses a 16-byte block and says where to look; a
+	// short block gets no such hint.
+	for _, tt := range []struct {
+		n    int
+		hint bool
+	}{{16, true}, {7, false}} {
+		m := NewMessage("0200")
+		m.Set(52, make([]byte, tt.n))
+		_, err := SpecASCII.Pack(m)
+		if !errors.Is(err, ErrInvalidField) || strings.Contains(err.Error(), "VariablePINData") != tt.hint {
+			t.Errorf("SpecASCII.Pack(%d-byte field 52) = %v, want ErrInvalidField, hint %t", tt.n, err, tt.hint)
+		}
 	}
 }
 

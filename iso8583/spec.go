@@ -113,7 +113,7 @@ type codec struct {
 	digits int              // 0 for fixed; else the digits of the length prefix (2 for LL, 3 for LLL)
 	bcdLen bool             // the length prefix is BCD, not ASCII
 	step   int              // if not 0, a variable length must be a non-zero multiple of step
-	hint   string           // added to the reason of a length error
+	hint   string           // added to the reason of a length error for a value too long
 	spec   *field.Spec      // moov's spec: Length, Enc and Pref
 	enc    encoding.Encoder // == spec.Enc
 	pref   prefix.Prefixer  // == spec.Pref
