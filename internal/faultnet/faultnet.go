@@ -22,6 +22,7 @@ import (
 	"context"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/posflow/posflow/iso8583"
@@ -243,6 +244,7 @@ type pair struct {
 	ended   chan struct{} // closed when a reader stops
 	endOnce sync.Once
 	once    sync.Once
+	closing atomic.Bool // set before close resets or closes the sides
 }
 
 // item is a frame on its way through the proxy.
@@ -300,6 +302,13 @@ func (c *pair) write(dir Direction, q <-chan item) {
 			continue
 		case Delay:
 			c.wait(it.after, hold)
+			if c.closing.Load() {
+				// The wait ended because the pair is closing (one
+				// side's reader stopped first): the held frame is lost
+				// with the connection, not delivered on the other side
+				// before its reset.
+				continue
+			}
 		case Reset:
 			dst.Write(it.frame[:len(it.frame)/2])
 			c.close(true)
@@ -338,6 +347,7 @@ func (c *pair) wait(after int, hold time.Duration) {
 // the pair.
 func (c *pair) close(rst bool) {
 	c.once.Do(func() {
+		c.closing.Store(true)
 		for _, s := range c.side {
 			if rst {
 				reset(s)
