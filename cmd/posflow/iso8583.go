@@ -23,8 +23,12 @@ func specByName(name string) (*iso8583.Spec, error) {
 		return iso8583.SpecASCII, nil
 	case "bcd":
 		return iso8583.SpecBCD, nil
+	case "ascii-pin16":
+		return iso8583.SpecASCII.VariablePINData(), nil
+	case "bcd-pin16":
+		return iso8583.SpecBCD.VariablePINData(), nil
 	}
-	return nil, usageError(fmt.Sprintf("-spec %q: want ascii or bcd", name))
+	return nil, usageError(fmt.Sprintf("-spec %q: want ascii, bcd, ascii-pin16 or bcd-pin16", name))
 }
 
 // binaryField reports whether field id of s holds bytes (written in
@@ -155,12 +159,14 @@ func (m *isoMessage) jsonValue() any {
 
 var iso8583DecodeCmd = &command{
 	group: "iso8583", name: "decode",
-	args:    "[-spec ascii|bcd] [-tlv] [-reveal] [-json] [HEX]",
+	args:    "[-spec ascii|bcd|ascii-pin16|bcd-pin16] [-tlv] [-reveal] [-json] [HEX]",
 	summary: "unpack an ISO 8583 message, card data masked",
 	doc: `
 Unpacks an ISO 8583:1987 message with one of posflow's specs (-spec ascii,
-the host-to-host ASCII layout, or bcd, the packed POS layout; see go doc
-github.com/posflow/posflow/iso8583) and prints one field a line. The PAN
+the host-to-host ASCII layout, or bcd, the packed POS layout; ascii-pin16
+and bcd-pin16 are the same with field 52 of variable length for 16-byte AES
+PIN blocks; see go doc github.com/posflow/posflow/iso8583) and prints one
+field a line. The PAN
 shows its first six and last four digits; the expiry, track data, PIN
 block, MACs, keys and private data show their length only, and field 55
 its tags with the sensitive ones hidden (-tlv adds the tree of field 55
@@ -171,7 +177,7 @@ iso8583 encode reads back.`,
 	source:  "an 0200 built from the X9.24-1:2009 A.4 PAN, enciphered PIN block and KSN, and the Chuckks/Iso8583Lib field 55; see cmd/posflow/testdata/README.md",
 	reveal:  true,
 	setup: func(fs *flag.FlagSet) func(*env) (any, error) {
-		specName := fs.String("spec", "ascii", "wire layout: ascii or bcd")
+		specName := fs.String("spec", "ascii", "wire layout: ascii or bcd, or ascii-pin16 or bcd-pin16 with field 52 of variable length (AES PIN blocks)")
 		tree := fs.Bool("tlv", false, "also print field 55 as a tree, decoded as tlv decode does")
 		return func(e *env) (any, error) {
 			spec, err := specByName(*specName)
@@ -199,7 +205,7 @@ iso8583 encode reads back.`,
 
 var iso8583EncodeCmd = &command{
 	group: "iso8583", name: "encode",
-	args:    "[-spec ascii|bcd] [-reveal] [-json] [JSON]",
+	args:    "[-spec ascii|bcd|ascii-pin16|bcd-pin16] [-reveal] [-json] [JSON]",
 	summary: "pack an ISO 8583 message from JSON",
 	doc: `
 Packs a message given as JSON, on the command line or standard input:
@@ -214,7 +220,7 @@ Character fields (n, an, ans, z) are strings as they are; binary fields
 	source:  "an echo test built by hand",
 	reveal:  true,
 	setup: func(fs *flag.FlagSet) func(*env) (any, error) {
-		specName := fs.String("spec", "ascii", "wire layout: ascii or bcd")
+		specName := fs.String("spec", "ascii", "wire layout: ascii or bcd, or ascii-pin16 or bcd-pin16 with field 52 of variable length (AES PIN blocks)")
 		return func(e *env) (any, error) {
 			spec, err := specByName(*specName)
 			if err != nil {

@@ -296,8 +296,9 @@ func TestAuthorizationHold(t *testing.T) {
 }
 
 // TestAESDUKPTPIN checks the security module with AES DUKPT PIN blocks
-// (ISO format 4, 12-byte KSN). It calls the module directly: an ISO 4 block
-// is 16 bytes and field 52 of package iso8583 holds 8.
+// (ISO format 4, 12-byte KSN), calling the module directly; the blocks
+// travel in field 52 of the variable layout (iso8583.Spec.VariablePINData),
+// which TestAESDUKPTPINOverTheWire sends.
 func TestAESDUKPTPIN(t *testing.T) {
 	cfg := seedConfig(t)
 	sm, err := acquirer.NewSoftwareModule(cfg.Keys, cfg.Terminals, nil)

@@ -79,7 +79,9 @@ type Config struct {
 	SecurityModule SecurityModule `json:"-"`
 	// Store replaces the default SQLite store at Database.
 	Store Store `json:"-"`
-	// Spec is the wire layout; nil means iso8583.SpecASCII.
+	// Spec is the wire layout; nil means iso8583.SpecASCII. Terminals
+	// with AES DUKPT PIN pads send 16-byte ISO format 4 PIN blocks,
+	// which need the variable field 52 of Spec.VariablePINData.
 	Spec *iso8583.Spec `json:"-"`
 	// Framing frames messages on connections.
 	Framing iso8583.Framing `json:"-"`
