@@ -95,6 +95,12 @@ func TestRestartKeepsBatch(t *testing.T) {
 				if !r.Approved {
 					t.Errorf("%s after the restart: declined %s (%s)", name, string(r.Response), r.Reason)
 				}
+				// STANs go on after the batch's, rather than from 1.
+				for _, e := range before.Entries {
+					if tt.keepBatch && r.STAN <= e.STAN {
+						t.Errorf("%s after the restart: STAN %s, not after the batch's %s", name, r.STAN, e.STAN)
+					}
+				}
 			}
 			s, err := term.Settle(ctx)
 			if err != nil {
