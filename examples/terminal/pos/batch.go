@@ -197,6 +197,12 @@ func (t *Terminal) Settle(ctx context.Context) (*Settlement, error) {
 			if err := r.Code.Err(); err != nil {
 				return nil, errors.Join(fmt.Errorf("pos: batch upload: %w", err), t.endSettling(0))
 			}
+			// Without it, a restarted terminal sends this 0320 again,
+			// as a repeat the host answers from its journal: no need to
+			// stop.
+			if err := t.cfg.BatchFile.uploadAnswered(st.uploaded); err != nil {
+				t.step("upload answer not kept in the batch file: %v", err)
+			}
 			st.uploaded++
 		}
 		s.Uploaded = len(st.uploads)
@@ -288,6 +294,7 @@ func (t *Terminal) recoverBatch() {
 			st.uploads = append(st.uploads, asRepeat(m))
 			t.stanAfter(m.Text(11))
 		}
+		st.uploaded = s.progress
 		st.second = asRepeat(s.second)
 		t.stanAfter(s.second.Text(11))
 	}

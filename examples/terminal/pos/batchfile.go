@@ -29,7 +29,7 @@ import (
 //	records, each:
 //	  length  4 bytes  big endian, of type and payload, 1 to maxBatchRecord
 //	  check   4 bytes  length with every bit inverted
-//	  type    1 byte   'E', 'S' or 'U'
+//	  type    1 byte   'E', 'S', 'U' or 'P'
 //	  payload length-1 bytes
 //	  sum     32 bytes SHA-256 of the previous record's sum (of magic and
 //	                   version for the first record), length, check, type
@@ -51,8 +51,10 @@ import (
 // the host answered that 0500 out of balance: the two characters of the
 // answer's code and one of its field 66 (0 for none), the second 0500
 // (two bytes of length, the message), the number of 0320s (two bytes) and
-// each 0320 (two bytes of length, the message). No 'E' follows an 'S':
-// the terminal takes no payment while it settles.
+// each 0320 (two bytes of length, the message). A 'P' record follows the
+// 'U' for each 0320 the host answered, in order: two bytes, the index of
+// that 0320. No 'E' follows an 'S': the terminal takes no payment while it
+// settles.
 //
 // The file holds no track data, PIN block, card expiry or chip data, but
 // it holds each purchase's PAN in clear, which the 0320 batch upload
@@ -82,9 +84,10 @@ const (
 	batchRecordHead = 4 + 4
 	batchSumLen     = sha256.Size
 
-	recEntry  = 'E'
-	recSettle = 'S'
-	recUpload = 'U'
+	recEntry    = 'E'
+	recSettle   = 'S'
+	recUpload   = 'U'
+	recUploaded = 'P'
 
 	entryOffline  = 1 << 0
 	entryAdvice   = 1 << 1
@@ -175,6 +178,9 @@ type savedSettlement struct {
 	settlementCode string
 	uploads        []*iso8583.Message
 	second         *iso8583.Message
+	// progress is how many of uploads the host answered, one 'P' record
+	// each.
+	progress int
 }
 
 // OpenBatch opens the batch file at path, its messages packed with spec
@@ -350,6 +356,27 @@ func (f *BatchFile) upload(answer *iso8583.Response, uploads []*iso8583.Message,
 	return nil
 }
 
+// uploadAnswered appends that the host answered the 0320 uploads[i], the
+// next one not answered.
+func (f *BatchFile) uploadAnswered(i int) error {
+	if f == nil {
+		return nil
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := f.state.settle
+	if s == nil || !s.uploaded || i != s.progress || i >= len(s.uploads) {
+		return fmt.Errorf("pos: batch file: upload %d answered out of order", i)
+	}
+	if err := f.append(binary.BigEndian.AppendUint16([]byte{recUploaded}, uint16(i))); err != nil {
+		return err
+	}
+	u := *s
+	u.progress++
+	f.state.settle = &u
+	return nil
+}
+
 // end ends the settlement under way, if any, and leaves entries as the
 // batch: the file is rewritten whole.
 func (f *BatchFile) end(entries []Entry) error {
@@ -506,7 +533,9 @@ func validEntry(e Entry) error {
 			return fmt.Errorf("pos: batch file: purchase STAN %q: %s", e.STAN, err)
 		}
 	}
-	if !e.Time.IsZero() && (e.Time.Year() < 1678 || e.Time.Year() > 2261 || e.Time.UnixNano() == 0) {
+	// A time is kept as Unix nanoseconds, 0 for none: it must be one
+	// that they represent, other than 0.
+	if !e.Time.IsZero() && (e.Time.UnixNano() == 0 || !e.Time.Equal(time.Unix(0, e.Time.UnixNano()))) {
 		return fmt.Errorf("pos: batch file: purchase STAN %q: time %v out of range", e.STAN, e.Time)
 	}
 	return nil
@@ -706,6 +735,15 @@ func (st *batchState) apply(spec *iso8583.Spec, rec []byte) error {
 			}
 			u.uploads = append(u.uploads, m)
 		}
+		st.settle = &u
+	case recUploaded:
+		s := st.settle
+		i, ok := c.uint16()
+		if s == nil || !s.uploaded || !ok || i != s.progress || i >= len(s.uploads) {
+			return bad(0, fmt.Sprintf("upload %d answered out of order", i), nil)
+		}
+		u := *s
+		u.progress++
 		st.settle = &u
 	default:
 		return bad(0, fmt.Sprintf("unknown record type %#02x", typ), nil)

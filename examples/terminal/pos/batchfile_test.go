@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,6 +76,8 @@ func testSteps(t testing.TB) []batchStep {
 		batchStep{"out of balance", func(f *BatchFile) error {
 			return f.upload(&iso8583.Response{Code: iso8583.ReconcileError, SettlementCode: "2"}, uploads, second)
 		}},
+		batchStep{"upload 0 answered", func(f *BatchFile) error { return f.uploadAnswered(0) }},
+		batchStep{"upload 1 answered", func(f *BatchFile) error { return f.uploadAnswered(1) }},
 		batchStep{"closed", func(f *BatchFile) error { return f.end(nil) }},
 		batchStep{"keep after close", func(f *BatchFile) error { return f.add(testEntries[0]) }},
 	)
@@ -93,7 +96,7 @@ func snapshot(t testing.TB, f *BatchFile) string {
 	if s := f.settlement(); s != nil {
 		fmt.Fprintf(&b, "settling %d: %s\n", s.n, packed(t, s.first))
 		if s.uploaded {
-			fmt.Fprintf(&b, "answer %s %q, second %s\n", string(s.code), s.settlementCode, packed(t, s.second))
+			fmt.Fprintf(&b, "answer %s %q, second %s, %d answered\n", string(s.code), s.settlementCode, packed(t, s.second), s.progress)
 			for _, m := range s.uploads {
 				fmt.Fprintf(&b, "upload %s\n", packed(t, m))
 			}
@@ -287,6 +290,7 @@ func TestOpenBatchCorrupt(t *testing.T) {
 	recEAfterS, _ := record(sumS, recEntry, entryPayload(t, testEntries[1]))
 	recSBad, _ := record(sum0, recSettle, settle(2))
 	recX, _ := record(headerSum(), 'X', []byte{1, 2, 3})
+	recP, _ := record(sumS, recUploaded, []byte{0, 0})
 	recTrail, _ := record(headerSum(), recEntry, append(entryPayload(t, testEntries[0]), 0))
 	reversal := packed(t, testReversal(t, "000009"))
 	recQ, _ := record(sum0, recSettle, append(binary.BigEndian.AppendUint16(nil, 1), reversal...))
@@ -310,6 +314,7 @@ func TestOpenBatchCorrupt(t *testing.T) {
 		{"purchase kept while settling", withRecords(rec0, recS, recEAfterS)},
 		{"settlement of more purchases than kept", withRecords(rec0, recSBad)},
 		{"settlement message is a reversal", withRecords(rec0, recQ)},
+		{"upload answered before any upload", withRecords(rec0, recS, recP)},
 		{"STAN not digits", badEntry(func(e *Entry) { e.STAN = "00000A" })},
 		{"STAN too short", badEntry(func(e *Entry) { e.STAN = "001" })},
 		{"PAN of 20 digits", badEntry(func(e *Entry) { e.PAN = "47617390010101190000" })},
@@ -369,6 +374,9 @@ func TestBatchFileRefuses(t *testing.T) {
 	if err := f.add(testEntries[0]); err == nil {
 		t.Error("add while settling = nil, want an error")
 	}
+	if err := f.uploadAnswered(0); err == nil {
+		t.Error("uploadAnswered before the upload = nil, want an error")
+	}
 }
 
 // encodeBatch is the file of st, as the terminal would have written it.
@@ -406,7 +414,10 @@ func encodeBatch(t testing.TB, st batchState) []byte {
 					t.Fatal(err)
 				}
 			}
-			b, _ = appendBatchRecord(b, sum, rec)
+			b, sum = appendBatchRecord(b, sum, rec)
+			for i := range s.progress {
+				b, sum = appendBatchRecord(b, sum, binary.BigEndian.AppendUint16([]byte{recUploaded}, uint16(i)))
+			}
 		}
 	}
 	return b
@@ -426,7 +437,7 @@ func FuzzDecodeBatch(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, s := range testSteps(f)[:6] {
+	for _, s := range testSteps(f)[:7] {
 		if err := s.do(bf); err != nil {
 			f.Fatal(err)
 		}
@@ -553,4 +564,40 @@ func FuzzBatchRecord(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestBatchEntryTime keeps purchases at the ends of the times the file
+// holds (testdata/fuzz/FuzzBatchRecord/ec067b2e7e9c8a5f: the last
+// nanosecond of 2262 decoded but did not encode) and refuses those
+// beyond.
+func TestBatchEntryTime(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		time time.Time
+		ok   bool
+	}{
+		{"none", time.Time{}, true},
+		{"latest", time.Unix(0, math.MaxInt64), true},
+		{"earliest", time.Unix(0, math.MinInt64), true},
+		{"after the latest", time.Unix(0, math.MaxInt64).Add(1), false},
+		{"before the earliest", time.Unix(0, math.MinInt64).Add(-1), false},
+		{"the Unix epoch, which means none", time.Unix(0, 0), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := testEntries[0]
+			e.Time = tt.time
+			rec, err := appendEntryRecord(nil, e)
+			if (err == nil) != tt.ok {
+				t.Fatalf("appendEntryRecord(time %v) = %v, want ok %t", tt.time, err, tt.ok)
+			}
+			if err != nil {
+				return
+			}
+			b, _ := appendBatchRecord([]byte(batchMagic+"\x01"), headerSum(), rec)
+			st, _, _, err := decodeBatch(iso8583.SpecASCII, b)
+			if err != nil || len(st.entries) != 1 || !st.entries[0].Time.Equal(tt.time) {
+				t.Errorf("decodeBatch(time %v) = %v, %v", tt.time, st.entries, err)
+			}
+		})
+	}
 }

@@ -54,7 +54,7 @@
 // terminal acts on the change: a purchase kept (before the receipt), a
 // settlement begun (before its 0500 goes), the host's out-of-balance
 // answer with the 0320s and second 0500 built for it (before the first
-// 0320 goes). When a settlement ends, closed or refused, the file is
+// 0320 goes), each 0320 the host answered. When a settlement ends, closed or refused, the file is
 // rewritten whole with what stays (temporary file, fsync, rename,
 // directory fsync, as the queue file). A terminal that restarts on the
 // file has its batch, its split-sales log and STANs after the file's
@@ -77,6 +77,8 @@
 //   - A settlement not begun: no 0500 was sent, and the next is new.
 //   - An out-of-balance answer not kept: no 0320 was sent; the 0500 goes
 //     again as 0501 and the host answers 95 from its journal.
+//   - An 0320 answer not kept: the 0320 goes again as 0321, and the host
+//     answers it from its journal without counting it twice.
 //   - A settlement not ended: the last message goes again as a repeat and
 //     the host gives its journaled answer again.
 //
