@@ -100,10 +100,11 @@ const (
 	// 0320 for every purchase of a full batch.
 	maxBatchRecord = 1 + 3 + 2 + MaxQueuedMessage + 2 + MaxBatch*(2+MaxQueuedMessage)
 	// maxBatchFile bounds the file read at open, before anything is
-	// decoded: a full batch, an 'S' and a 'U'.
+	// decoded: a full batch, an 'S', a 'U' and a 'P' for each upload.
 	maxBatchFile = batchHeaderLen + MaxBatch*(batchRecordHead+maxEntryRecord+batchSumLen) +
 		batchRecordHead + 1 + 2 + MaxQueuedMessage + batchSumLen +
-		batchRecordHead + maxBatchRecord + batchSumLen
+		batchRecordHead + maxBatchRecord + batchSumLen +
+		MaxBatch*(batchRecordHead+1+2+batchSumLen)
 )
 
 var (
