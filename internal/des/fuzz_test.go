@@ -1,0 +1,71 @@
+package des
+
+import (
+	"bytes"
+	"crypto/cipher"
+	stddes "crypto/des"
+	"testing"
+)
+
+// FuzzAgainstStdlib compares this package with crypto/des for arbitrary
+// keys and blocks. The key is tried as given, with either constructor, and
+// so are its first 8 bytes, its first 16 extended to K1‖K2‖K1 and its first
+// 24; the block is cut or zero-padded to 8 bytes.
+func FuzzAgainstStdlib(f *testing.F) {
+	f.Add([]byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF}, []byte("Now is t"))
+	f.Add(bytes.Repeat([]byte{0x01}, 8), []byte{0x80, 0, 0, 0, 0, 0, 0, 0})
+	f.Add([]byte("0123456789ABCDEF23456789"), []byte{})
+	f.Add([]byte("0123456789ABCDEF0123456x"), []byte{0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF})
+	f.Add([]byte{0x1F, 0x1F, 0x1F, 0x1F, 0x0E, 0x0E, 0x0E, 0x0E, 0xE0, 0xE0, 0xE0, 0xE0, 0xF1, 0xF1, 0xF1, 0xF1}, []byte{1, 2, 3})
+	f.Add([]byte{}, []byte{})
+	f.Fuzz(func(t *testing.T, key, blockIn []byte) {
+		block := make([]byte, BlockSize)
+		copy(block, blockIn)
+		keys := [][]byte{key}
+		if len(key) >= 8 {
+			keys = append(keys, key[:8])
+		}
+		if len(key) >= 16 {
+			keys = append(keys, append(key[:16:16], key[:8]...))
+		}
+		if len(key) >= 24 {
+			keys = append(keys, key[:24])
+		}
+		for _, k := range keys {
+			c, err := NewCipher(k)
+			std, stdErr := stddes.NewCipher(k)
+			compare(t, "NewCipher", k, block, c, err, std, stdErr)
+			c, err = NewTripleDESCipher(k)
+			std, stdErr = stddes.NewTripleDESCipher(k)
+			compare(t, "NewTripleDESCipher", k, block, c, err, std, stdErr)
+		}
+	})
+}
+
+func compare(t *testing.T, op string, key, block []byte, c cipher.Block, err error, std cipher.Block, stdErr error) {
+	t.Helper()
+	if !sameError(err, stdErr) || (c == nil) != (std == nil) {
+		t.Fatalf("%s(%X) = %v, %v; crypto/des %v, %v", op, key, c != nil, err, std != nil, stdErr)
+	}
+	if c == nil {
+		return
+	}
+	if c.BlockSize() != std.BlockSize() {
+		t.Fatalf("%s(%X).BlockSize() = %d, crypto/des %d", op, key, c.BlockSize(), std.BlockSize())
+	}
+	got, want := make([]byte, BlockSize), make([]byte, BlockSize)
+	c.Encrypt(got, block)
+	std.Encrypt(want, block)
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s(%X).Encrypt(%X) = %X, crypto/des %X", op, key, block, got, want)
+	}
+	c.Decrypt(got, want)
+	if !bytes.Equal(got, block) {
+		t.Fatalf("%s(%X).Decrypt(%X) = %X, want %X back", op, key, want, got, block)
+	}
+	c.Decrypt(got, block)
+	std.Decrypt(want, block)
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s(%X).Decrypt(%X) = %X, crypto/des %X", op, key, block, got, want)
+	}
+}
