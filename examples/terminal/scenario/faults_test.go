@@ -21,7 +21,7 @@ import (
 var (
 	faultPayments = flag.Int("faults.payments", 16, "payments per row of TestNetworkFaults (more for a soak run)")
 	faultSeed     = flag.Uint64("faults.seed", 1, "seed of the payments and faults of TestNetworkFaults")
-	faultTimeout  = flag.Duration("faults.timeout", 150*time.Millisecond, "the terminal's timeout in the network fault tests")
+	faultTimeout  = flag.Duration("faults.timeout", 500*time.Millisecond, "the terminal's timeout in the network fault tests")
 	faultSteps    = flag.Bool("faults.steps", false, "log the terminal's steps with -v")
 )
 
