@@ -2,10 +2,10 @@ package dukpt
 
 import (
 	"crypto/cipher"
-	"crypto/des"
 	"encoding/binary"
 
 	"github.com/posflow/posflow/internal/aeskey"
+	des "github.com/posflow/posflow/internal/des"
 )
 
 // HostConfig configures a [TDESHost] or [AESHost]. The zero value derives

@@ -1,9 +1,10 @@
 package dukpt
 
 import (
-	"crypto/des"
 	"encoding/binary"
 	"math/bits"
+
+	des "github.com/posflow/posflow/internal/des"
 )
 
 // This file implements the host side of TDES DUKPT, ANSI X9.24-1:2009

@@ -2,7 +2,8 @@ package keys
 
 import (
 	"crypto/cipher"
-	"crypto/des"
+
+	des "github.com/posflow/posflow/internal/des"
 )
 
 // NewTDES returns a Triple DES (TDEA, EDE) block cipher for a

@@ -2,7 +2,8 @@ package mac
 
 import (
 	"crypto/cipher"
-	"crypto/des"
+
+	des "github.com/posflow/posflow/internal/des"
 )
 
 // Alg3 returns MAC algorithm 3 of ISO/IEC 9797-1:2011, the retail MAC of

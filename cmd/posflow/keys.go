@@ -3,12 +3,12 @@ package main
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/des"
 	"errors"
 	"flag"
 	"fmt"
 	"strings"
 
+	des "github.com/posflow/posflow/internal/des"
 	"github.com/posflow/posflow/keys"
 )
 

@@ -1,8 +1,9 @@
 package issuer
 
 import (
-	"crypto/des"
 	"crypto/subtle"
+
+	des "github.com/posflow/posflow/internal/des"
 )
 
 // Service codes of the static card verification values.
