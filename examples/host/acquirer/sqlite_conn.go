@@ -109,8 +109,11 @@ func (r result) LastInsertId() (int64, error) { return r.id, nil }
 // transaction fails with it, so that none runs outside the transaction
 // and is saved on its own.
 func (t *sqliteTx) checkFatal(err error) error {
+	if err == nil {
+		return nil // before se, which escapes: no allocation on success
+	}
 	var se interface{ Code() int }
-	if err != nil && errors.As(err, &se) {
+	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
 		case 5, 7, 9, 10, 11, 13: // BUSY, NOMEM, INTERRUPT, IOERR, CORRUPT, FULL
 			if t.fatal == nil {
