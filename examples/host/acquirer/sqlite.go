@@ -36,12 +36,20 @@ type SQLiteStore struct {
 	// State the committer keeps in memory, touched only by Updates (one
 	// goroutine): the store is the database's only writer, so what it
 	// wrote last is what the database holds.
-	seq      int64                // the last number NextSequence handed out
-	seqSaved int64                // the number the database holds
-	seqOK    bool                 // seq and seqSaved were read
-	batches  map[string]int64     // open batch by terminal
-	cards    map[string]CardState // card state by PAN
-	balances map[string]int64     // balance by account
+	seq       int64                // the last number NextSequence handed out
+	seqSaved  int64                // the number the database holds
+	seqOK     bool                 // seq and seqSaved were read
+	batches   map[string]int64     // open batch by terminal
+	cards     map[string]CardState // card state by PAN
+	balances  map[string]int64     // balance by account
+	orphans   map[orphanKey]bool   // reversals that found no original (read when orphansOK)
+	orphansOK bool
+}
+
+// An orphanKey is what Tx.OrphanReversal looks for.
+type orphanKey struct {
+	terminal, stan, digest string
+	batch                  int64
 }
 
 // forget drops the rows the committer keeps in memory, after a rollback
@@ -51,6 +59,7 @@ func (s *SQLiteStore) forget() {
 	clear(s.batches)
 	clear(s.cards)
 	clear(s.balances)
+	s.orphansOK = false
 }
 
 const schema = `
@@ -120,6 +129,7 @@ DROP INDEX IF EXISTS journal_stan;
 DROP INDEX IF EXISTS journal_request;
 DROP INDEX IF EXISTS journal_batch;
 CREATE UNIQUE INDEX IF NOT EXISTS journal_requests ON journal (terminal, stan, mti, transmitted, dup);
+CREATE INDEX IF NOT EXISTS journal_orphans ON journal (terminal, stan) WHERE kind = 'reversal' AND original = 0;
 `
 
 // migrateDup adds the dup column to a journal made before it.
@@ -147,6 +157,8 @@ const (
 	qSetReversed = `UPDATE journal SET reversed = ? WHERE id = ?`
 	qOrphan      = `SELECT 1 FROM journal WHERE terminal = ? AND stan = ? AND mti IN ('0400', '0420')
 		AND dup = 0 AND kind = 'reversal' AND original = 0 AND digest = ? AND batch = ? LIMIT 1`
+	qOrphans = `SELECT terminal, stan, digest, batch FROM journal
+		WHERE kind = 'reversal' AND original = 0 AND mti IN ('0400', '0420') AND dup = 0`
 	qBatch      = `SELECT open FROM batches WHERE terminal = ?`
 	qCloseBatch = `INSERT INTO batches (terminal, open) VALUES (?, ?)
 		ON CONFLICT (terminal) DO UPDATE SET open = excluded.open`
@@ -170,7 +182,7 @@ const (
 		ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`
 )
 
-var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN, qReadSequence, qSaveSequence, qSavepoint, qRollbackTo, qRelease, qOrphan,
+var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN, qReadSequence, qSaveSequence, qSavepoint, qRollbackTo, qRelease, qOrphan, qOrphans,
 	qBegin, qBeginRead, qCommit, qRollback, qSeedAccount, qSeedCard}
 
 // DB returns the database handle, for tests that inspect or break it.
@@ -364,16 +376,45 @@ func (t *sqliteTx) Original(terminal, stan, transmitted string) (*Entry, error) 
 	return e, nil
 }
 
+// OrphanReversal reads the orphan reversals, which are few (their own
+// partial index holds them), into the committer's memory once, so that
+// the usual answer, none, costs no statement.
 func (t *sqliteTx) OrphanReversal(terminal, stan, digest string, batch int64) (bool, error) {
-	var one int
-	err := t.queryRow(qOrphan, terminal, stan, digest, batch).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+	if !t.update {
+		var one int
+		err := t.queryRow(qOrphan, terminal, stan, digest, batch).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		if err != nil {
+			return false, storeErr("journal", err)
+		}
+		return true, nil
 	}
-	if err != nil {
-		return false, storeErr("journal", err)
+	s := t.s
+	if !s.orphansOK {
+		rows, err := t.query(qOrphans)
+		if err != nil {
+			return false, storeErr("journal", err)
+		}
+		defer rows.Close()
+		if s.orphans == nil {
+			s.orphans = make(map[orphanKey]bool)
+		}
+		clear(s.orphans)
+		for rows.Next() {
+			var k orphanKey
+			if err := rows.Scan(&k.terminal, &k.stan, &k.digest, &k.batch); err != nil {
+				return false, storeErr("journal", err)
+			}
+			s.orphans[k] = true
+		}
+		if err := rows.Err(); err != nil {
+			return false, storeErr("journal", err)
+		}
+		s.orphansOK = true
 	}
-	return true, nil
+	return s.orphans[orphanKey{terminal, stan, digest, batch}], nil
 }
 
 func (t *sqliteTx) Insert(e *Entry) error {
@@ -390,6 +431,9 @@ func (t *sqliteTx) Insert(e *Entry) error {
 	e.ID, err = r.LastInsertId()
 	if err != nil {
 		return storeErr("journal", err)
+	}
+	if t.update && t.s.orphansOK && e.Kind == KindReversal && e.Original == 0 && (e.MTI == "0400" || e.MTI == "0420") {
+		t.s.orphans[orphanKey{e.Terminal, e.STAN, e.Digest, e.Batch}] = true
 	}
 	return nil
 }

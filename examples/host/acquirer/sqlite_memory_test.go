@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -436,7 +437,37 @@ func TestMigrateJournal(t *testing.T) {
 		indexes = append(indexes, n)
 	}
 	rows.Close()
-	if len(indexes) != 1 || indexes[0] != "journal_requests" {
-		t.Errorf("journal indexes %q, want [journal_requests]", indexes)
+	if !slices.Equal(indexes, []string{"journal_orphans", "journal_requests"}) {
+		t.Errorf("journal indexes %q, want [journal_orphans journal_requests]", indexes)
+	}
+}
+
+// TestOrphanAfterReopen checks that a reversal that found no original is
+// known to a store reopened on the database.
+func TestOrphanAfterReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "orphan.db")
+	s, err := acquirer.OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev := &acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "TERM0001", MTI: "0400", STAN: "000042",
+		Transmitted: "1126120000"}, Kind: acquirer.KindReversal, Code: "00", Digest: "d", Batch: 1}
+	if err := s.Update(ctx, func(tx acquirer.Tx) error { return tx.Insert(rev) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = acquirer.OpenSQLite(path); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var orphan bool
+	if err := s.Update(ctx, func(tx acquirer.Tx) (err error) {
+		orphan, err = tx.OrphanReversal("TERM0001", "000042", "d", 1)
+		return err
+	}); err != nil || !orphan {
+		t.Errorf("OrphanReversal after reopening = %t, %v; want true", orphan, err)
 	}
 }

@@ -289,5 +289,8 @@ func Run(t *testing.T, open func(t *testing.T) acquirer.Store) {
 		if orphan("000010", "f", 1) {
 			t.Error("OrphanReversal sees the row of a rolled-back Update")
 		}
+		if !orphan("000007", "d", 1) {
+			t.Error("OrphanReversal lost a committed orphan after a rolled-back Update")
+		}
 	})
 }
