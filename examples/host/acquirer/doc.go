@@ -97,17 +97,18 @@
 // Purchase -benchtime 2s -cpu 1 ./examples/host/acquirer; 2-vCPU x86-64,
 // go1.26, idle machine):
 //
-//	in-memory SQLite                        51 µs  14 KB  286 allocs
-//	SQLite file, WAL, synchronous FULL     300 µs  14 KB  286 allocs
+//	in-memory SQLite                        37 µs  13 KB  262 allocs
+//	SQLite file, WAL, synchronous FULL     270 µs  13 KB  262 allocs
 //
-// (112 µs and 503 allocations, and 412 µs, before the store's work below.)
-// The file figure is one fsync per request; under load, group commit
-// shares it (see examples/loadgen). What the SQLite store does for speed:
+// (112 µs and 503 allocations, and 412 µs, before the work below.) The
+// file figure is one fsync per request; under load, group commit shares
+// it (see examples/loadgen). What the SQLite store does for speed:
 //
 //   - The committer keeps what every request reads (card states, balances,
-//     open batches) and the RRN sequence in memory, write-through: it is
-//     the database's only writer. It forgets them after any rollback and
-//     when PRAGMA data_version shows another connection committed.
+//     open batches, the few reversals that found no original) and the RRN
+//     sequence in memory, write-through: it is the database's only writer.
+//     It forgets them after any rollback and when PRAGMA data_version
+//     shows another connection committed.
 //   - Decisions do not look for a duplicate first: the journal's unique
 //     request key refuses the duplicate's row, and the request is decided
 //     again with the lookup (rare: a resend).
@@ -118,9 +119,9 @@
 //     statements prepared there: database/sql's per-call work cost as much
 //     as SQLite's own.
 //
-// What is left is SQLite (a fifth of the host's CPU), the DES key
-// schedules of the per-transaction keys (DUKPT, PIN, PVV, EMV session
-// keys), and garbage collection.
+// What is left is SQLite (a quarter of the CPU of a load run) and
+// garbage collection (a fifth); the cryptography is a tenth since DES
+// comes from internal/des.
 //
 // # Decisions where the issue and ISO 8583 are silent
 //
