@@ -17,9 +17,12 @@
 // its scripted PINs. The PIN pad's DUKPT state is kept in -state, so keys
 // are never reused across runs, and so is the store-and-forward queue
 // (saf.queue): reversals and advices the host has not acknowledged when
-// the terminal stops are sent after the next sign-on. A queue file that
-// cannot be read stops the terminal; it may hold reversals owed to
-// cardholders, so it is for the operator to inspect, not to overwrite.
+// the terminal stops are sent after the next sign-on; and so is the batch
+// (pos.batch): the purchases kept since the last settlement, and a
+// settlement under way, which the next run settles or resumes. A queue or
+// batch file that cannot be read stops the terminal; it may hold reversals
+// owed to cardholders or purchases owed to merchants, so it is for the
+// operator to inspect, not to overwrite.
 package main
 
 import (
