@@ -126,24 +126,11 @@ type BatchFileError struct {
 }
 
 func (e *BatchFileError) Error() string {
-	s := "pos: batch file"
-	if e.Path != "" {
-		s += " " + e.Path
-	}
-	s += fmt.Sprintf(": offset %d: %s", e.Offset, e.Reason)
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
+	return fileError("batch file", e.Path, e.Offset, e.Reason, e.Err)
 }
 
 // Unwrap returns ErrBatchCorrupt and the underlying error.
-func (e *BatchFileError) Unwrap() []error {
-	if e.Err == nil {
-		return []error{ErrBatchCorrupt}
-	}
-	return []error{ErrBatchCorrupt, e.Err}
-}
+func (e *BatchFileError) Unwrap() []error { return unwrapFile(ErrBatchCorrupt, e.Err) }
 
 // A BatchFile keeps a terminal's batch in a file (Config.BatchFile). The
 // terminal is its only writer: every change is on disk when the terminal

@@ -81,23 +81,31 @@ type QueueFileError struct {
 }
 
 func (e *QueueFileError) Error() string {
-	s := "pos: store-and-forward queue file"
-	if e.Path != "" {
-		s += " " + e.Path
+	return fileError("store-and-forward queue file", e.Path, e.Offset, e.Reason, e.Err)
+}
+
+// Unwrap returns ErrQueueCorrupt and the underlying error.
+func (e *QueueFileError) Unwrap() []error { return unwrapFile(ErrQueueCorrupt, e.Err) }
+
+// fileError is the message of a QueueFileError or BatchFileError.
+func fileError(what, path string, offset int, reason string, err error) string {
+	s := "pos: " + what
+	if path != "" {
+		s += " " + path
 	}
-	s += fmt.Sprintf(": offset %d: %s", e.Offset, e.Reason)
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
+	s += fmt.Sprintf(": offset %d: %s", offset, reason)
+	if err != nil {
+		s += ": " + err.Error()
 	}
 	return s
 }
 
-// Unwrap returns ErrQueueCorrupt and the underlying error.
-func (e *QueueFileError) Unwrap() []error {
-	if e.Err == nil {
-		return []error{ErrQueueCorrupt}
+// unwrapFile returns the errors a file error wraps: its sentinel and err.
+func unwrapFile(sentinel, err error) []error {
+	if err == nil {
+		return []error{sentinel}
 	}
-	return []error{ErrQueueCorrupt, e.Err}
+	return []error{sentinel, err}
 }
 
 // A FileQueue is an iso8583.Queue kept in a file, so that reversals and
