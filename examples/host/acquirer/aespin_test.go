@@ -24,6 +24,12 @@ func newAESTerminal(t *testing.T, h *testHost, id string, spec *iso8583.Spec) *a
 	t.Helper()
 	tm := &terminal{t: t, id: id}
 	tm.client = newClient(t, h, id, spec)
+	return &aesTerminal{terminal: tm, aes: newAESPINPad(t)}
+}
+
+// newAESPINPad returns an AES DUKPT PIN pad under testAESBDK.
+func newAESPINPad(t *testing.T) *dukpt.AESDevice {
+	t.Helper()
 	iksn := dukpt.AESKSN{0x12, 0x34, 0x56, 0x78, 0x90, 0x12, 0x34, 0x56}
 	ik, err := dukpt.AESInitialKey(testAESBDK, iksn[:])
 	if err != nil {
@@ -33,7 +39,7 @@ func newAESTerminal(t *testing.T, h *testHost, id string, spec *iso8583.Spec) *a
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &aesTerminal{terminal: tm, aes: dev}
+	return dev
 }
 
 // newClient returns a client for terminal id, signing with its MAC key,

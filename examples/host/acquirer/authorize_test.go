@@ -306,15 +306,7 @@ func TestAESDUKPTPIN(t *testing.T) {
 		t.Fatal(err)
 	}
 	card := &cfg.Cards[10] // magnetic stripe only, PVV
-	iksn := dukpt.AESKSN{0x12, 0x34, 0x56, 0x78, 0x90, 0x12, 0x34, 0x56}
-	ik, err := dukpt.AESInitialKey(testAESBDK, iksn[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	dev, err := dukpt.NewAESDevice(ik, iksn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dev := newAESPINPad(t)
 	for _, tc := range []struct {
 		pin  string
 		want error
