@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/posflow/posflow/emv/issuer"
@@ -185,19 +186,13 @@ func (a *auth) verifyARQC() *iso8583.Message {
 // refuses the row of a duplicate, which rolls the attempt back, and the
 // second attempt looks the first row up and answers as before.
 func (a *auth) decideOnce() *iso8583.Message {
-	var resp *iso8583.Message
-	err := a.h.store.Update(a.ctx, func(tx Tx) error {
-		var err error
-		resp, err = a.decide(tx)
-		return err
-	})
+	resp, err := a.tryUpdate(a.decide)
 	if errors.Is(err, ErrDuplicateKey) && !a.lookup {
 		a.lookup, a.fresh = true, false
 		return a.update(a.decide)
 	}
 	if err != nil {
-		a.log.Error("acquirer: store failed, answering 96", "err", err)
-		return a.respond(iso8583.SystemMalfunction, nil)
+		return a.storeFailed(err)
 	}
 	return resp
 }
@@ -237,9 +232,11 @@ func (a *auth) decide(tx Tx) (*iso8583.Message, error) {
 	// A reversal that came before this request (the terminal gave up
 	// waiting, or the two overtook each other in the host) restored
 	// nothing: this request moves nothing either.
-	if orphan, err := tx.OrphanReversal(a.terminal.ID, a.t.STAN, a.reversalDigest(), e.Batch); err != nil {
+	orphans, err := tx.Orphans(a.terminal.ID, a.t.STAN, e.Batch)
+	if err != nil {
 		return nil, err
-	} else if orphan {
+	}
+	if len(orphans) > 0 && slices.Contains(orphans, a.reversalDigest()) {
 		a.log.Warn("acquirer: request after its own reversal, declined")
 		resp := a.respond(iso8583.DoNotHonour, nil)
 		return resp, a.journal(tx, e, resp)

@@ -114,7 +114,9 @@
 //     again with the lookup (rare: a resend).
 //   - One journal index, on the request key, serves duplicates, originals,
 //     reversals and a terminal's rows: a durable group commit logs one
-//     index page per terminal of the group for each index.
+//     index page per terminal of the group for each index. (A partial
+//     index holds only the reversals that found no original, which are
+//     few and rarely written.)
 //   - Statements run on the driver connection (database/sql.Conn.Raw) with
 //     statements prepared there: database/sql's per-call work cost as much
 //     as SQLite's own.

@@ -202,17 +202,29 @@ func (r *request) record(kind string, code iso8583.ResponseCode) *iso8583.Messag
 // update runs fn in a store transaction. If the store fails, the request
 // is answered with 96 and nothing is applied or journaled.
 func (r *request) update(fn func(Tx) (*iso8583.Message, error)) *iso8583.Message {
+	resp, err := r.tryUpdate(fn)
+	if err != nil {
+		return r.storeFailed(err)
+	}
+	return resp
+}
+
+// tryUpdate runs fn in a store transaction and returns its response, or
+// the store's error.
+func (r *request) tryUpdate(fn func(Tx) (*iso8583.Message, error)) (*iso8583.Message, error) {
 	var resp *iso8583.Message
 	err := r.h.store.Update(r.ctx, func(tx Tx) error {
 		var err error
 		resp, err = fn(tx)
 		return err
 	})
-	if err != nil {
-		r.log.Error("acquirer: store failed, answering 96", "err", err)
-		return r.respond(iso8583.SystemMalfunction, nil)
-	}
-	return resp
+	return resp, err
+}
+
+// storeFailed answers 96 for a request whose store transaction failed.
+func (r *request) storeFailed(err error) *iso8583.Message {
+	r.log.Error("acquirer: store failed, answering 96", "err", err)
+	return r.respond(iso8583.SystemMalfunction, nil)
 }
 
 // journal fills the common columns of e from the request and the signed

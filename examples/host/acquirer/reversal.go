@@ -14,7 +14,7 @@ import (
 // the reversal's STAN (and, when field 90 names it, transmission time). A
 // reversal of a request the host never approved, or already reversed, is
 // acknowledged with 00 and moves nothing (and the request, should it come
-// after its reversal, is declined with 05: see Tx.OrphanReversal); one whose amount differs from
+// after its reversal, is declined with 05: see Tx.Orphans); one whose amount differs from
 // the original's is answered 13 (partial reversals are not supported).
 //
 // The reversal of an 0100 releases the hold; of a completed 0100 it moves

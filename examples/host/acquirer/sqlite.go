@@ -36,20 +36,20 @@ type SQLiteStore struct {
 	// State the committer keeps in memory, touched only by Updates (one
 	// goroutine): the store is the database's only writer, so what it
 	// wrote last is what the database holds.
-	seq       int64                // the last number NextSequence handed out
-	seqSaved  int64                // the number the database holds
-	seqOK     bool                 // seq and seqSaved were read
-	batches   map[string]int64     // open batch by terminal
-	cards     map[string]CardState // card state by PAN
-	balances  map[string]int64     // balance by account
-	orphans   map[orphanKey]bool   // reversals that found no original (read when orphansOK)
+	seq       int64                  // the last number NextSequence handed out
+	seqSaved  int64                  // the number the database holds
+	seqOK     bool                   // seq and seqSaved were read
+	batches   map[string]int64       // open batch by terminal
+	cards     map[string]CardState   // card state by PAN
+	balances  map[string]int64       // balance by account
+	orphans   map[orphanKey][]string // digests of the reversals that found no original (read when orphansOK)
 	orphansOK bool
 }
 
-// An orphanKey is what Tx.OrphanReversal looks for.
+// An orphanKey is what Tx.Orphans looks for.
 type orphanKey struct {
-	terminal, stan, digest string
-	batch                  int64
+	terminal, stan string
+	batch          int64
 }
 
 // forget drops the rows the committer keeps in memory, after a rollback
@@ -155,18 +155,16 @@ const (
 		processing, amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original, response, time, dup)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qSetReversed = `UPDATE journal SET reversed = ? WHERE id = ?`
-	qOrphan      = `SELECT 1 FROM journal WHERE terminal = ? AND stan = ? AND mti IN ('0400', '0420')
-		AND dup = 0 AND kind = 'reversal' AND original = 0 AND digest = ? AND batch = ? LIMIT 1`
+	qOrphan      = `SELECT digest FROM journal WHERE terminal = ? AND stan = ? AND mti IN ('0400', '0420')
+		AND dup = 0 AND kind = 'reversal' AND original = 0 AND batch = ?`
 	qOrphans = `SELECT terminal, stan, digest, batch FROM journal
 		WHERE kind = 'reversal' AND original = 0 AND mti IN ('0400', '0420') AND dup = 0`
 	qBatch      = `SELECT open FROM batches WHERE terminal = ?`
 	qCloseBatch = `INSERT INTO batches (terminal, open) VALUES (?, ?)
 		ON CONFLICT (terminal) DO UPDATE SET open = excluded.open`
-	qSettle      = `INSERT INTO settlements (terminal, merchant, batch, time, balanced) VALUES (?, ?, ?, ?, ?)`
-	qEntries     = `SELECT ` + entryColumns + ` FROM journal WHERE terminal = ? AND (? = 0 OR batch = ?) ORDER BY id`
-	qSettlements = `SELECT terminal, merchant, batch, time, balanced FROM settlements ORDER BY id`
-	qSequence    = `INSERT INTO sequence (name, value) VALUES ('rrn', 1)
-		ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`
+	qSettle       = `INSERT INTO settlements (terminal, merchant, batch, time, balanced) VALUES (?, ?, ?, ?, ?)`
+	qEntries      = `SELECT ` + entryColumns + ` FROM journal WHERE terminal = ? AND (? = 0 OR batch = ?) ORDER BY id`
+	qSettlements  = `SELECT terminal, merchant, batch, time, balanced FROM settlements ORDER BY id`
 	qReadSequence = `SELECT value FROM sequence WHERE name = 'rrn'`
 	qSeedAccount  = `INSERT OR IGNORE INTO accounts (id, balance) VALUES (?, ?)`
 	qSeedCard     = `INSERT OR IGNORE INTO cards (pan, status, pin_tries, last_atc, script) VALUES (?, ?, ?, -1, ?)`
@@ -182,7 +180,7 @@ const (
 		ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`
 )
 
-var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qSequence, qEntry, qAdvanceKSN, qReadSequence, qSaveSequence, qSavepoint, qRollbackTo, qRelease, qOrphan, qOrphans,
+var statements = []string{qCard, qSetCard, qBalance, qAddBalance, qLookup, qOriginal, qInsert, qSetReversed, qBatch, qCloseBatch, qSettle, qEntries, qSettlements, qEntry, qAdvanceKSN, qReadSequence, qSaveSequence, qSavepoint, qRollbackTo, qRelease, qOrphan, qOrphans,
 	qBegin, qBeginRead, qCommit, qRollback, qSeedAccount, qSeedCard}
 
 // DB returns the database handle, for tests that inspect or break it.
@@ -376,45 +374,54 @@ func (t *sqliteTx) Original(terminal, stan, transmitted string) (*Entry, error) 
 	return e, nil
 }
 
-// OrphanReversal reads the orphan reversals, which are few (their own
-// partial index holds them), into the committer's memory once, so that
-// the usual answer, none, costs no statement.
-func (t *sqliteTx) OrphanReversal(terminal, stan, digest string, batch int64) (bool, error) {
+// Orphans reads the orphan reversals, which are few (their own partial
+// index holds them), into the committer's memory once, so that the usual
+// answer, none, costs no statement.
+func (t *sqliteTx) Orphans(terminal, stan string, batch int64) ([]string, error) {
 	if !t.update {
-		var one int
-		err := t.queryRow(qOrphan, terminal, stan, digest, batch).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return false, nil
-		}
+		rows, err := t.query(qOrphan, terminal, stan, batch)
 		if err != nil {
-			return false, storeErr("journal", err)
+			return nil, storeErr("journal", err)
 		}
-		return true, nil
+		defer rows.Close()
+		var ds []string
+		for rows.Next() {
+			var d string
+			if err := rows.Scan(&d); err != nil {
+				return nil, storeErr("journal", err)
+			}
+			ds = append(ds, d)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, storeErr("journal", err)
+		}
+		return ds, nil
 	}
 	s := t.s
 	if !s.orphansOK {
 		rows, err := t.query(qOrphans)
 		if err != nil {
-			return false, storeErr("journal", err)
+			return nil, storeErr("journal", err)
 		}
 		defer rows.Close()
 		if s.orphans == nil {
-			s.orphans = make(map[orphanKey]bool)
+			s.orphans = make(map[orphanKey][]string)
 		}
 		clear(s.orphans)
 		for rows.Next() {
 			var k orphanKey
-			if err := rows.Scan(&k.terminal, &k.stan, &k.digest, &k.batch); err != nil {
-				return false, storeErr("journal", err)
+			var d string
+			if err := rows.Scan(&k.terminal, &k.stan, &d, &k.batch); err != nil {
+				return nil, storeErr("journal", err)
 			}
-			s.orphans[k] = true
+			s.orphans[k] = append(s.orphans[k], d)
 		}
 		if err := rows.Err(); err != nil {
-			return false, storeErr("journal", err)
+			return nil, storeErr("journal", err)
 		}
 		s.orphansOK = true
 	}
-	return s.orphans[orphanKey{terminal, stan, digest, batch}], nil
+	return s.orphans[orphanKey{terminal, stan, batch}], nil
 }
 
 func (t *sqliteTx) Insert(e *Entry) error {
@@ -433,7 +440,8 @@ func (t *sqliteTx) Insert(e *Entry) error {
 		return storeErr("journal", err)
 	}
 	if t.update && t.s.orphansOK && e.Kind == KindReversal && e.Original == 0 && (e.MTI == "0400" || e.MTI == "0420") {
-		t.s.orphans[orphanKey{e.Terminal, e.STAN, e.Digest, e.Batch}] = true
+		k := orphanKey{e.Terminal, e.STAN, e.Batch}
+		t.s.orphans[k] = append(t.s.orphans[k], e.Digest)
 	}
 	return nil
 }
@@ -446,6 +454,9 @@ func dupOf(kind string) any {
 	}
 	return int64(0)
 }
+
+// errReadOnly is the error of a change asked of a View.
+var errReadOnly = errors.New("acquirer: read-only transaction")
 
 // isUniqueViolation reports whether err is SQLite's UNIQUE constraint
 // failure: the only unique index of the journal is its request key.
@@ -562,11 +573,7 @@ func (t *sqliteTx) Settlements() ([]Settlement, error) {
 // goes on above it.
 func (t *sqliteTx) NextSequence() (int64, error) {
 	if !t.update {
-		var n int64
-		if err := t.queryRow(qSequence).Scan(&n); err != nil {
-			return 0, storeErr("sequence", err)
-		}
-		return n, nil
+		return 0, &StoreError{Op: "sequence", Err: errReadOnly}
 	}
 	s := t.s
 	if !s.seqOK {

@@ -463,11 +463,11 @@ func TestOrphanAfterReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var orphan bool
+	var ds []string
 	if err := s.Update(ctx, func(tx acquirer.Tx) (err error) {
-		orphan, err = tx.OrphanReversal("TERM0001", "000042", "d", 1)
+		ds, err = tx.Orphans("TERM0001", "000042", 1)
 		return err
-	}); err != nil || !orphan {
-		t.Errorf("OrphanReversal after reopening = %t, %v; want true", orphan, err)
+	}); err != nil || !slices.Equal(ds, []string{"d"}) {
+		t.Errorf("Orphans after reopening = %q, %v; want [d]", ds, err)
 	}
 }

@@ -46,11 +46,11 @@ type Tx interface {
 	// Original returns the latest approved 0100, 0200 or 0220 journal row
 	// of terminal with stan (and transmitted, unless empty), or ErrNotFound.
 	Original(terminal, stan, transmitted string) (*Entry, error)
-	// OrphanReversal reports whether the terminal's batch holds a
-	// reversal (0400 or 0420) with stan and digest that found no
-	// original to reverse: the reversal of a request that reaches the
-	// host after it, which then must not move money.
-	OrphanReversal(terminal, stan, digest string, batch int64) (bool, error)
+	// Orphans returns the digests of the reversals (0400 or 0420) with
+	// stan in the terminal's batch that found no original to reverse,
+	// usually none: the reversals of requests that reach the host after
+	// them, which then must not move money.
+	Orphans(terminal, stan string, batch int64) ([]string, error)
 	// Insert appends e to the journal and sets e.ID. A row other than a
 	// refusal whose RequestKey the journal holds in a row other than a
 	// refusal is refused with an error matching ErrDuplicateKey: the
@@ -77,7 +77,7 @@ type Tx interface {
 	// Settlements returns the closed batches, oldest first.
 	Settlements() ([]Settlement, error)
 	// NextSequence returns the next number of the host's sequence, for
-	// retrieval reference numbers.
+	// retrieval reference numbers; it is a change, so only in an Update.
 	NextSequence() (int64, error)
 }
 

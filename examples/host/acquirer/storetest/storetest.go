@@ -9,6 +9,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -244,13 +245,14 @@ func Run(t *testing.T, open func(t *testing.T) acquirer.Store) {
 			t.Helper()
 			var ok bool
 			update(t, s, func(tx acquirer.Tx) (err error) {
-				ok, err = tx.OrphanReversal("TERM0001", stan, digest, batch)
+				ds, err := tx.Orphans("TERM0001", stan, batch)
+				ok = slices.Contains(ds, digest)
 				return err
 			})
 			return ok
 		}
 		if orphan("000007", "d", 1) {
-			t.Error("OrphanReversal of an empty journal = true")
+			t.Error("Orphans of an empty journal = true")
 		}
 		rev := func(stan, digest string, original int64) *acquirer.Entry {
 			return &acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "TERM0001", MTI: "0400", STAN: stan,
@@ -274,9 +276,16 @@ func Run(t *testing.T, open func(t *testing.T) acquirer.Store) {
 			{"000009", "d", 1, false},
 		} {
 			if got := orphan(c.stan, c.digest, c.batch); got != c.want {
-				t.Errorf("OrphanReversal(%s, %s, batch %d) = %t, want %t", c.stan, c.digest, c.batch, got, c.want)
+				t.Errorf("Orphans(%s, %s, batch %d) = %t, want %t", c.stan, c.digest, c.batch, got, c.want)
 			}
 		}
+		// A read-only transaction sees them too.
+		s.View(ctx, func(tx acquirer.Tx) error {
+			if ds, err := tx.Orphans("TERM0001", "000007", 1); err != nil || !slices.Equal(ds, []string{"d"}) {
+				t.Errorf("Orphans in a View = %q, %v; want [d]", ds, err)
+			}
+			return nil
+		})
 		// An orphan inserted by an Update that fails is not one.
 		if err := s.Update(ctx, func(tx acquirer.Tx) error {
 			if err := tx.Insert(rev("000010", "f", 0)); err != nil {
@@ -287,10 +296,10 @@ func Run(t *testing.T, open func(t *testing.T) acquirer.Store) {
 			t.Fatal("Update returned nil for a failing fn")
 		}
 		if orphan("000010", "f", 1) {
-			t.Error("OrphanReversal sees the row of a rolled-back Update")
+			t.Error("Orphans sees the row of a rolled-back Update")
 		}
 		if !orphan("000007", "d", 1) {
-			t.Error("OrphanReversal lost a committed orphan after a rolled-back Update")
+			t.Error("Orphans lost a committed orphan after a rolled-back Update")
 		}
 	})
 }
