@@ -161,6 +161,7 @@ func (t *sqliteTx) execStmt(q string, args []any) (result, error) {
 
 // rows iterates over the rows of a query, like sql.Rows.
 type rows struct {
+	t    *sqliteTx // whose checkFatal sees the errors of stepping
 	r    driver.Rows
 	dest []driver.Value
 	err  error
@@ -192,7 +193,7 @@ func (t *sqliteTx) queryStmt(q string, args []any) (*rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &rows{r: r, dest: make([]driver.Value, len(r.Columns()))}, nil
+	return &rows{t: t, r: r, dest: make([]driver.Value, len(r.Columns()))}, nil
 }
 
 // Next advances to the next row and reports whether there is one.
@@ -203,7 +204,7 @@ func (r *rows) Next() bool {
 	if err := r.r.Next(r.dest); err != nil {
 		r.done = true
 		if err != io.EOF {
-			r.err = err
+			r.err = r.t.checkFatal(err)
 		}
 		return false
 	}
