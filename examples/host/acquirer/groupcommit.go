@@ -9,7 +9,9 @@ import (
 // committer, which takes every Update waiting when it starts a database
 // transaction, runs each fn under its own SAVEPOINT (so that a failing fn
 // is rolled back alone and the others see the effects of the ones before
-// them) and commits them all with one COMMIT, that is one WAL fsync under
+// them; the savepoint is opened at the fn's first change to the database,
+// and an fn that changes only rows the committer keeps in memory needs
+// none, see sqlite_deferred.go) and commits them all with one COMMIT, that is one WAL fsync under
 // synchronous=FULL. Each Update returns only after that COMMIT, so a
 // response is still sent only once its journal row is durable; a failed
 // COMMIT fails every Update of the group, which then answers 96.
@@ -101,6 +103,8 @@ func (s *SQLiteStore) runGroup(rc *rawConn, group []*update, errs []error, fail 
 	// in memory may hold its effects, so it is forgotten too.
 	abort := func(err error) []error {
 		t.exec(qRollback)
+		s.running.reset()
+		s.pending.reset()
 		s.forget()
 		return fail(err)
 	}
@@ -123,28 +127,37 @@ func (s *SQLiteStore) runGroup(rc *rawConn, group []*update, errs []error, fail 
 			errs = append(errs, err) // the caller is gone: its fn does not run
 			continue
 		}
-		if _, err := t.exec(qSavepoint); err != nil {
-			return abort(&StoreError{Op: "savepoint", Err: err})
-		}
-		if err := u.fn(t); err != nil {
+		t.inFn, t.saved = true, false
+		err := u.fn(t)
+		t.inFn = false
+		if err != nil {
 			errs = append(errs, err)
-			// ROLLBACK TO keeps the transaction open for the others; if
-			// the database rolled back the whole transaction already (a
-			// full disk, an I/O error), the group fails.
-			if _, rerr := t.exec(qRollbackTo); rerr != nil {
-				return abort(&StoreError{Op: "rollback", Err: errors.Join(err, rerr)})
+			s.running.reset()
+			if t.saved {
+				// ROLLBACK TO keeps the transaction open for the others;
+				// if the database rolled back the whole transaction
+				// already (a full disk, an I/O error), the group fails.
+				if _, rerr := t.exec(qRollbackTo); rerr != nil {
+					return abort(&StoreError{Op: "rollback", Err: errors.Join(err, rerr)})
+				}
+				s.forget()
+			} else if t.fatal != nil {
+				return abort(&StoreError{Op: "rollback", Err: err})
 			}
-			s.forget()
 		} else {
+			s.running.moveTo(&s.pending)
 			errs = append(errs, nil)
 			ok++
 		}
-		if _, err := t.exec(qRelease); err != nil {
-			return abort(&StoreError{Op: "savepoint", Err: err})
+		if t.saved {
+			if _, err := t.exec(qRelease); err != nil {
+				return abort(&StoreError{Op: "savepoint", Err: err})
+			}
 		}
 	}
 	if ok == 0 {
 		t.exec(qRollback)
+		s.pending.reset()
 		s.forget()
 		return errs
 	}

@@ -40,10 +40,15 @@ type SQLiteStore struct {
 	seqSaved  int64                  // the number the database holds
 	seqOK     bool                   // seq and seqSaved were read
 	batches   map[string]int64       // open batch by terminal
-	cards     map[string]CardState   // card state by PAN
-	balances  map[string]int64       // balance by account
 	orphans   map[orphanKey][]string // digests of the reversals that found no original (read when orphansOK)
 	orphansOK bool
+	// The rows every request reads and changes, as the database holds
+	// them: card states, balances and DUKPT counters.
+	known writeSet
+
+	// Rows changed and not yet written (see sqlite_deferred.go): by the
+	// running Update, and by the Updates of the group that returned.
+	running, pending writeSet
 }
 
 // An orphanKey is what Tx.Orphans looks for.
@@ -57,8 +62,7 @@ type orphanKey struct {
 // numbers must not be handed out twice.
 func (s *SQLiteStore) forget() {
 	clear(s.batches)
-	clear(s.cards)
-	clear(s.balances)
+	s.known.reset()
 	s.orphansOK = false
 }
 
@@ -200,12 +204,12 @@ func (s *SQLiteStore) Seed(ctx context.Context, accounts []Account, cards []Card
 	return s.Update(ctx, func(t Tx) error {
 		tx := t.(*sqliteTx)
 		for _, a := range accounts {
-			if _, err := tx.exec(qSeedAccount, a.ID, a.Balance); err != nil {
+			if _, err := tx.write(qSeedAccount, a.ID, a.Balance); err != nil {
 				return &StoreError{Op: "seed", Err: err}
 			}
 		}
 		for _, c := range cards {
-			if _, err := tx.exec(qSeedCard, c.PAN, c.status(), c.PINTries, c.Script); err != nil {
+			if _, err := tx.write(qSeedCard, c.PAN, c.status(), c.PINTries, c.Script); err != nil {
 				return &StoreError{Op: "seed", Err: err}
 			}
 		}
@@ -259,6 +263,24 @@ type sqliteTx struct {
 	closed map[string]bool // terminals whose batch closed in this transaction
 	fatal  error           // an error that may have ended the transaction (see checkFatal)
 	args   [24]driver.NamedValue
+
+	inFn      bool  // an Update's fn is running
+	saved     bool  // and its savepoint is open
+	flushArgs []any // the flush's arguments, kept for the next group
+}
+
+// write runs a statement that changes the database. The first of an
+// Update opens the Update's savepoint, so that an Update that changes only
+// the memory of the committer (see sqlite_deferred.go), or whose one
+// statement fails, which SQLite undoes on its own, costs none.
+func (t *sqliteTx) write(q string, args ...any) (result, error) {
+	if t.inFn && !t.saved {
+		if _, err := t.exec(qSavepoint); err != nil {
+			return result{}, err
+		}
+		t.saved = true
+	}
+	return t.exec(q, args...)
 }
 
 func storeErr(op string, err error) error {
@@ -273,7 +295,7 @@ func storeErr(op string, err error) error {
 // request reads its card and account, which the store alone writes.
 func (t *sqliteTx) CardState(pan string) (CardState, error) {
 	if t.update {
-		if c, ok := t.s.cards[pan]; ok {
+		if c, ok := lookup(pan, t.s.running.cards, t.s.pending.cards, t.s.known.cards); ok {
 			return c, nil
 		}
 	}
@@ -284,15 +306,22 @@ func (t *sqliteTx) CardState(pan string) (CardState, error) {
 		return CardState{}, storeErr("card", err)
 	}
 	if t.update {
-		if t.s.cards == nil {
-			t.s.cards = make(map[string]CardState)
-		}
-		t.s.cards[pan] = c
+		put(&t.s.known.cards, pan, c)
 	}
 	return c, nil
 }
 
+// SetCardState, AddBalance and AdvanceKSN of an Update change the
+// committer's memory, which the group writes before it commits (see
+// sqlite_deferred.go).
 func (t *sqliteTx) SetCardState(c CardState) error {
+	if t.update {
+		if _, err := t.CardState(c.PAN); err != nil {
+			return err
+		}
+		put(&t.s.running.cards, c.PAN, c)
+		return nil
+	}
 	r, err := t.exec(qSetCard,
 		c.Status, c.PINTries, c.LastATC, c.Script, c.PAN)
 	if err != nil {
@@ -301,18 +330,12 @@ func (t *sqliteTx) SetCardState(c CardState) error {
 	if n, _ := r.RowsAffected(); n != 1 {
 		return ErrNotFound
 	}
-	if t.update {
-		if t.s.cards == nil {
-			t.s.cards = make(map[string]CardState)
-		}
-		t.s.cards[c.PAN] = c
-	}
 	return nil
 }
 
 func (t *sqliteTx) Balance(account string) (int64, error) {
 	if t.update {
-		if b, ok := t.s.balances[account]; ok {
+		if b, ok := lookup(account, t.s.running.balances, t.s.pending.balances, t.s.known.balances); ok {
 			return b, nil
 		}
 	}
@@ -320,26 +343,26 @@ func (t *sqliteTx) Balance(account string) (int64, error) {
 	if err := t.queryRow(qBalance, account).Scan(&b); err != nil {
 		return 0, storeErr("balance", err)
 	}
-	t.setBalance(account, b)
+	if t.update {
+		put(&t.s.known.balances, account, b)
+	}
 	return b, nil
 }
 
 func (t *sqliteTx) AddBalance(account string, delta int64) error {
+	if t.update {
+		b, err := t.Balance(account)
+		if err != nil {
+			return err
+		}
+		put(&t.s.running.balances, account, b+delta)
+		return nil
+	}
 	var b int64
 	if err := t.queryRow(qAddBalance, delta, account).Scan(&b); err != nil {
 		return storeErr("balance", err)
 	}
-	t.setBalance(account, b)
 	return nil
-}
-
-func (t *sqliteTx) setBalance(account string, b int64) {
-	if t.update {
-		if t.s.balances == nil {
-			t.s.balances = make(map[string]int64)
-		}
-		t.s.balances[account] = b
-	}
 }
 
 const entryColumns = `id, terminal, mti, stan, transmitted, kind, merchant, masked_pan, account, processing,
@@ -425,7 +448,7 @@ func (t *sqliteTx) Orphans(terminal, stan string, batch int64) ([]string, error)
 }
 
 func (t *sqliteTx) Insert(e *Entry) error {
-	r, err := t.exec(qInsert,
+	r, err := t.write(qInsert,
 		e.Terminal, e.MTI, e.STAN, e.Transmitted, e.Kind, e.Merchant, e.MaskedPAN, e.Account, e.Processing,
 		e.Amount, e.Currency, e.Digest, e.Code, e.AuthCode, e.RRN, e.Debit, e.Applied, e.Batch, e.Reversed,
 		e.Original, e.Response, e.Time.UnixNano(), dupOf(e.Kind))
@@ -470,7 +493,7 @@ func isUniqueViolation(err error) bool {
 }
 
 func (t *sqliteTx) SetReversed(id, by int64) error {
-	if _, err := t.exec(qSetReversed, by, id); err != nil {
+	if _, err := t.write(qSetReversed, by, id); err != nil {
 		return storeErr("journal", err)
 	}
 	return nil
@@ -512,10 +535,10 @@ func (t *sqliteTx) CloseBatch(terminal string, s Settlement) error {
 		t.closed[terminal] = true
 		delete(t.s.batches, terminal)
 	}
-	if _, err := t.exec(qCloseBatch, terminal, s.Batch+1); err != nil {
+	if _, err := t.write(qCloseBatch, terminal, s.Batch+1); err != nil {
 		return storeErr("batch", err)
 	}
-	if _, err := t.exec(qSettle,
+	if _, err := t.write(qSettle,
 		terminal, s.Merchant, s.Batch, s.Time.UnixNano(), s.Balanced); err != nil {
 		return storeErr("settlement", err)
 	}
@@ -589,8 +612,12 @@ func (t *sqliteTx) NextSequence() (int64, error) {
 }
 
 // beforeCommit writes what the committer keeps in memory and the database
-// must hold once the group commits: the sequence.
+// must hold once the group commits: the rows the group changed and the
+// sequence.
 func (t *sqliteTx) beforeCommit() error {
+	if err := t.flushPending(); err != nil {
+		return err
+	}
 	s := t.s
 	if !s.seqOK || s.seq == s.seqSaved {
 		return nil
@@ -601,7 +628,10 @@ func (t *sqliteTx) beforeCommit() error {
 	return nil
 }
 
-// afterCommit records that the group committed.
+// afterCommit records that the group committed: the rows it changed are
+// now the database's.
 func (t *sqliteTx) afterCommit() {
-	t.s.seqSaved = t.s.seq
+	s := t.s
+	s.seqSaved = s.seq
+	s.pending.moveTo(&s.known)
 }

@@ -18,6 +18,17 @@ CREATE TABLE IF NOT EXISTS pinpads (
 )
 
 func (t *sqliteTx) AdvanceKSN(device string, counter int64) (bool, error) {
+	if t.update {
+		last, ok, err := t.pinpadCounter(device)
+		if err != nil {
+			return false, err
+		}
+		if ok && counter <= last {
+			return false, nil
+		}
+		put(&t.s.running.pinpads, device, counter)
+		return true, nil
+	}
 	r, err := t.exec(qAdvanceKSN, device, counter)
 	if err != nil {
 		return false, storeErr("pinpad", err)

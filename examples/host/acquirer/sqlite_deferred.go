@@ -1,0 +1,192 @@
+package acquirer
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Deferred writes. Every request changes its account's balance, its PIN
+// pad's DUKPT counter and often its card's state (the ATC of a chip card,
+// the PIN try counter). Each of these was an UPDATE of its own, under the
+// Update's own savepoint: three to five statements per request, each
+// costing a few microseconds in modernc.org/sqlite, on the committer,
+// which serialises them. The committer keeps these rows in memory anyway
+// (the store is its database's only writer), so an Update writes them
+// there, and the group writes every row it changed at once, a few rows
+// per statement, just before its COMMIT (flush). The journal row stays an
+// INSERT of each Update: the journal's unique request key is how a
+// duplicate is found.
+//
+// What an Update wrote is kept apart (SQLiteStore.running) until it
+// returns: an Update that fails leaves nothing, in memory as in the
+// database, and an Update that succeeds moves its rows to its group's
+// (SQLiteStore.pending). A group that commits moves them to the rows the
+// committer knows the database holds (SQLiteStore.known); one that rolls
+// back drops them. Reads look in the same order: the Update's own rows, its group's,
+// the committed ones, and the database.
+//
+// An Update's savepoint is opened only before its first statement that
+// changes the database (sqliteTx.write), which for most requests is the
+// journal's INSERT.
+
+// A writeSet holds rows changed by Updates and not yet in the database.
+type writeSet struct {
+	balances map[string]int64     // balance by account
+	cards    map[string]CardState // state by PAN
+	pinpads  map[string]int64     // DUKPT counter by PIN pad
+}
+
+// reset empties w, keeping its maps for the next group.
+func (w *writeSet) reset() {
+	clear(w.balances)
+	clear(w.cards)
+	clear(w.pinpads)
+}
+
+// moveTo adds the rows of w to dst, replacing dst's, and empties w.
+func (w *writeSet) moveTo(dst *writeSet) {
+	for k, v := range w.balances {
+		put(&dst.balances, k, v)
+	}
+	for k, v := range w.cards {
+		put(&dst.cards, k, v)
+	}
+	for k, v := range w.pinpads {
+		put(&dst.pinpads, k, v)
+	}
+	w.reset()
+}
+
+// put sets m[k] to v, making m on first use.
+func put[K comparable, V any](m *map[K]V, k K, v V) {
+	if *m == nil {
+		*m = make(map[K]V)
+	}
+	(*m)[k] = v
+}
+
+// lookup returns the first value of k in ms, in order.
+func lookup[K comparable, V any](k K, ms ...map[K]V) (V, bool) {
+	for _, m := range ms {
+		if v, ok := m[k]; ok {
+			return v, true
+		}
+	}
+	var zero V
+	return zero, false
+}
+
+// flushChunks are the numbers of rows a flush statement writes at a time,
+// largest first: a group of 128 Updates writes its rows in at most a
+// dozen statements, each prepared once.
+var flushChunks = [...]int{128, 32, 8, 1}
+
+// The flush statements, by table, with %s where the rows go.
+const (
+	qFlushBalances = `UPDATE accounts SET balance = v.column2 FROM (VALUES %s) AS v WHERE accounts.id = v.column1`
+	qFlushCards    = `UPDATE cards SET status = v.column2, pin_tries = v.column3, last_atc = v.column4, script = v.column5
+		FROM (VALUES %s) AS v WHERE cards.pan = v.column1`
+	qFlushPINPads = `INSERT INTO pinpads (device, counter) VALUES %s
+		ON CONFLICT (device) DO UPDATE SET counter = excluded.counter`
+	qPINPad = `SELECT counter FROM pinpads WHERE device = ?`
+)
+
+// A flushTable is one table's flush statements, by chunk.
+type flushTable struct {
+	name  string
+	cols  int
+	stmts [len(flushChunks)]string
+}
+
+func newFlushTable(name, q string, cols int) *flushTable {
+	t := &flushTable{name: name, cols: cols}
+	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
+	for i, n := range flushChunks {
+		t.stmts[i] = fmt.Sprintf(q, row+strings.Repeat(", "+row, n-1))
+	}
+	return t
+}
+
+var (
+	flushBalances = newFlushTable("balance", qFlushBalances, 2)
+	flushCards    = newFlushTable("card", qFlushCards, 5)
+	flushPINPads  = newFlushTable("pinpad", qFlushPINPads, 2)
+)
+
+func init() {
+	statements = append(statements, qPINPad)
+	for _, f := range []*flushTable{flushBalances, flushCards, flushPINPads} {
+		statements = append(statements, f.stmts[:]...)
+	}
+}
+
+// errFlushRows reports a flush that changed fewer rows than it wrote: a
+// row the committer read is no longer in the database.
+var errFlushRows = errors.New("acquirer: flush changed an unexpected number of rows")
+
+// flush writes the rows of args, f.cols values each, in chunks.
+func (t *sqliteTx) flush(f *flushTable, args []any) error {
+	for i, n := range flushChunks {
+		for len(args) >= n*f.cols {
+			r, err := t.exec(f.stmts[i], args[:n*f.cols]...)
+			if err != nil {
+				return storeErr(f.name, err)
+			}
+			if r.rows != int64(n) {
+				return &StoreError{Op: f.name, Err: fmt.Errorf("%w: %d of %d", errFlushRows, r.rows, n)}
+			}
+			args = args[n*f.cols:]
+		}
+	}
+	return nil
+}
+
+// flushPending writes the rows the group changed.
+func (t *sqliteTx) flushPending() error {
+	p := &t.s.pending
+	args := t.flushArgs[:0]
+	for k, v := range p.balances {
+		args = append(args, k, v)
+	}
+	if err := t.flush(flushBalances, args); err != nil {
+		return err
+	}
+	args = args[:0]
+	for _, c := range p.cards {
+		args = append(args, c.PAN, c.Status, c.PINTries, c.LastATC, c.Script)
+	}
+	if err := t.flush(flushCards, args); err != nil {
+		return err
+	}
+	args = args[:0]
+	for k, v := range p.pinpads {
+		args = append(args, k, v)
+	}
+	if err := t.flush(flushPINPads, args); err != nil {
+		return err
+	}
+	clear(args[:cap(args)]) // keep no card data alive between groups
+	t.flushArgs = args[:0]
+	return nil
+}
+
+// pinpadCounter returns the last DUKPT counter of device and whether the
+// device has one.
+func (t *sqliteTx) pinpadCounter(device string) (int64, bool, error) {
+	s := t.s
+	if n, ok := lookup(device, s.running.pinpads, s.pending.pinpads, s.known.pinpads); ok {
+		return n, true, nil
+	}
+	var n int64
+	err := t.queryRow(qPINPad, device).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, storeErr("pinpad", err)
+	}
+	put(&s.known.pinpads, device, n)
+	return n, true, nil
+}
