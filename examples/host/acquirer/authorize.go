@@ -69,9 +69,6 @@ type auth struct {
 	pinPad  string // the PIN pad of the KSN in field 53 (see pinPadOf); "" without a PIN block
 	counter int64  // the KSN's transaction counter
 	fresh   bool   // the store took counter as the PIN pad's last
-	// lookup makes decide look for a duplicate before anything else; it
-	// is set after the journal refused the first attempt's row as one.
-	lookup bool
 }
 
 func (r *request) authorize(kind string, t *iso8583.Transaction) *iso8583.Message {
@@ -103,7 +100,7 @@ func (r *request) authorize(kind string, t *iso8583.Transaction) *iso8583.Messag
 			return resp
 		}
 	}
-	resp := a.decideOnce()
+	resp := a.updateOnce(a.decide)
 	if a.fresh && resp != nil && resp.Text(39) != string(iso8583.SystemMalfunction) {
 		// Committed (update answers 96 when the store fails).
 		a.h.pinPads.committed(a.pinPad, a.counter)
@@ -181,27 +178,12 @@ func (a *auth) verifyARQC() *iso8583.Message {
 	return nil
 }
 
-// decideOnce runs decide in a store transaction. Duplicates are rare, so
-// decide does not look for one first: the journal's unique request key
-// refuses the row of a duplicate, which rolls the attempt back, and the
-// second attempt looks the first row up and answers as before.
-func (a *auth) decideOnce() *iso8583.Message {
-	resp, err := a.tryUpdate(a.decide)
-	if errors.Is(err, ErrDuplicateKey) && !a.lookup {
-		a.lookup, a.fresh = true, false
-		return a.update(a.decide)
-	}
-	if err != nil {
-		return a.storeFailed(err)
-	}
-	return resp
-}
-
 // decide runs the checks that need the card's state and the balance, in
 // order, applies the outcome and journals the response, all in one store
-// transaction.
-func (a *auth) decide(tx Tx) (*iso8583.Message, error) {
-	if a.lookup {
+// transaction; with lookup, it first answers a duplicate as before.
+func (a *auth) decide(tx Tx, lookup bool) (*iso8583.Message, error) {
+	a.fresh = false
+	if lookup {
 		if e, err := tx.Lookup(a.requestKey()); err == nil {
 			return a.duplicate(tx, e, a.digest)
 		} else if !errors.Is(err, ErrNotFound) {

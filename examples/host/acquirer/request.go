@@ -221,6 +221,22 @@ func (r *request) tryUpdate(fn func(Tx) (*iso8583.Message, error)) (*iso8583.Mes
 	return resp, err
 }
 
+// updateOnce runs fn in a store transaction, first with lookup false.
+// Duplicates are rare, so fn does not look for one first: the journal's
+// unique request key refuses the row of a duplicate, which rolls the
+// attempt back, and the second attempt, with lookup true, looks the first
+// row up and answers as before.
+func (r *request) updateOnce(fn func(tx Tx, lookup bool) (*iso8583.Message, error)) *iso8583.Message {
+	resp, err := r.tryUpdate(func(tx Tx) (*iso8583.Message, error) { return fn(tx, false) })
+	if errors.Is(err, ErrDuplicateKey) {
+		return r.update(func(tx Tx) (*iso8583.Message, error) { return fn(tx, true) })
+	}
+	if err != nil {
+		return r.storeFailed(err)
+	}
+	return resp
+}
+
 // storeFailed answers 96 for a request whose store transaction failed.
 func (r *request) storeFailed(err error) *iso8583.Message {
 	r.log.Error("acquirer: store failed, answering 96", "err", err)

@@ -33,11 +33,13 @@ func (h *Host) reversal(ctx context.Context, req *iso8583.Message) *iso8583.Mess
 	}
 	r.log = r.log.With("pan", iso8583.MaskPAN(rev.PAN), "amount", rev.Amount)
 	dig := digest(rev.PAN, rev.ProcessingCode, strconv.FormatInt(rev.Amount, 10))
-	return r.update(func(tx Tx) (*iso8583.Message, error) {
-		if e, err := tx.Lookup(r.requestKey()); err == nil {
-			return r.duplicate(tx, e, dig)
-		} else if !errors.Is(err, ErrNotFound) {
-			return nil, err
+	return r.updateOnce(func(tx Tx, lookup bool) (*iso8583.Message, error) {
+		if lookup {
+			if e, err := tx.Lookup(r.requestKey()); err == nil {
+				return r.duplicate(tx, e, dig)
+			} else if !errors.Is(err, ErrNotFound) {
+				return nil, err
+			}
 		}
 		e := &Entry{Kind: KindReversal, MaskedPAN: iso8583.MaskPAN(rev.PAN), Processing: rev.ProcessingCode,
 			Amount: rev.Amount, Currency: rev.Currency, Digest: dig}
