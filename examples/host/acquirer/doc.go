@@ -105,10 +105,16 @@
 // it (see examples/loadgen). What the SQLite store does for speed:
 //
 //   - The committer keeps what every request reads (card states, balances,
-//     open batches, the few reversals that found no original) and the RRN
-//     sequence in memory, write-through: it is the database's only writer.
-//     It forgets them after any rollback and when PRAGMA data_version
-//     shows another connection committed.
+//     DUKPT counters, open batches, the few reversals that found no
+//     original) and the RRN sequence in memory: it is the database's only
+//     writer. It forgets them after any rollback and when PRAGMA
+//     data_version shows another connection committed.
+//   - The balances, card states and DUKPT counters that a group's Updates
+//     change are written once per group, just before its COMMIT, up to
+//     128 rows per statement, instead of an UPDATE each. An Update's
+//     savepoint is opened at its first statement that changes the
+//     database, usually its journal row, so an Update whose fn fails
+//     leaves nothing, in memory or in the database.
 //   - Decisions do not look for a duplicate first: the journal's unique
 //     request key refuses the duplicate's row, and the request is decided
 //     again with the lookup (rare: a resend).

@@ -10,8 +10,9 @@ import (
 // transaction, runs each fn under its own SAVEPOINT (so that a failing fn
 // is rolled back alone and the others see the effects of the ones before
 // them; the savepoint is opened at the fn's first change to the database,
-// and an fn that changes only rows the committer keeps in memory needs
-// none, see sqlite_deferred.go) and commits them all with one COMMIT, that is one WAL fsync under
+// and an fn that changes only rows the committer keeps in memory and
+// inserts one journal row needs none, see sqliteTx.write and
+// sqlite_deferred.go) and commits them all with one COMMIT, that is one WAL fsync under
 // synchronous=FULL. Each Update returns only after that COMMIT, so a
 // response is still sent only once its journal row is durable; a failed
 // COMMIT fails every Update of the group, which then answers 96.
@@ -127,7 +128,7 @@ func (s *SQLiteStore) runGroup(rc *rawConn, group []*update, errs []error, fail 
 			errs = append(errs, err) // the caller is gone: its fn does not run
 			continue
 		}
-		t.inFn, t.saved = true, false
+		t.inFn, t.saved, t.inserted = true, false, 0
 		err := u.fn(t)
 		t.inFn = false
 		if err != nil {
@@ -140,9 +141,15 @@ func (s *SQLiteStore) runGroup(rc *rawConn, group []*update, errs []error, fail 
 				if _, rerr := t.exec(qRollbackTo); rerr != nil {
 					return abort(&StoreError{Op: "rollback", Err: errors.Join(err, rerr)})
 				}
-				s.forget()
-			} else if t.fatal != nil {
+			}
+			if rerr := t.undoInsert(); rerr != nil {
+				return abort(&StoreError{Op: "rollback", Err: errors.Join(err, rerr)})
+			}
+			if t.fatal != nil {
 				return abort(&StoreError{Op: "rollback", Err: err})
+			}
+			if t.saved || t.inserted != 0 {
+				s.forget()
 			}
 		} else {
 			s.running.moveTo(&s.pending)

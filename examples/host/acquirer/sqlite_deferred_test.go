@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/posflow/posflow/examples/host/acquirer"
 )
@@ -167,5 +169,94 @@ func TestDeferredWritesUnknownRows(t *testing.T) {
 	var b int64
 	if err := s.View(ctx, func(tx acquirer.Tx) (err error) { b, err = tx.Balance("a"); return err }); err != nil || b != 5 {
 		t.Errorf("balance %d, %v; want 5", b, err)
+	}
+}
+
+// TestFailedUpdateJournal checks that the journal rows of an Update that
+// fails are gone, whether the Update inserted one row (which the store
+// inserts without a savepoint and deletes by its ID) or more changes, and
+// that Updates sharing its group keep theirs.
+func TestFailedUpdateJournal(t *testing.T) {
+	ctx := context.Background()
+	s, err := acquirer.OpenSQLite(filepath.Join(t.TempDir(), "journal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Seed(ctx, []acquirer.Account{{ID: "a", Balance: 1000}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	entry := func(stan int) *acquirer.Entry {
+		return &acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "TERM0001", MTI: "0200",
+			STAN: fmt.Sprintf("%06d", stan), Transmitted: "1126104300"}, Kind: acquirer.KindFinancial,
+			Account: "a", Amount: 1, Code: "00", Batch: 1, Time: time.Unix(0, 0)}
+	}
+	errFail := errors.New("fail")
+	var first int64
+	if err := s.Update(ctx, func(tx acquirer.Tx) error {
+		e := entry(1)
+		err := tx.Insert(e)
+		first = e.ID
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 90
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			errs[i] = s.Update(ctx, func(tx acquirer.Tx) error {
+				if err := tx.AddBalance("a", -1); err != nil {
+					return err
+				}
+				e := entry(100 + i)
+				if err := tx.Insert(e); err != nil {
+					return err
+				}
+				switch i % 3 {
+				case 1: // a second change, under the savepoint
+					if err := tx.SetReversed(first, e.ID); err != nil {
+						return err
+					}
+					return errFail
+				case 2:
+					return errFail
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if want := i%3 != 0; want != errors.Is(err, errFail) || !want && err != nil {
+			t.Errorf("Update %d = %v", i, err)
+		}
+	}
+	var rows []acquirer.Entry
+	var b int64
+	err = s.View(ctx, func(tx acquirer.Tx) (err error) {
+		if rows, err = tx.Entries("TERM0001", 0); err != nil {
+			return err
+		}
+		b, err = tx.Balance("a")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1+n/3 {
+		t.Errorf("%d journal rows, want %d", len(rows), 1+n/3)
+	}
+	for _, e := range rows {
+		if stan, _ := strconv.Atoi(e.STAN); stan >= 100 && (stan-100)%3 != 0 {
+			t.Errorf("row of failed Update %d kept", stan-100)
+		}
+		if e.ID == first && e.Reversed != 0 {
+			t.Errorf("first row reversed by %d, a failed Update", e.Reversed)
+		}
+	}
+	if want := int64(1000 - n/3); b != want {
+		t.Errorf("balance %d, want %d", b, want)
 	}
 }
