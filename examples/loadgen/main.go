@@ -18,7 +18,7 @@
 //
 // Usage:
 //
-//	go run ./examples/loadgen [-terminals 200] [-requests 20000] [-duration 30s] [-targets bare,memory,file] [-maxconcurrent 0] [-json report.json] [-cpuprofile cpu.prof]
+//	go run ./examples/loadgen [-terminals 200] [-requests 20000] [-duration 30s] [-targets bare,memory,file] [-maxconcurrent 0] [-json report.json] [-cpuprofile cpu.prof] [-memprofile mem.prof]
 //
 // Targets: bare (no-op handler), memory (full host, SQLite in memory:
 // no durable journal) and file (full host, SQLite file in WAL mode with
@@ -46,7 +46,15 @@ func main() {
 	quiet := flag.Bool("q", false, "no progress lines")
 	maxConcurrent := flag.Int("maxconcurrent", 0, "the servers' bound on handlers at once; 0 means one per terminal")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run (host and generator) to `file`")
+	memprofile := flag.String("memprofile", "", "write the run's allocations (host and generator) to `file`, as a heap profile")
 	flag.Parse()
+	if *memprofile != "" {
+		defer func() {
+			if err := writeHeapProfile(*memprofile); err != nil {
+				fmt.Fprintln(os.Stderr, "loadgen:", err)
+			}
+		}()
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -119,4 +127,18 @@ func run(ctx context.Context, terminals, requests int, seed uint64, targets []st
 		rs = append(rs, res)
 	}
 	return newReport(rs), nil
+}
+
+// writeHeapProfile writes the allocations since the program started (see
+// go tool pprof -sample_index=alloc_space) to file.
+func writeHeapProfile(file string) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
