@@ -28,7 +28,9 @@ func (h *Host) advice(ctx context.Context, req *iso8583.Message) *iso8583.Messag
 		r.log.Warn("acquirer: invalid message", "err", err)
 		return r.record(KindRefused, iso8583.FormatError)
 	}
-	r.log = r.log.With("pan", iso8583.MaskPAN(adv.PAN), "amount", adv.Amount)
+	if r.logging() {
+		r.log = r.log.With("pan", iso8583.MaskPAN(adv.PAN), "amount", adv.Amount)
+	}
 	dig := digest(adv.PAN, adv.ProcessingCode, strconv.FormatInt(adv.Amount, 10), adv.Currency)
 	var hold *RequestKey
 	if v, ok := req.Field(90); ok {

@@ -74,7 +74,9 @@ type auth struct {
 func (r *request) authorize(kind string, t *iso8583.Transaction) *iso8583.Message {
 	a := &auth{request: r, kind: kind, t: t, atc: -1}
 	a.pan, a.expiry = cardOf(t)
-	a.log = a.log.With("pan", iso8583.MaskPAN(a.pan), "amount", t.Amount)
+	if a.logging() {
+		a.log = a.log.With("pan", iso8583.MaskPAN(a.pan), "amount", t.Amount)
+	}
 	a.digest = digest(a.pan, t.ProcessingCode, strconv.FormatInt(t.Amount, 10), t.Currency)
 	switch a.txType() {
 	case typePurchase, typeCash, typeRefund, typeBalance:

@@ -61,6 +61,11 @@ func TestLogsMaskCardData(t *testing.T) {
 	if !strings.Contains(logs, iso8583.MaskPAN(panVisa10)) {
 		t.Fatalf("the logs do not show masked PANs; are they written?\n%s", logs)
 	}
+	for _, attr := range []string{`"terminal":"TERM0001"`, `"stan":"0000`, `"mti":"0200"`, `"amount":100`} {
+		if !strings.Contains(logs, attr) {
+			t.Errorf("the logs do not carry %s", attr)
+		}
+	}
 	for _, c := range seedConfig(t).Cards {
 		secrets = append(secrets, c.PAN)
 	}

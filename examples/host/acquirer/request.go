@@ -23,14 +23,28 @@ type request struct {
 	log      *slog.Logger
 }
 
+// newRequest returns the request's state, with its logger carrying the
+// message type, terminal and STAN.
+func (h *Host) newRequest(ctx context.Context, req *iso8583.Message) *request {
+	r := &request{h: h, ctx: ctx, req: req, log: h.log}
+	if r.logging() {
+		r.log = h.log.With("mti", string(req.MTI), "terminal", req.Text(41), "stan", req.Text(11))
+	}
+	return r
+}
+
+// logging reports whether the host's logger keeps any line, so that a
+// request does not prepare the attributes of lines no one reads (With
+// and masking a PAN allocate).
+func (r *request) logging() bool { return r.h.log.Enabled(r.ctx, slog.LevelError) }
+
 // begin runs the checks every request shares: the terminal is known, the
 // MAC verifies (with key sync after a key change) and the message carries
 // the fields its class requires. It returns the request and nil, or nil
 // and the response refusing it.
 func (h *Host) begin(ctx context.Context, req *iso8583.Message) (*request, *iso8583.Message) {
-	r := &request{h: h, ctx: ctx, req: req}
+	r := h.newRequest(ctx, req)
 	tid := req.Text(41)
-	r.log = h.log.With("mti", string(req.MTI), "terminal", tid, "stan", req.Text(11))
 	if tid == "" && req.MTI.Class() == '8' {
 		// Compatibility: an 0800 without a terminal ID (from an
 		// iso8583.Client without ClientConfig.TerminalID, or a client
@@ -66,9 +80,8 @@ func (h *Host) begin(ctx context.Context, req *iso8583.Message) (*request, *iso8
 // handle with code 12, signed for the terminal when its MAC verifies, and
 // journals it.
 func (h *Host) unsupported(ctx context.Context, req *iso8583.Message) *iso8583.Message {
-	r := &request{h: h, ctx: ctx, req: req}
+	r := h.newRequest(ctx, req)
 	tid := req.Text(41)
-	r.log = h.log.With("mti", string(req.MTI), "terminal", tid, "stan", req.Text(11))
 	if r.terminal = h.terminals[tid]; r.terminal != nil {
 		if k, err := h.hsm.VerifyMAC(tid, req); err == nil {
 			r.key = k

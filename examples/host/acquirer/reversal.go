@@ -31,7 +31,9 @@ func (h *Host) reversal(ctx context.Context, req *iso8583.Message) *iso8583.Mess
 		r.log.Warn("acquirer: invalid message", "err", err)
 		return r.record(KindRefused, iso8583.FormatError)
 	}
-	r.log = r.log.With("pan", iso8583.MaskPAN(rev.PAN), "amount", rev.Amount)
+	if r.logging() {
+		r.log = r.log.With("pan", iso8583.MaskPAN(rev.PAN), "amount", rev.Amount)
+	}
 	dig := digest(rev.PAN, rev.ProcessingCode, strconv.FormatInt(rev.Amount, 10))
 	return r.updateOnce(func(tx Tx, lookup bool) (*iso8583.Message, error) {
 		if lookup {
