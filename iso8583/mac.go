@@ -147,7 +147,7 @@ func AppendSign(dst []byte, s *Spec, m *Message, k MACKey) ([]byte, error) {
 	}
 	i, _ := m.find(id)
 	e := &m.fields[i]
-	sum, err := k.MAC(dst[base : base+e.start])
+	sum, err := k.MAC(dst[base : base+int(e.start)])
 	if err != nil {
 		return dst, err
 	}
@@ -155,7 +155,8 @@ func AppendSign(dst []byte, s *Spec, m *Message, k MACKey) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	copy(dst[base+e.end-len(w):base+e.end], w)
+	end := base + int(e.end)
+	copy(dst[end-len(w):end], w)
 	e.val = append([]byte(nil), sum[:]...)
 	m.raw = dst[base:len(dst):len(dst)]
 	return dst, nil

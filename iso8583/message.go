@@ -26,10 +26,13 @@ type Message struct {
 	raw    []byte
 }
 
+// An entry is one field of a message: 40 bytes on 64-bit platforms, where
+// int offsets would make it 48. The fields of a spec are at most a few
+// thousand bytes each, so int32 holds every offset into a message.
 type entry struct {
 	id         int
 	val        []byte
-	start, end int // wire position in raw, prefix included
+	start, end int32 // wire position in raw, prefix included
 }
 
 // NewMessage returns an empty message of type mti.
@@ -37,8 +40,21 @@ func NewMessage(mti MTI) *Message {
 	return &Message{MTI: mti, fields: make([]entry, 0, 20)}
 }
 
+// find returns the position of field id in m.fields, or where it would be
+// inserted, and whether it is there: slices.BinarySearchFunc written out,
+// since calling the comparison through a func value made the search a
+// fifth of the time of reading a typed request.
 func (m *Message) find(id int) (int, bool) {
-	return slices.BinarySearchFunc(m.fields, id, func(e entry, id int) int { return e.id - id })
+	lo, hi := 0, len(m.fields)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if m.fields[h].id < id {
+			lo = h + 1
+		} else {
+			hi = h
+		}
+	}
+	return lo, lo < len(m.fields) && m.fields[lo].id == id
 }
 
 // Set sets field id to v, which the message keeps without copying.

@@ -91,7 +91,60 @@ func (m MTI) Response() MTI {
 	if !m.Valid() || m.IsResponse() {
 		return m
 	}
-	return m[:2] + MTI(m[2]+1) + "0"
+	return mtiOf([]byte{m[0], m[1], m[2] + 1, '0'})
+}
+
+// mtiOf returns b as an MTI. For the message types of the POS flow it
+// returns the constant, so that unpacking or answering them allocates no
+// string.
+func mtiOf(b []byte) MTI {
+	switch string(b) {
+	case "0100":
+		return MTIAuthorizationRequest
+	case "0110":
+		return MTIAuthorizationResponse
+	case "0200":
+		return MTIFinancialRequest
+	case "0210":
+		return MTIFinancialResponse
+	case "0220":
+		return MTIFinancialAdvice
+	case "0221":
+		return MTIFinancialAdviceRepeat
+	case "0230":
+		return MTIFinancialAdviceResponse
+	case "0320":
+		return MTIBatchUpload
+	case "0321":
+		return MTIBatchUploadRepeat
+	case "0330":
+		return MTIBatchUploadResponse
+	case "0400":
+		return MTIReversalRequest
+	case "0401":
+		return MTIReversalRequestRepeat
+	case "0410":
+		return MTIReversalResponse
+	case "0420":
+		return MTIReversalAdvice
+	case "0421":
+		return MTIReversalAdviceRepeat
+	case "0430":
+		return MTIReversalAdviceResponse
+	case "0500":
+		return MTIReconciliationRequest
+	case "0501":
+		return MTIReconciliationRequestRepeat
+	case "0510":
+		return MTIReconciliationResponse
+	case "0800":
+		return MTINetworkRequest
+	case "0801":
+		return MTINetworkRequestRepeat
+	case "0810":
+		return MTINetworkResponse
+	}
+	return MTI(b)
 }
 
 // String returns m.

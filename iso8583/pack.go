@@ -1,6 +1,7 @@
 package iso8583
 
 import (
+	"math/bits"
 	"strconv"
 )
 
@@ -24,11 +25,17 @@ func (s *Spec) appendPack(dst []byte, m *Message, record bool) ([]byte, error) {
 		return dst, &FieldError{Field: 0, Err: ErrInvalidMTI}
 	}
 	base := len(dst)
-	mti, err := s.mti.enc.Encode([]byte(m.MTI))
-	if err != nil {
-		return dst, &FieldError{Field: 0, Err: ErrInvalidMTI}
+	if s.mti.direct != viaMoov {
+		// A valid MTI is four ASCII digits, which encoding.ASCII and
+		// encoding.Binary write as they are.
+		dst = append(dst, m.MTI...)
+	} else {
+		mti, err := s.mti.enc.Encode([]byte(m.MTI))
+		if err != nil {
+			return dst, &FieldError{Field: 0, Err: ErrInvalidMTI}
+		}
+		dst = append(dst, mti...)
 	}
-	dst = append(dst, mti...)
 
 	var bitmap [16]byte
 	n := 8
@@ -52,19 +59,13 @@ func (s *Spec) appendPack(dst []byte, m *Message, record bool) ([]byte, error) {
 		if err := c.check(e.val); err != nil {
 			return dst, err
 		}
-		p, err := c.pref.EncodeLength(c.max, len(e.val))
-		if err != nil {
-			return dst, &FieldError{Field: e.id, Err: ErrInvalidField, Reason: "length does not fit"}
-		}
-		v, err := c.enc.Encode(e.val)
-		if err != nil {
-			return dst, &FieldError{Field: e.id, Err: ErrInvalidField, Reason: "value does not encode"}
-		}
 		start := len(dst) - base
-		dst = append(dst, p...)
-		dst = append(dst, v...)
+		var err error
+		if dst, err = c.appendField(dst, e.val); err != nil {
+			return dst, err
+		}
 		if record {
-			e.start, e.end = start, len(dst)-base
+			e.start, e.end = int32(start), int32(len(dst)-base)
 		}
 	}
 	return dst, nil
@@ -148,14 +149,15 @@ func (k class) valid(v []byte) bool {
 // the spec writes them, hexadecimal must be upper case, and the message must
 // end where its last field ends.
 func (s *Spec) Unpack(data []byte) (*Message, error) {
-	m := &Message{fields: make([]entry, 0, 24)}
+	m := new(Message)
 	if err := s.UnpackInto(m, data); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-// UnpackInto is Unpack into an existing message, reusing its storage.
+// UnpackInto is Unpack into an existing message, reusing its storage for
+// the list of fields. The values are fresh copies, as with Unpack.
 func (s *Spec) UnpackInto(m *Message, data []byte) error {
 	m.reset()
 	// MTI
@@ -166,11 +168,18 @@ func (s *Spec) UnpackInto(m *Message, data []byte) error {
 	if s.mti.wire == wireBCD && !bcdDigits(data[:ml]) {
 		return &FieldError{Field: 0, Err: ErrInvalidMTI}
 	}
-	mti, _, err := s.mti.enc.Decode(data[:ml], 4)
-	if err != nil || !MTI(mti).Valid() {
+	var mti MTI
+	if s.mti.direct != viaMoov && ml >= 4 {
+		// encoding.ASCII would refuse a byte above 127, which is no
+		// digit either.
+		mti = mtiOf(data[:4])
+	} else if v, _, err := s.mti.enc.Decode(data[:ml], 4); err == nil {
+		mti = mtiOf(v)
+	}
+	if !mti.Valid() {
 		return &FieldError{Field: 0, Err: ErrInvalidMTI}
 	}
-	m.MTI = MTI(mti)
+	m.MTI = mti
 	off := ml
 
 	// Bitmap
@@ -188,7 +197,13 @@ func (s *Spec) UnpackInto(m *Message, data []byte) error {
 	if len(bm) == 16 && isZero(bm[8:]) {
 		return &FieldError{Field: 1, Err: ErrInvalidField, Reason: "empty secondary bitmap"}
 	}
+	// Every field takes at least a byte, so a bitmap cannot make us
+	// allocate for more fields than there are bytes left.
+	if n := min(fieldCount(bm), len(data)-off); cap(m.fields) < n {
+		m.fields = make([]entry, 0, n)
+	}
 
+	var vals valueBuf // the values coded as they are, copied
 	for id := 2; id <= len(bm)*8; id++ {
 		if bm[(id-1)/8]&(0x80>>((id-1)%8)) == 0 {
 			continue
@@ -207,7 +222,16 @@ func (s *Spec) UnpackInto(m *Message, data []byte) error {
 			if !c.prefixDigits(data[off : off+pl]) {
 				return &FieldError{Field: id, Err: ErrInvalidField, Reason: "length prefix is not " + strconv.Itoa(c.digits) + " digits"}
 			}
-			n, _, err = c.pref.DecodeLength(c.max, data[off:off+pl])
+			var err error
+			if c.asciiLen {
+				// The prefixer would parse the digits checked above and
+				// refuse a length over the maximum.
+				if n = asciiLength(data[off : off+pl]); n > c.max {
+					err = ErrInvalidField
+				}
+			} else {
+				n, _, err = c.pref.DecodeLength(c.max, data[off:off+pl])
+			}
 			if err != nil {
 				return &FieldError{Field: id, Err: ErrInvalidField, Reason: "length over maximum " + strconv.Itoa(c.max)}
 			}
@@ -224,15 +248,23 @@ func (s *Spec) UnpackInto(m *Message, data []byte) error {
 		if !c.canonical(w, n) {
 			return &FieldError{Field: id, Err: ErrInvalidField, Reason: "not in canonical " + c.class.String() + " form"}
 		}
-		v, _, err := c.enc.Decode(w, n)
-		if err != nil {
+		var v []byte
+		ok := true
+		if c.direct != viaMoov {
+			v, ok = c.decodeDirect(w, n, &vals, len(data)-off)
+		} else {
+			var err error
+			v, _, err = c.enc.Decode(w, n)
+			ok = err == nil
+		}
+		if !ok {
 			return &FieldError{Field: id, Err: ErrInvalidField, Reason: "value does not decode"}
 		}
 		if !c.class.valid(v) {
 			return &FieldError{Field: id, Err: ErrInvalidField, Reason: "character outside class " + c.class.String()}
 		}
 		off += wl
-		m.fields = append(m.fields, entry{id: id, val: v, start: start, end: off})
+		m.fields = append(m.fields, entry{id: id, val: v, start: int32(start), end: int32(off)})
 	}
 	if off != len(data) {
 		return &FieldError{Field: m.lastID(), Err: ErrTrailingData}
@@ -246,6 +278,19 @@ func (m *Message) lastID() int {
 		return 1
 	}
 	return m.fields[len(m.fields)-1].id
+}
+
+// fieldCount returns the number of fields bitmap bm announces, not
+// counting bit 1, which announces the secondary bitmap.
+func fieldCount(bm []byte) int {
+	n := 0
+	for _, b := range bm {
+		n += bits.OnesCount8(b)
+	}
+	if bm[0]&0x80 != 0 {
+		n--
+	}
+	return n
 }
 
 func isZero(b []byte) bool {

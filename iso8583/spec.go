@@ -117,6 +117,10 @@ type codec struct {
 	spec   *field.Spec      // moov's spec: Length, Enc and Pref
 	enc    encoding.Encoder // == spec.Enc
 	pref   prefix.Prefixer  // == spec.Pref
+
+	// The fast paths (fastpath.go), chosen by setFast from enc and pref.
+	direct   direct // enc writes the value's bytes as they are
+	asciiLen bool   // pref is moov's ASCII prefixer of c.digits digits
 }
 
 // prefixLen returns the number of bytes of the length prefix.
@@ -211,6 +215,7 @@ var pinData16 = fieldDef{52, classB, 16, 2, "PIN data"}
 // newSpec builds a spec from fields1987 with the wire and prefix chosen per
 // field by choose, and its variant with field 52 as pinData16.
 func newSpec(name string, mti codec, choose func(d fieldDef) (wire, bool, encoding.Encoder, prefix.Prefixer)) *Spec {
+	mti.setFast()
 	s := buildSpec(name, mti, choose, false)
 	s.pin16 = buildSpec(name+", field 52 b..16", mti, choose, true)
 	s.pin16.pin16 = s.pin16
@@ -232,6 +237,7 @@ func buildSpec(name string, mti codec, choose func(d fieldDef) (wire, bool, enco
 		c := &codec{id: d.id, desc: d.desc, class: d.class, wire: w, max: d.max, digits: d.digits, bcdLen: bcdLen,
 			step: step, hint: hint, enc: enc, pref: pref}
 		c.spec = &field.Spec{Length: d.max, Description: d.desc, Enc: enc, Pref: pref}
+		c.setFast()
 		s.fields[d.id] = c
 	}
 	return s
