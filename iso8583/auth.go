@@ -23,7 +23,7 @@ func ReadAuthorizationRequest(m *Message) (*AuthorizationRequest, error) {
 // build makes a message of type mti from t and validates it.
 func build(mti MTI, t *Transaction, withAmount bool) (*Message, error) {
 	m := NewMessage(mti)
-	if err := t.fill(m, withAmount); err != nil {
+	if _, err := t.fill(m, withAmount, 0); err != nil {
 		return nil, err
 	}
 	if err := Validate(m); err != nil {

@@ -18,7 +18,12 @@ func (r *BatchUpload) Message() (*Message, error) {
 		mti = MTIBatchUploadRepeat
 	}
 	m := NewMessage(mti)
-	if err := r.fill(m, true); err != nil {
+	extra := 0
+	if r.Original != nil {
+		extra = 42
+	}
+	f, err := r.fill(m, true, extra)
+	if err != nil {
 		return nil, err
 	}
 	if r.Original != nil {
@@ -26,7 +31,7 @@ func (r *BatchUpload) Message() (*Message, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.SetString(90, v)
+		f.setS(m, 90, v)
 	}
 	if err := Validate(m); err != nil {
 		return nil, err

@@ -32,10 +32,11 @@ func Respond(req *Message, code ResponseCode) (*Response, error) {
 		}
 	}
 	r := &Response{MTI: m.MTI, Code: code}
-	if err := r.Transaction.read(m); err != nil {
+	var network string
+	if err := r.Transaction.read(m, textField{id: 70, dst: &network}); err != nil {
 		return nil, err
 	}
-	r.Network = NetworkCode(m.Text(70))
+	r.Network = NetworkCode(network)
 	if v, ok := m.Field(90); ok {
 		o, err := parseOriginal(v)
 		if err != nil {
@@ -52,19 +53,24 @@ func (r *Response) Message() (*Message, error) {
 		return nil, &FieldError{Field: 0, Err: ErrInvalidMTI, Reason: "not a response"}
 	}
 	m := NewMessage(r.MTI)
-	if err := r.fill(m, r.Amount != 0 || requires(r.MTI, 4)); err != nil {
+	extra := len(r.Code) + len(r.Additional) + len(r.SettlementCode) + len(r.Network)
+	if r.Original != nil {
+		extra += 42
+	}
+	f, err := r.fill(m, r.Amount != 0 || requires(r.MTI, 4), extra)
+	if err != nil {
 		return nil, err
 	}
-	setS(m, 39, string(r.Code))
-	setS(m, 48, r.Additional)
-	setS(m, 66, r.SettlementCode)
-	setS(m, 70, string(r.Network))
+	f.setS(m, 39, string(r.Code))
+	f.setS(m, 48, r.Additional)
+	f.setS(m, 66, r.SettlementCode)
+	f.setS(m, 70, string(r.Network))
 	if r.Original != nil {
 		v, err := r.Original.field()
 		if err != nil {
 			return nil, err
 		}
-		m.SetString(90, v)
+		f.setS(m, 90, v)
 	}
 	if err := Validate(m); err != nil {
 		return nil, err
@@ -91,16 +97,16 @@ func ReadResponse(m *Message) (*Response, error) {
 	if err := Validate(m); err != nil {
 		return nil, err
 	}
-	r := &Response{
-		MTI:            m.MTI,
-		Code:           ResponseCode(m.Text(39)),
-		Additional:     m.Text(48),
-		SettlementCode: m.Text(66),
-		Network:        NetworkCode(m.Text(70)),
-	}
-	if err := r.Transaction.read(m); err != nil {
+	r := &Response{MTI: m.MTI}
+	var code, network string
+	if err := r.Transaction.read(m,
+		textField{id: 39, dst: &code},
+		textField{id: 48, dst: &r.Additional},
+		textField{id: 66, dst: &r.SettlementCode},
+		textField{id: 70, dst: &network}); err != nil {
 		return nil, err
 	}
+	r.Code, r.Network = ResponseCode(code), NetworkCode(network)
 	if v, ok := m.Field(90); ok {
 		o, err := parseOriginal(v)
 		if err != nil {

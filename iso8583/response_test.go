@@ -26,3 +26,29 @@ func TestRespond(t *testing.T) {
 		t.Errorf("Respond(response) = %v", err)
 	}
 }
+
+// TestResponseRoundTrip builds responses with the fields Response holds
+// beside Transaction and reads them back.
+func TestResponseRoundTrip(t *testing.T) {
+	tests := []Response{
+		{MTI: MTINetworkResponse, Transaction: Transaction{STAN: "000001"}, Code: Approved, Network: Echo},
+		{MTI: MTIReconciliationResponse, Transaction: Transaction{STAN: "000002", TerminalID: "TERM0001"}, Code: Approved, SettlementCode: "2", Additional: "OUT OF BALANCE"},
+		{MTI: MTIReversalResponse, Transaction: Transaction{PAN: "4761739001010119", ProcessingCode: "000000", Amount: 1, STAN: "000003", TerminalID: "TERM0001"}, Code: Approved,
+			Original: &OriginalData{MTI: MTIFinancialRequest, STAN: "000003", Transmitted: "0821153045", Acquirer: "476173"}},
+	}
+	for _, want := range tests {
+		m, err := want.Message()
+		if err != nil {
+			t.Fatalf("%s: Message: %v", want.MTI, err)
+		}
+		got, err := ReadResponse(m)
+		if err != nil {
+			t.Fatalf("%s: ReadResponse: %v", want.MTI, err)
+		}
+		if got.MTI != want.MTI || got.Code != want.Code || got.Network != want.Network || got.SettlementCode != want.SettlementCode ||
+			got.Additional != want.Additional || got.STAN != want.STAN || got.TerminalID != want.TerminalID || got.Amount != want.Amount ||
+			(got.Original == nil) != (want.Original == nil) || got.Original != nil && *got.Original != *want.Original {
+			t.Errorf("%s: ReadResponse(Message()) = %+v, want %+v", want.MTI, got, want)
+		}
+	}
+}

@@ -72,7 +72,12 @@ func (r *Reversal) MTI() MTI {
 // Message builds and validates the reversal.
 func (r *Reversal) Message() (*Message, error) {
 	m := NewMessage(r.MTI())
-	if err := r.fill(m, true); err != nil {
+	extra := 0
+	if r.Original != nil {
+		extra = 42
+	}
+	f, err := r.fill(m, true, extra)
+	if err != nil {
 		return nil, err
 	}
 	if r.Original != nil {
@@ -80,7 +85,7 @@ func (r *Reversal) Message() (*Message, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.SetString(90, v)
+		f.setS(m, 90, v)
 	}
 	if err := Validate(m); err != nil {
 		return nil, err

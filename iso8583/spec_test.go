@@ -121,3 +121,45 @@ func TestUnpackRejects(t *testing.T) {
 	}
 }
 func newMoovMessage(s *Spec) *moov.Message { return moov.NewMessage(s.Moov()) }
+
+// TestUnpackValuesAreCopies checks the contract of Unpack: the message
+// keeps data as its Raw bytes, its values are copies (changing data
+// later does not change them), appending to one value does not write
+// over another, and an empty value is present and nil, as moov's
+// decoders return it (so that a typed read takes an empty field 55 for
+// absent chip data, as before).
+func TestUnpackValuesAreCopies(t *testing.T) {
+	for _, s := range allSpecs {
+		m := testPurchase("000123", "TERM0001")
+		m.Set(55, []byte{})
+		m.SetString(48, "")
+		data, err := s.Pack(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := s.Unpack(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(u.Raw(), data) || &u.Raw()[0] != &data[0] {
+			t.Errorf("%s: Raw is not data", s.Name())
+		}
+		want := u.Clone()
+		for _, v := range u.All() {
+			_ = append(v, bytes.Repeat([]byte{'X'}, 64)...)
+		}
+		for i := range data {
+			data[i] = 0xFF
+		}
+		for id, v := range u.All() {
+			if w, _ := want.Field(id); !bytes.Equal(v, w) {
+				t.Errorf("%s: field %d = %q after changing data and other fields, want %q", s.Name(), id, v, w)
+			}
+		}
+		for _, id := range []int{48, 55} {
+			if v, ok := u.Field(id); !ok || v != nil {
+				t.Errorf("%s: empty field %d = %v, %v; want nil, true", s.Name(), id, v, ok)
+			}
+		}
+	}
+}

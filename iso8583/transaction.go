@@ -2,6 +2,7 @@ package iso8583
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -79,72 +80,91 @@ func parseAmount(v []byte) (int64, bool) {
 }
 
 // fill writes the present fields of t into m. withAmount sends field 4.
-func (t *Transaction) fill(m *Message, withAmount bool) error {
-	setS(m, 2, t.PAN)
-	setS(m, 3, t.ProcessingCode)
+// The characters of the text fields go into one buffer, with room for
+// extra more bytes, which fill returns for the caller's own text fields.
+// Track 2 gets an allocation of its own, so that no other field's value
+// keeps it in memory.
+func (t *Transaction) fill(m *Message, withAmount bool, extra int) (fieldBuf, error) {
+	n := extra + len(t.PAN) + len(t.ProcessingCode) + len(t.Transmitted) + len(t.STAN) +
+		len(t.LocalTime) + len(t.LocalDate) + len(t.Expiry) + len(t.MerchantType) +
+		len(t.EntryMode) + len(t.CardSequence) + len(t.NII) + len(t.Condition) +
+		len(t.Acquirer) + len(t.RRN) + len(t.AuthCode) + len(t.TerminalID) +
+		len(t.MerchantID) + len(t.MerchantName) + len(t.Currency)
 	if withAmount {
-		a, ok := amount(t.Amount, 12)
-		if !ok {
-			return &FieldError{Field: 4, Err: ErrInvalidField, Reason: "amount negative or over 12 digits"}
-		}
-		m.SetString(4, a)
+		n += 12
 	}
-	setS(m, 7, t.Transmitted)
-	setS(m, 11, t.STAN)
-	setS(m, 12, t.LocalTime)
-	setS(m, 13, t.LocalDate)
-	setS(m, 14, t.Expiry)
-	setS(m, 18, t.MerchantType)
-	setS(m, 22, t.EntryMode)
-	setS(m, 23, t.CardSequence)
-	setS(m, 24, t.NII)
-	setS(m, 25, t.Condition)
-	setS(m, 32, t.Acquirer)
+	f := fieldBuf{b: make([]byte, 0, n)}
+	f.setS(m, 2, t.PAN)
+	f.setS(m, 3, t.ProcessingCode)
+	if withAmount && !f.setAmount(m, 4, t.Amount, 12) {
+		return f, &FieldError{Field: 4, Err: ErrInvalidField, Reason: "amount negative or over 12 digits"}
+	}
+	f.setS(m, 7, t.Transmitted)
+	f.setS(m, 11, t.STAN)
+	f.setS(m, 12, t.LocalTime)
+	f.setS(m, 13, t.LocalDate)
+	f.setS(m, 14, t.Expiry)
+	f.setS(m, 18, t.MerchantType)
+	f.setS(m, 22, t.EntryMode)
+	f.setS(m, 23, t.CardSequence)
+	f.setS(m, 24, t.NII)
+	f.setS(m, 25, t.Condition)
+	f.setS(m, 32, t.Acquirer)
 	setS(m, 35, t.Track2)
-	setS(m, 37, t.RRN)
-	setS(m, 38, t.AuthCode)
-	setS(m, 41, t.TerminalID)
-	setS(m, 42, t.MerchantID)
-	setS(m, 43, t.MerchantName)
-	setS(m, 49, t.Currency)
+	f.setS(m, 37, t.RRN)
+	f.setS(m, 38, t.AuthCode)
+	f.setS(m, 41, t.TerminalID)
+	f.setS(m, 42, t.MerchantID)
+	f.setS(m, 43, t.MerchantName)
+	f.setS(m, 49, t.Currency)
 	setB(m, 52, t.PINBlock)
 	setB(m, 53, t.SecurityControl)
 	setB(m, 55, t.ICC)
 	for i, p := range t.Private {
 		setB(m, 60+i, p)
 	}
-	return nil
+	return f, nil
 }
 
-// read fills t from m. The strings are copies; the byte slices alias m.
-func (t *Transaction) read(m *Message) error {
-	t.PAN = m.Text(2)
-	t.ProcessingCode = m.Text(3)
+// read fills t from m, and sets each of more to its field's text. The
+// strings are copies, all of them but track 2 taken from one string (so
+// that no other field keeps track 2 in memory); the byte slices alias m.
+func (t *Transaction) read(m *Message, more ...textField) error {
 	if v, ok := m.Field(4); ok {
 		a, ok := parseAmount(v)
 		if !ok {
+			t.PAN = m.Text(2)
+			t.ProcessingCode = m.Text(3)
 			return &FieldError{Field: 4, Err: ErrInvalidField, Reason: "not an amount"}
 		}
 		t.Amount = a
 	}
-	t.Transmitted = m.Text(7)
-	t.STAN = m.Text(11)
-	t.LocalTime = m.Text(12)
-	t.LocalDate = m.Text(13)
-	t.Expiry = m.Text(14)
-	t.MerchantType = m.Text(18)
-	t.EntryMode = m.Text(22)
-	t.CardSequence = m.Text(23)
-	t.NII = m.Text(24)
-	t.Condition = m.Text(25)
-	t.Acquirer = m.Text(32)
+	// An array literal, not an append, so that escape analysis keeps t
+	// where the caller has it (a Read function inlined into a handler
+	// may keep the struct on its stack).
+	fs := [...]textField{
+		{id: 2, dst: &t.PAN},
+		{id: 3, dst: &t.ProcessingCode},
+		{id: 7, dst: &t.Transmitted},
+		{id: 11, dst: &t.STAN},
+		{id: 12, dst: &t.LocalTime},
+		{id: 13, dst: &t.LocalDate},
+		{id: 14, dst: &t.Expiry},
+		{id: 18, dst: &t.MerchantType},
+		{id: 22, dst: &t.EntryMode},
+		{id: 23, dst: &t.CardSequence},
+		{id: 24, dst: &t.NII},
+		{id: 25, dst: &t.Condition},
+		{id: 32, dst: &t.Acquirer},
+		{id: 37, dst: &t.RRN},
+		{id: 38, dst: &t.AuthCode},
+		{id: 41, dst: &t.TerminalID},
+		{id: 42, dst: &t.MerchantID},
+		{id: 43, dst: &t.MerchantName},
+		{id: 49, dst: &t.Currency},
+	}
+	m.readTexts(fs[:], more)
 	t.Track2 = m.Text(35)
-	t.RRN = m.Text(37)
-	t.AuthCode = m.Text(38)
-	t.TerminalID = m.Text(41)
-	t.MerchantID = m.Text(42)
-	t.MerchantName = m.Text(43)
-	t.Currency = m.Text(49)
 	t.PINBlock, _ = m.Field(52)
 	t.SecurityControl, _ = m.Field(53)
 	t.ICC, _ = m.Field(55)
@@ -152,6 +172,45 @@ func (t *Transaction) read(m *Message) error {
 		t.Private[i], _ = m.Field(60 + i)
 	}
 	return nil
+}
+
+// A textField names a field for readTexts and the string to set to its
+// text.
+type textField struct {
+	id  int
+	dst *string
+	v   []byte // the value, found by readTexts
+}
+
+// readTexts sets *f.dst, for each f of the lists, to the text of field
+// f.id, or "" if it is absent, as Text would, but converting all the
+// values to one string with one allocation and slicing it. Strings are
+// immutable, so later changes to m do not reach them.
+func (m *Message) readTexts(lists ...[]textField) {
+	n := 0
+	for _, fs := range lists {
+		for i := range fs {
+			fs[i].v, _ = m.Field(fs[i].id)
+			n += len(fs[i].v)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, fs := range lists {
+		for _, f := range fs {
+			b.Write(f.v)
+		}
+	}
+	s := b.String()
+	for _, fs := range lists {
+		for _, f := range fs {
+			if len(f.v) == 0 {
+				*f.dst = ""
+				continue
+			}
+			*f.dst, s = s[:len(f.v)], s[len(f.v):]
+		}
+	}
 }
 
 func setS(m *Message, id int, s string) {
@@ -164,6 +223,41 @@ func setB(m *Message, id int, b []byte) {
 	if b != nil {
 		m.Set(id, b)
 	}
+}
+
+// A fieldBuf holds the values that a typed message's Message method sets
+// from strings, so that they take one allocation rather than one each.
+// Each value is a full slice expression, so that appending to one copies
+// it rather than writing over the next. The buffer is made with room for
+// all the values; should it be short, append makes a new one and the
+// values set before keep the old.
+type fieldBuf struct{ b []byte }
+
+// setS sets field id of m to the characters of s, if s is not empty.
+func (f *fieldBuf) setS(m *Message, id int, s string) {
+	if s != "" {
+		i := len(f.b)
+		f.b = append(f.b, s...)
+		m.Set(id, f.b[i:len(f.b):len(f.b)])
+	}
+}
+
+// setAmount sets field id of m to n in decimal, zero-padded to w digits,
+// and reports whether n fits: not negative and at most w digits.
+func (f *fieldBuf) setAmount(m *Message, id int, n int64, w int) bool {
+	if n < 0 {
+		return false
+	}
+	var d [20]byte
+	digits := strconv.AppendInt(d[:0], n, 10)
+	if len(digits) > w {
+		return false
+	}
+	i := len(f.b)
+	f.b = append(f.b, zeros[:w-len(digits)]...)
+	f.b = append(f.b, digits...)
+	m.Set(id, f.b[i:len(f.b):len(f.b)])
+	return true
 }
 
 // String describes t with the PAN masked and no sensitive data.
