@@ -40,6 +40,153 @@ import (
 // BlockSize is the DES block size in bytes.
 const BlockSize = 8
 
+// Cipher is a DES key schedule held in place, for a caller that uses a
+// key once and wants no allocation for it: declared as a local variable,
+// keyed with SetKey and used through its methods, it stays on the caller's
+// stack. Its zero value holds no key, and its Encrypt and Decrypt panic
+// until SetKey succeeds. The schedule is key material: call Clear when done
+// with it. A Cipher must not be copied after SetKey (the copy is another
+// copy of the key material).
+type Cipher struct {
+	ks    schedule
+	keyed bool
+}
+
+// SetKey computes the schedule of the 8-byte key, replacing any earlier
+// key. It accepts the keys NewCipher accepts and fails with the same
+// errors, leaving c without a key.
+func (c *Cipher) SetKey(key []byte) error {
+	c.keyed = false
+	if fips140.Enforced() {
+		_, err := stddes.NewCipher(key) // which refuses, with its own error
+		return err
+	}
+	if len(key) != 8 {
+		return stddes.KeySizeError(len(key))
+	}
+	expandKey(&c.ks, key)
+	c.keyed = true
+	return nil
+}
+
+// BlockSize returns the DES block size, 8.
+func (c *Cipher) BlockSize() int { return BlockSize }
+
+// Encrypt encrypts the first block of src into dst, as a cipher.Block's
+// Encrypt does. It panics as crypto/des's does on short or overlapping
+// buffers, and if c holds no key.
+func (c *Cipher) Encrypt(dst, src []byte) {
+	checkBlocks(dst, src)
+	c.check()
+	cryptBlock(&c.ks, dst, src, false)
+}
+
+// Decrypt decrypts the first block of src into dst; see Encrypt.
+func (c *Cipher) Decrypt(dst, src []byte) {
+	checkBlocks(dst, src)
+	c.check()
+	cryptBlock(&c.ks, dst, src, true)
+}
+
+// Clear zeroes the key schedule; c then holds no key.
+func (c *Cipher) Clear() {
+	*c = Cipher{}
+}
+
+func (c *Cipher) check() {
+	if !c.keyed {
+		panic("des: no key set")
+	}
+}
+
+// TripleDESCipher is a TDEA key schedule held in place, as Cipher is for
+// DES: a local variable keyed with SetKey stays on the caller's stack. Its
+// zero value holds no key, and its Encrypt and Decrypt panic until SetKey
+// succeeds. Call Clear when done with it, and do not copy it after SetKey.
+type TripleDESCipher struct {
+	ks1, ks2, ks3 schedule
+	// option is the keying option of SP 800-67 Rev. 2, 3.1: 1 for K1, K2,
+	// K3 with K3 ≠ K1, 2 for K1, K2, K1 (ks3 unused and zero), 0 for no
+	// key.
+	option uint8
+}
+
+// SetKey computes the schedules of a 24-byte key K1‖K2‖K3 or, unlike
+// NewTripleDESCipher, of a 16-byte key K1‖K2, used as K1‖K2‖K1. A key whose
+// third part equals its first, parity bits aside, computes two schedules.
+// A key of another length gives a crypto/des.KeySizeError and, with
+// GODEBUG=fips140=only, every key gives crypto/des's error; c is then left
+// without a key.
+func (c *TripleDESCipher) SetKey(key []byte) error {
+	c.option = 0
+	if fips140.Enforced() {
+		_, err := stddes.NewTripleDESCipher(key) // which refuses, with its own error
+		return err
+	}
+	switch {
+	case len(key) == 16 || len(key) == 24 && sameDESKey(key[:8], key[16:]):
+		expandKey(&c.ks1, key[:8])
+		expandKey(&c.ks2, key[8:16])
+		c.ks3 = schedule{} // no stale key material from an earlier key
+		c.option = 2
+	case len(key) == 24:
+		expandKey(&c.ks1, key[:8])
+		expandKey(&c.ks2, key[8:16])
+		expandKey(&c.ks3, key[16:])
+		c.option = 1
+	default:
+		return stddes.KeySizeError(len(key))
+	}
+	return nil
+}
+
+// BlockSize returns the DES block size, 8.
+func (c *TripleDESCipher) BlockSize() int { return BlockSize }
+
+// Encrypt encrypts the first block of src into dst, as a cipher.Block's
+// Encrypt does. It panics as crypto/des's does on short or overlapping
+// buffers, and if c holds no key.
+func (c *TripleDESCipher) Encrypt(dst, src []byte) {
+	checkBlocks(dst, src)
+	cryptBlockEDE(&c.ks1, &c.ks2, c.k3(), dst, src, false)
+}
+
+// Decrypt decrypts the first block of src into dst; see Encrypt.
+func (c *TripleDESCipher) Decrypt(dst, src []byte) {
+	checkBlocks(dst, src)
+	cryptBlockEDE(c.k3(), &c.ks2, &c.ks1, dst, src, true)
+}
+
+// Clear zeroes the key schedules; c then holds no key.
+func (c *TripleDESCipher) Clear() {
+	*c = TripleDESCipher{}
+}
+
+// k3 returns the schedule of K3, which for keying option 2 is K1's.
+func (c *TripleDESCipher) k3() *schedule {
+	switch c.option {
+	case 1:
+		return &c.ks3
+	case 2:
+		return &c.ks1
+	}
+	panic("des: no key set")
+}
+
+// sameDESKey reports whether the 8-byte DES keys a and b are equal but for
+// parity bits. Which keying option a bundle uses shows in the time taken to
+// set it up (two schedules or three); the comparison itself takes the same
+// time whatever the keys.
+func sameDESKey(a, b []byte) bool {
+	const parity = 0x0101010101010101
+	return binary.BigEndian.Uint64(a)&^parity == binary.BigEndian.Uint64(b)&^parity
+}
+
+// The ciphers NewCipher and NewTripleDESCipher return are their own types
+// rather than a *Cipher or *TripleDESCipher, so that a heap-allocated key
+// takes no more room than its schedules: 128 bytes for DES and 256 for
+// keying option 2, where the value types need 136 and 392.
+
 // desCipher is a DES key.
 type desCipher struct {
 	ks schedule
@@ -47,7 +194,8 @@ type desCipher struct {
 
 // NewCipher returns a DES cipher for the 8-byte key; a key of any other
 // length gives a crypto/des.KeySizeError. Parity bits are ignored, and weak
-// keys are accepted, as in crypto/des.
+// keys are accepted, as in crypto/des. To keep the key off the heap, use a
+// Cipher.
 func NewCipher(key []byte) (cipher.Block, error) {
 	if fips140.Enforced() {
 		return stddes.NewCipher(key) // which refuses, with its own error
@@ -86,7 +234,8 @@ type twoKeyTripleDESCipher struct {
 
 // NewTripleDESCipher returns a TDEA cipher for the 24-byte key K1‖K2‖K3;
 // a key of any other length gives a crypto/des.KeySizeError. A double-length
-// key K1‖K2 is passed, as to crypto/des, as K1‖K2‖K1.
+// key K1‖K2 is passed, as to crypto/des, as K1‖K2‖K1. To keep the key off
+// the heap, use a TripleDESCipher.
 func NewTripleDESCipher(key []byte) (cipher.Block, error) {
 	if fips140.Enforced() {
 		return stddes.NewTripleDESCipher(key) // which refuses, with its own error
@@ -94,13 +243,8 @@ func NewTripleDESCipher(key []byte) (cipher.Block, error) {
 	if len(key) != 24 {
 		return nil, stddes.KeySizeError(len(key))
 	}
-	// K3 = K1 but for parity bits gives K1's schedule. Which keying option
-	// the bundle uses shows in the time taken (two schedules or three); the
-	// comparison itself takes the same time whatever the keys.
-	const parity = 0x0101010101010101
-	k1 := binary.BigEndian.Uint64(key[:8]) &^ parity
-	k3 := binary.BigEndian.Uint64(key[16:]) &^ parity
-	if k1 == k3 {
+	// K3 = K1 but for parity bits gives K1's schedule.
+	if sameDESKey(key[:8], key[16:]) {
 		c := new(twoKeyTripleDESCipher)
 		expandKey(&c.ks1, key[:8])
 		expandKey(&c.ks2, key[8:16])

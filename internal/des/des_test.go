@@ -65,6 +65,34 @@ func newCipher(t *testing.T, key []byte) cipher.Block {
 	return c
 }
 
+// newValue is newCipher with the value types: a Cipher for an 8-byte key,
+// a TripleDESCipher otherwise, keyed with SetKey.
+func newValue(t *testing.T, key []byte) cipher.Block {
+	t.Helper()
+	c, err := setKey(key)
+	if err != nil {
+		t.Fatalf("SetKey, key of %d bytes: %v", len(key), err)
+	}
+	return c
+}
+
+func setKey(key []byte) (cipher.Block, error) {
+	if len(key) == 8 {
+		c := new(Cipher)
+		return c, c.SetKey(key)
+	}
+	c := new(TripleDESCipher)
+	return c, c.SetKey(key)
+}
+
+// checkBoth runs checkECB with the cipher NewCipher or NewTripleDESCipher
+// returns and with the value type keyed by SetKey.
+func checkBoth(t *testing.T, v vector) {
+	t.Helper()
+	checkECB(t, newCipher(t, v.Key), v)
+	checkECB(t, newValue(t, v.Key), v)
+}
+
 // TestSP80020 runs the known answer tests of NIST SP 800-20 Appendix A
 // (the NBS tests of SP 500-20) with the single key K1, as a TDEA bundle
 // K1 K1 K1 as the standard gives them, and as K1 K2 K1 with K2 = K1.
@@ -76,9 +104,11 @@ func TestSP80020(t *testing.T) {
 	}
 	for _, v := range file.Vectors {
 		t.Run(v.Name, func(t *testing.T) {
-			checkECB(t, newCipher(t, v.Key), v)
+			checkBoth(t, v)
 			k := bytes.Repeat(v.Key, 3)
-			checkECB(t, newCipher(t, k), vector{v.Name, k, v.Plaintext, v.Ciphertext})
+			checkBoth(t, vector{v.Name, k, v.Plaintext, v.Ciphertext})
+			k = bytes.Repeat(v.Key, 2) // K1‖K2 with K2 = K1, for SetKey only
+			checkECB(t, newValue(t, k), vector{v.Name, k, v.Plaintext, v.Ciphertext})
 		})
 	}
 }
@@ -87,7 +117,7 @@ func TestFIPS81(t *testing.T) {
 	var file struct{ Vectors []vector }
 	testvec.Load(t, "fips81.json", &file)
 	for _, v := range file.Vectors {
-		t.Run(v.Name, func(t *testing.T) { checkECB(t, newCipher(t, v.Key), v) })
+		t.Run(v.Name, func(t *testing.T) { checkBoth(t, v) })
 	}
 }
 
@@ -95,7 +125,7 @@ func TestSP80067(t *testing.T) {
 	var file struct{ Vectors []vector }
 	testvec.Load(t, "sp800-67.json", &file)
 	for _, v := range file.Vectors {
-		t.Run(v.Name, func(t *testing.T) { checkECB(t, newCipher(t, v.Key), v) })
+		t.Run(v.Name, func(t *testing.T) { checkBoth(t, v) })
 	}
 }
 
@@ -116,12 +146,31 @@ func TestRivest(t *testing.T) {
 	if !bytes.Equal(x, file.X16) {
 		t.Errorf("X16 = %X, want %X", x, []byte(file.X16))
 	}
+	// Again with one Cipher keyed sixteen times.
+	x = bytes.Clone(file.X0)
+	var c Cipher
+	for i := range 16 {
+		if err := c.SetKey(x); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			c.Encrypt(x, x)
+		} else {
+			c.Decrypt(x, x)
+		}
+	}
+	if !bytes.Equal(x, file.X16) {
+		t.Errorf("X16 with Cipher.SetKey = %X, want %X", x, []byte(file.X16))
+	}
 }
 
 // TestAgainstCryptoDES compares every operation with crypto/des over
 // random keys and blocks: single DES, TDEA with three distinct keys, two-key
 // TDEA given as 16 bytes K1‖K2 extended to K1‖K2‖K1, and 24-byte keys whose
-// third part is the first with its parity bits changed.
+// third part is the first with its parity bits changed. Each key is tried
+// with NewCipher or NewTripleDESCipher and with SetKey on one Cipher and
+// one TripleDESCipher kept across keys, so that a key replaces another of
+// each kind; a two-key bundle is also given to SetKey as its 16 bytes.
 func TestAgainstCryptoDES(t *testing.T) {
 	n := 200_000
 	if testing.Short() {
@@ -131,10 +180,12 @@ func TestAgainstCryptoDES(t *testing.T) {
 	key := make([]byte, 24)
 	src := make([]byte, BlockSize)
 	got, want := make([]byte, BlockSize), make([]byte, BlockSize)
+	var single Cipher
+	var triple TripleDESCipher
 	for i := range n {
 		fill(r, key)
 		fill(r, src)
-		var k []byte
+		var k, short []byte // short: the 16-byte form of a K1‖K2‖K1 key
 		var c, std cipher.Block
 		var err, stdErr error
 		switch i % 4 {
@@ -148,6 +199,7 @@ func TestAgainstCryptoDES(t *testing.T) {
 			std, stdErr = stddes.NewTripleDESCipher(k)
 		case 2:
 			k = append(key[:16:16], key[:8]...)
+			short = key[:16]
 			c, err = NewTripleDESCipher(k)
 			std, stdErr = stddes.NewTripleDESCipher(k)
 		case 3:
@@ -171,6 +223,30 @@ func TestAgainstCryptoDES(t *testing.T) {
 		std.Decrypt(want, src)
 		if !bytes.Equal(got, want) {
 			t.Fatalf("Decrypt(%X) under %X = %X, crypto/des %X", src, k, got, want)
+		}
+
+		name, val, set := "TripleDESCipher", cipher.Block(&triple), triple.SetKey
+		if len(k) == 8 {
+			name, val, set = "Cipher", &single, single.SetKey
+		}
+		setKeys := [][]byte{k}
+		if short != nil {
+			setKeys = append(setKeys, short)
+		}
+		for _, k := range setKeys {
+			if err := set(k); err != nil {
+				t.Fatalf("%s.SetKey(%X): %v", name, k, err)
+			}
+			std.Encrypt(want, src)
+			val.Encrypt(got, src)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%s.Encrypt(%X) under %X = %X, crypto/des %X", name, src, k, got, want)
+			}
+			std.Decrypt(want, src)
+			val.Decrypt(got, src)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%s.Decrypt(%X) under %X = %X, crypto/des %X", name, src, k, got, want)
+			}
 		}
 	}
 }
@@ -224,24 +300,26 @@ func TestWeakKeys(t *testing.T) {
 	}
 }
 
-// compareWithStd checks one block each way under key against crypto/des.
+// compareWithStd checks one block each way under key against crypto/des,
+// with NewCipher and with Cipher.SetKey.
 func compareWithStd(t *testing.T, key, src []byte) {
 	t.Helper()
 	std, err := stddes.NewCipher(key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newCipher(t, key)
-	got, want := make([]byte, BlockSize), make([]byte, BlockSize)
-	c.Encrypt(got, src)
-	std.Encrypt(want, src)
-	if !bytes.Equal(got, want) {
-		t.Errorf("Encrypt(%X) under %X = %X, crypto/des %X", src, key, got, want)
-	}
-	c.Decrypt(got, src)
-	std.Decrypt(want, src)
-	if !bytes.Equal(got, want) {
-		t.Errorf("Decrypt(%X) under %X = %X, crypto/des %X", src, key, got, want)
+	for _, c := range []cipher.Block{newCipher(t, key), newValue(t, key)} {
+		got, want := make([]byte, BlockSize), make([]byte, BlockSize)
+		c.Encrypt(got, src)
+		std.Encrypt(want, src)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%T: Encrypt(%X) under %X = %X, crypto/des %X", c, src, key, got, want)
+		}
+		c.Decrypt(got, src)
+		std.Decrypt(want, src)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%T: Decrypt(%X) under %X = %X, crypto/des %X", c, src, key, got, want)
+		}
 	}
 }
 
@@ -261,11 +339,17 @@ func TestParityIgnored(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Errorf("Encrypt(%X) under %X = %X, want %X", src, k, got, want)
 		}
+		newValue(t, k).Encrypt(got, src)
+		if !bytes.Equal(got, want) {
+			t.Errorf("Cipher.Encrypt(%X) under %X = %X, want %X", src, k, got, want)
+		}
 	}
 }
 
 // TestKeyBundles checks which keying option each TDEA key gets: a third key
-// equal to the first, parity bits aside, computes two schedules.
+// equal to the first, parity bits aside, computes two schedules, with
+// NewTripleDESCipher and with TripleDESCipher.SetKey, which also takes the
+// 16-byte form K1‖K2 of a two-key bundle.
 func TestKeyBundles(t *testing.T) {
 	k1, k2, k3 := "0123456789ABCDEF", "23456789ABCDEF01", "456789ABCDEF0123"
 	tests := []struct {
@@ -280,23 +364,41 @@ func TestKeyBundles(t *testing.T) {
 		{"K1 K2 K2", k1 + k2 + k2, false},
 		{"K1 K2 and K1 with one key bit changed", k1 + k2 + "0123456789ABCDED", false},
 	}
+	var v TripleDESCipher // rekeyed from one option to the other
 	for _, tt := range tests {
-		c := newCipher(t, testvec.MustHex(tt.key))
+		key := testvec.MustHex(tt.key)
+		c := newCipher(t, key)
 		_, twoKey := c.(*twoKeyTripleDESCipher)
 		if twoKey != tt.twoKey {
 			t.Errorf("%s: %T, want two schedules %v", tt.name, c, tt.twoKey)
 		}
-		compareTripleWithStd(t, testvec.MustHex(tt.key))
+		if err := v.SetKey(key); err != nil {
+			t.Fatal(err)
+		}
+		if twoKey := v.option == 2; twoKey != tt.twoKey || v.option == 0 {
+			t.Errorf("%s: SetKey gives keying option %d, want two schedules %v", tt.name, v.option, tt.twoKey)
+		}
+		if v.option == 2 && v.ks3 != (schedule{}) {
+			t.Errorf("%s: SetKey leaves an unused schedule of K3", tt.name)
+		}
+		compareTripleWithStd(t, key, c)
+		compareTripleWithStd(t, key, &v)
 	}
+	// The 16-byte form.
+	if err := v.SetKey(testvec.MustHex(k1 + k2)); err != nil || v.option != 2 {
+		t.Errorf("SetKey(K1‖K2) = %v, keying option %d, want 2", err, v.option)
+	}
+	compareTripleWithStd(t, testvec.MustHex(k1+k2+k1), &v)
 }
 
-func compareTripleWithStd(t *testing.T, key []byte) {
+// compareTripleWithStd checks one block each way with c against
+// crypto/des under the 24-byte key.
+func compareTripleWithStd(t *testing.T, key []byte, c cipher.Block) {
 	t.Helper()
 	std, err := stddes.NewTripleDESCipher(key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newCipher(t, key)
 	src := testvec.MustHex("5468652071756663")
 	got, want := make([]byte, BlockSize), make([]byte, BlockSize)
 	c.Encrypt(got, src)
@@ -312,7 +414,9 @@ func compareTripleWithStd(t *testing.T, key []byte) {
 }
 
 // TestKeySizeError checks that every key length crypto/des refuses is
-// refused with the same crypto/des.KeySizeError.
+// refused with the same crypto/des.KeySizeError, by the constructors and by
+// SetKey, which then leaves the value without a key; TripleDESCipher.SetKey
+// also accepts 16 bytes.
 func TestKeySizeError(t *testing.T) {
 	for n := range 50 {
 		key := make([]byte, n)
@@ -331,6 +435,22 @@ func TestKeySizeError(t *testing.T) {
 			if !errors.As(err, &kse) || int(kse) != n {
 				t.Errorf("NewTripleDESCipher(%d bytes): error %#v, want crypto/des.KeySizeError(%d)", n, err, n)
 			}
+		}
+
+		single := Cipher{keyed: true}
+		err = single.SetKey(key)
+		_, stdErr = stddes.NewCipher(key)
+		if !sameError(err, stdErr) || single.keyed != (err == nil) {
+			t.Errorf("Cipher.SetKey(%d bytes) = %v, keyed %v; crypto/des: %v", n, err, single.keyed, stdErr)
+		}
+		triple := TripleDESCipher{option: 1}
+		err = triple.SetKey(key)
+		if n == 16 || n == 24 {
+			if err != nil || triple.option == 0 {
+				t.Errorf("TripleDESCipher.SetKey(%d bytes) = %v, option %d", n, err, triple.option)
+			}
+		} else if err != stddes.KeySizeError(n) || triple.option != 0 {
+			t.Errorf("TripleDESCipher.SetKey(%d bytes) = %#v, option %d; want crypto/des.KeySizeError(%d), option 0", n, err, triple.option, n)
 		}
 	}
 }
@@ -360,6 +480,21 @@ func TestFIPS140Only(t *testing.T) {
 				t.Errorf("NewTripleDESCipher(%d bytes) in FIPS 140-only mode = %v, %v; crypto/des: %v", n, c, err, stdErr)
 			}
 		}
+		for _, n := range []int{8, 16, 24, 7} {
+			key := make([]byte, n)
+			var single Cipher
+			err := single.SetKey(key)
+			_, stdErr := stddes.NewCipher(key)
+			if err == nil || !sameError(err, stdErr) || single.keyed {
+				t.Errorf("Cipher.SetKey(%d bytes) in FIPS 140-only mode = %v, keyed %v; crypto/des: %v", n, err, single.keyed, stdErr)
+			}
+			var triple TripleDESCipher
+			err = triple.SetKey(key)
+			_, stdErr = stddes.NewTripleDESCipher(key)
+			if err == nil || !sameError(err, stdErr) || triple.option != 0 {
+				t.Errorf("TripleDESCipher.SetKey(%d bytes) in FIPS 140-only mode = %v, option %d; crypto/des: %v", n, err, triple.option, stdErr)
+			}
+		}
 		return
 	}
 	if testing.Short() {
@@ -381,7 +516,7 @@ func TestFIPS140Only(t *testing.T) {
 }
 
 // TestPanics checks that Encrypt and Decrypt panic where crypto/des's do,
-// for each kind of key.
+// for each kind of key, with the constructors' ciphers and the value types.
 func TestPanics(t *testing.T) {
 	keys := map[string][]byte{
 		"DES":      testvec.MustHex("0123456789ABCDEF"),
@@ -407,7 +542,6 @@ func TestPanics(t *testing.T) {
 	for name, key := range keys {
 		for _, tt := range tests {
 			for _, decrypt := range []bool{false, true} {
-				c := newCipher(t, key)
 				var std cipher.Block
 				if len(key) == 8 {
 					std, _ = stddes.NewCipher(key)
@@ -420,8 +554,10 @@ func TestPanics(t *testing.T) {
 					}
 					return func() { b.Encrypt(tt.dst, tt.src) }
 				}
-				if got, stdGot := panics(op(c)), panics(op(std)); got != tt.wantPanic || stdGot != tt.wantPanic {
-					t.Errorf("%s, %s, decrypt %v: panic %v, crypto/des %v, want %v", name, tt.name, decrypt, got, stdGot, tt.wantPanic)
+				for _, c := range []cipher.Block{newCipher(t, key), newValue(t, key)} {
+					if got, stdGot := panics(op(c)), panics(op(std)); got != tt.wantPanic || stdGot != tt.wantPanic {
+						t.Errorf("%s, %T, %s, decrypt %v: panic %v, crypto/des %v, want %v", name, c, tt.name, decrypt, got, stdGot, tt.wantPanic)
+					}
 				}
 			}
 		}
@@ -434,8 +570,81 @@ func panics(f func()) (panicked bool) {
 	return false
 }
 
+// TestNoKey checks that a Cipher or TripleDESCipher without a key, the
+// zero value, one whose SetKey failed or one cleared, panics rather than
+// encrypt under an all-zero schedule, and that Clear zeroes everything.
+func TestNoKey(t *testing.T) {
+	key := testvec.MustHex("0123456789ABCDEF 23456789ABCDEF01 456789ABCDEF0123")
+	buf := make([]byte, BlockSize)
+	states := []struct {
+		name string
+		c    cipher.Block
+	}{
+		{"zero Cipher", new(Cipher)},
+		{"zero TripleDESCipher", new(TripleDESCipher)},
+		{"Cipher after a refused key", func() cipher.Block {
+			c := new(Cipher)
+			if err := c.SetKey(key[:8]); err != nil {
+				t.Fatal(err)
+			}
+			if c.SetKey(key[:7]) == nil {
+				t.Fatal("Cipher.SetKey accepted 7 bytes")
+			}
+			return c
+		}()},
+		{"TripleDESCipher after a refused key", func() cipher.Block {
+			c := new(TripleDESCipher)
+			if err := c.SetKey(key); err != nil {
+				t.Fatal(err)
+			}
+			if c.SetKey(key[:8]) == nil {
+				t.Fatal("TripleDESCipher.SetKey accepted 8 bytes")
+			}
+			return c
+		}()},
+	}
+	for _, k := range [][]byte{key, key[:16]} {
+		c := new(TripleDESCipher)
+		if err := c.SetKey(k); err != nil {
+			t.Fatal(err)
+		}
+		c.Clear()
+		if *c != (TripleDESCipher{}) {
+			t.Errorf("TripleDESCipher keyed with %d bytes, then cleared: not the zero value", len(k))
+		}
+		states = append(states, struct {
+			name string
+			c    cipher.Block
+		}{"cleared TripleDESCipher", c})
+	}
+	c := new(Cipher)
+	if err := c.SetKey(key[:8]); err != nil {
+		t.Fatal(err)
+	}
+	c.Clear()
+	if *c != (Cipher{}) {
+		t.Errorf("cleared Cipher: not the zero value")
+	}
+	states = append(states, struct {
+		name string
+		c    cipher.Block
+	}{"cleared Cipher", c})
+	for _, s := range states {
+		if !panics(func() { s.c.Encrypt(buf, buf) }) {
+			t.Errorf("%s: Encrypt did not panic", s.name)
+		}
+		if !panics(func() { s.c.Decrypt(buf, buf) }) {
+			t.Errorf("%s: Decrypt did not panic", s.name)
+		}
+		if s.c.BlockSize() != BlockSize {
+			t.Errorf("%s: BlockSize() = %d, want %d", s.name, s.c.BlockSize(), BlockSize)
+		}
+	}
+}
+
 // TestAllocations pins what the package is for: a key costs one allocation,
-// the returned cipher, and a block none.
+// the returned cipher, and a block none; a Cipher or TripleDESCipher on the
+// stack, keyed, used and cleared, costs none.
 func TestAllocations(t *testing.T) {
 	keys := map[string][]byte{
 		"DES":      testvec.MustHex("0123456789ABCDEF"),
@@ -461,5 +670,27 @@ func TestAllocations(t *testing.T) {
 		if got := testing.AllocsPerRun(100, func() { c.Decrypt(dst, src) }); got != 0 {
 			t.Errorf("%s: Decrypt: %v allocations, want 0", name, got)
 		}
+		onStack := func() {
+			if len(key) == 8 {
+				var c Cipher
+				_ = c.SetKey(key)
+				c.Encrypt(dst, src)
+				c.Decrypt(dst, dst)
+				c.Clear()
+			} else {
+				var c TripleDESCipher
+				_ = c.SetKey(key)
+				c.Encrypt(dst, src)
+				c.Decrypt(dst, dst)
+				c.Clear()
+			}
+		}
+		if got := testing.AllocsPerRun(100, onStack); got != 0 {
+			t.Errorf("%s: SetKey, Encrypt, Decrypt and Clear on the stack: %v allocations, want 0", name, got)
+		}
+	}
+	var c TripleDESCipher
+	if got := testing.AllocsPerRun(100, func() { _ = c.SetKey(keys["K1 K2 K1"][:16]); c.Encrypt(dst, src) }); got != 0 {
+		t.Errorf("16-byte key: SetKey and Encrypt: %v allocations, want 0", got)
 	}
 }

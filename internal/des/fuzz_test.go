@@ -8,9 +8,11 @@ import (
 )
 
 // FuzzAgainstStdlib compares this package with crypto/des for arbitrary
-// keys and blocks. The key is tried as given, with either constructor, and
-// so are its first 8 bytes, its first 16 extended to K1‖K2‖K1 and its first
-// 24; the block is cut or zero-padded to 8 bytes.
+// keys and blocks. The key is tried as given, with either constructor and
+// with SetKey on a Cipher and on a TripleDESCipher, and so are its first 8
+// bytes, its first 16 extended to K1‖K2‖K1 and its first 24; the first 16
+// bytes are also given as they are to TripleDESCipher.SetKey, which takes
+// them as K1‖K2‖K1. The block is cut or zero-padded to 8 bytes.
 func FuzzAgainstStdlib(f *testing.F) {
 	f.Add([]byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF}, []byte("Now is t"))
 	f.Add(bytes.Repeat([]byte{0x01}, 8), []byte{0x80, 0, 0, 0, 0, 0, 0, 0})
@@ -31,15 +33,37 @@ func FuzzAgainstStdlib(f *testing.F) {
 		if len(key) >= 24 {
 			keys = append(keys, key[:24])
 		}
+		// One of each value type for all the keys, so that each key
+		// replaces the last, of whichever keying option.
+		var single Cipher
+		var triple TripleDESCipher
 		for _, k := range keys {
 			c, err := NewCipher(k)
 			std, stdErr := stddes.NewCipher(k)
 			compare(t, "NewCipher", k, block, c, err, std, stdErr)
+			err = single.SetKey(k)
+			compare(t, "Cipher.SetKey", k, block, keyed(&single, err), err, std, stdErr)
+
 			c, err = NewTripleDESCipher(k)
 			std, stdErr = stddes.NewTripleDESCipher(k)
 			compare(t, "NewTripleDESCipher", k, block, c, err, std, stdErr)
+			if len(k) == 16 {
+				// SetKey takes K1‖K2 where crypto/des wants K1‖K2‖K1.
+				std, stdErr = stddes.NewTripleDESCipher(append(k[:16:16], k[:8]...))
+			}
+			err = triple.SetKey(k)
+			compare(t, "TripleDESCipher.SetKey", k, block, keyed(&triple, err), err, std, stdErr)
 		}
 	})
+}
+
+// keyed returns c if SetKey succeeded and nil otherwise, as a constructor
+// would.
+func keyed(c cipher.Block, err error) cipher.Block {
+	if err != nil {
+		return nil
+	}
+	return c
 }
 
 func compare(t *testing.T, op string, key, block []byte, c cipher.Block, err error, std cipher.Block, stdErr error) {
