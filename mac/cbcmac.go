@@ -18,7 +18,7 @@ func Alg1(c cipher.Block, data []byte, p Padding) []byte {
 func AppendAlg1(dst []byte, c cipher.Block, data []byte, p Padding) []byte {
 	p.check()
 	dst, state := grow(dst, c.BlockSize())
-	chain(c, state, data, p)
+	chain(state, data, p, func() { c.Encrypt(state, state) })
 	return dst
 }
 

@@ -57,9 +57,15 @@ func TestNoAllocs(t *testing.T) {
 			t.Errorf("%s: %v allocations, want 0", tc.name, n)
 		}
 	}
-	// Alg3 allocates only its two DES key schedules.
-	if n := testing.AllocsPerRun(100, func() { _, _ = mac.AppendAlg3(dst, make([]byte, 16), data, mac.Method1) }); n > 2 {
-		t.Errorf("AppendAlg3: %v allocations, want at most 2", n)
+	// Alg3 keeps its two DES key schedules on the stack.
+	key := make([]byte, 16)
+	for _, p := range []mac.Padding{mac.Method1, mac.Method2, mac.Method3} {
+		if n := testing.AllocsPerRun(100, func() { _, _ = mac.AppendAlg3(dst, key, data, p) }); n != 0 {
+			t.Errorf("AppendAlg3 with %v: %v allocations, want 0", p, n)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = mac.VerifyAlg3(key, data, mac.Method2, dst[:4]) }); n != 0 {
+		t.Errorf("VerifyAlg3: %v allocations, want 0", n)
 	}
 }
 

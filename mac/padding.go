@@ -1,7 +1,6 @@
 package mac
 
 import (
-	"crypto/cipher"
 	"slices"
 	"strconv"
 )
@@ -81,21 +80,27 @@ func AppendPad(dst, data []byte, p Padding, blockSize int) []byte {
 }
 
 // chain runs CBC over data padded with p, with the chaining value in
-// state, which the caller has initialised (to zero for a MAC). It never
-// materialises the padded data: the padding is folded into state.
-func chain(c cipher.Block, state, data []byte, p Padding) {
+// state, which the caller has initialised (to zero for a MAC): it XORs
+// each block into state and calls encrypt, which enciphers state in place.
+// It never materialises the padded data: the padding is folded into state.
+//
+// It takes a function rather than a cipher.Block so that AppendAlg3 can
+// encipher with a DES key schedule on its stack by a direct call: passing
+// the schedule as a cipher.Block, or passing state to a function value,
+// would move the schedule or the caller's buffer to the heap.
+func chain(state, data []byte, p Padding, encrypt func()) {
 	bs := len(state)
 	if p == Method3 {
 		n := uint64(len(data)) * 8
 		for i := 0; i < 8 && i < bs; i++ {
 			state[bs-1-i] ^= byte(n >> (8 * i))
 		}
-		c.Encrypt(state, state)
+		encrypt()
 	}
 	full := len(data) / bs
 	for i := range full {
 		xorInto(state, data[i*bs:(i+1)*bs])
-		c.Encrypt(state, state)
+		encrypt()
 	}
 	tail := data[full*bs:]
 	switch p {
@@ -111,7 +116,7 @@ func chain(c cipher.Block, state, data []byte, p Padding) {
 		}
 	}
 	xorInto(state, tail)
-	c.Encrypt(state, state)
+	encrypt()
 }
 
 // xorInto sets dst[i] ^= src[i] for every byte of src.

@@ -1,8 +1,6 @@
 package mac
 
 import (
-	"crypto/cipher"
-
 	des "github.com/posflow/posflow/internal/des"
 )
 
@@ -18,16 +16,19 @@ func Alg3(key, data []byte, p Padding) ([]byte, error) {
 	return AppendAlg3(nil, key, data, p)
 }
 
-// AppendAlg3 is like [Alg3] but appends the MAC to dst. Apart from the
-// two DES key schedules it does not allocate when dst has room for 8
-// bytes.
+// AppendAlg3 is like [Alg3] but appends the MAC to dst. It does not
+// allocate when dst has room for 8 bytes: the two DES key schedules are
+// computed on the stack, and zeroed before it returns.
 func AppendAlg3(dst, key, data []byte, p Padding) ([]byte, error) {
 	p.check()
-	r, err := newRetail(key)
-	if err != nil {
+	var r Retail
+	if err := r.setKey(key); err != nil {
 		return dst, err
 	}
-	return appendAlg3(dst, r.k, r.k2, data, p), nil
+	dst = appendAlg3(dst, &r.k, &r.k2, data, p)
+	r.k.Clear()
+	r.k2.Clear()
+	return dst, nil
 }
 
 // A Retail is a MAC algorithm 3 key with its two DES key schedules
@@ -35,33 +36,29 @@ func AppendAlg3(dst, key, data []byte, p Padding) ([]byte, error) {
 // host verifying and signing a terminal's messages): each MAC then costs
 // only the block encryptions. It is safe for concurrent use.
 type Retail struct {
-	k, k2 cipher.Block
+	k, k2 des.Cipher
 }
 
 // NewRetail returns the [Alg3] key of the 16-byte key, or a
 // [KeySizeError]. The key schedules are key material: keep a Retail as
 // carefully as the key.
 func NewRetail(key []byte) (*Retail, error) {
-	r, err := newRetail(key)
-	if err != nil {
+	r := new(Retail)
+	if err := r.setKey(key); err != nil {
 		return nil, err
 	}
-	return &r, nil
+	return r, nil
 }
 
-func newRetail(key []byte) (Retail, error) {
+// setKey computes the schedules of K and K′ in r.
+func (r *Retail) setKey(key []byte) error {
 	if len(key) != 16 {
-		return Retail{}, KeySizeError(len(key))
+		return KeySizeError(len(key))
 	}
-	k, err := des.NewCipher(key[:8])
-	if err != nil {
-		return Retail{}, err
+	if err := r.k.SetKey(key[:8]); err != nil {
+		return err
 	}
-	k2, err := des.NewCipher(key[8:])
-	if err != nil {
-		return Retail{}, err
-	}
-	return Retail{k, k2}, nil
+	return r.k2.SetKey(key[8:])
 }
 
 // AppendMAC appends the 8-byte [Alg3] MAC of data padded with p to dst. It
@@ -69,11 +66,11 @@ func newRetail(key []byte) (Retail, error) {
 // padding method.
 func (r *Retail) AppendMAC(dst, data []byte, p Padding) []byte {
 	p.check()
-	return appendAlg3(dst, r.k, r.k2, data, p)
+	return appendAlg3(dst, &r.k, &r.k2, data, p)
 }
 
 // Verify checks tag, the leftmost bytes of the MAC of data, in constant
-// time, like [VerifyAlg3]. It allocates the 8-byte MAC.
+// time, like [VerifyAlg3]. It does not allocate.
 func (r *Retail) Verify(data []byte, p Padding, tag []byte) error {
 	if err := checkTag(tag, des.BlockSize); err != nil {
 		return err
@@ -82,9 +79,9 @@ func (r *Retail) Verify(data []byte, p Padding, tag []byte) error {
 	return compare(r.AppendMAC(buf[:0], data, p), tag)
 }
 
-func appendAlg3(dst []byte, k, k2 cipher.Block, data []byte, p Padding) []byte {
-	dst, state := grow(dst, k.BlockSize())
-	chain(k, state, data, p)
+func appendAlg3(dst []byte, k, k2 *des.Cipher, data []byte, p Padding) []byte {
+	dst, state := grow(dst, des.BlockSize)
+	chain(state, data, p, func() { k.Encrypt(state, state) })
 	k2.Decrypt(state, state)
 	k.Encrypt(state, state)
 	return dst
