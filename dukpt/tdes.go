@@ -151,8 +151,8 @@ func tdesWalk(buf []byte, reg uint64, from, to uint32) int {
 
 // nrkgp is the non-reversible key generation process of ANSI X9.24-1:2009
 // A.2: it replaces the key in buf (16 bytes) with the key for the KSN
-// register value reg. buf is also the cipher buffer, so that nothing but the
-// DES key schedules is allocated.
+// register value reg. buf is also the cipher buffer, and the DES key
+// schedule is on the stack, so that nothing is allocated.
 func nrkgp(buf []byte, reg uint64) {
 	kl := binary.BigEndian.Uint64(buf[:8])
 	kr := binary.BigEndian.Uint64(buf[8:])
@@ -161,7 +161,10 @@ func nrkgp(buf []byte, reg uint64) {
 	// XOR key right.
 	var kb [8]byte
 	binary.BigEndian.PutUint64(kb[:], kl)
-	c, _ := des.NewCipher(kb[:]) // 8-byte key: no error
+	// An 8-byte key is refused only with GODEBUG=fips140=only, which
+	// leaves c without a key: Encrypt then panics.
+	var c des.Cipher
+	_ = c.SetKey(kb[:])
 	binary.BigEndian.PutUint64(buf[8:], reg^kr)
 	c.Encrypt(buf[8:], buf[8:])
 	right := binary.BigEndian.Uint64(buf[8:]) ^ kr
@@ -170,7 +173,7 @@ func nrkgp(buf []byte, reg uint64) {
 	kl ^= keyRegisterMask
 	kr ^= keyRegisterMask
 	binary.BigEndian.PutUint64(kb[:], kl)
-	c, _ = des.NewCipher(kb[:])
+	_ = c.SetKey(kb[:])
 	binary.BigEndian.PutUint64(buf[:8], reg^kr)
 	c.Encrypt(buf[:8], buf[:8])
 	left := binary.BigEndian.Uint64(buf[:8]) ^ kr
@@ -178,17 +181,19 @@ func nrkgp(buf []byte, reg uint64) {
 	binary.BigEndian.PutUint64(buf[:8], left)
 	binary.BigEndian.PutUint64(buf[8:], right)
 	clear(kb[:])
+	c.Clear()
 }
 
 // tdesEncrypt encrypts the 8-byte block in place with two-key TDEA
-// (encrypt-decrypt-encrypt, K1 K2 K1), using two DES key schedules rather
-// than the three of des.NewTripleDESCipher.
+// (encrypt-decrypt-encrypt, K1 K2 K1), whose two DES key schedules are
+// computed on the stack.
 func tdesEncrypt(key [16]byte, block []byte) {
-	k1, _ := des.NewCipher(key[:8])
-	k2, _ := des.NewCipher(key[8:])
-	k1.Encrypt(block, block)
-	k2.Decrypt(block, block)
-	k1.Encrypt(block, block)
+	// A 16-byte key is refused only with GODEBUG=fips140=only, which leaves
+	// c without a key: Encrypt then panics.
+	var c des.TripleDESCipher
+	_ = c.SetKey(key[:])
+	c.Encrypt(block, block)
+	c.Clear()
 }
 
 // xorHalves XORs m into both 8-byte halves of key.
