@@ -1,7 +1,7 @@
 package issuer
 
 import (
-	"github.com/posflow/posflow/keys"
+	des "github.com/posflow/posflow/internal/des"
 	"github.com/posflow/posflow/mac"
 	"github.com/posflow/posflow/tlv"
 )
@@ -20,8 +20,8 @@ func ARPCMethod1(key, arqc, arc []byte) ([]byte, error) {
 	if len(arc) != 2 {
 		return nil, errLen("authorisation response code", len(arc), "2")
 	}
-	c, err := keys.NewTDES(key)
-	if err != nil {
+	var c des.TripleDESCipher // the schedule of key, on the stack
+	if err := c.SetKey(key); err != nil {
 		return nil, err
 	}
 	var b [8]byte

@@ -1,9 +1,9 @@
 package issuer
 
 import (
-	"crypto/cipher"
 	"crypto/sha1"
 
+	des "github.com/posflow/posflow/internal/des"
 	"github.com/posflow/posflow/keys"
 )
 
@@ -59,8 +59,8 @@ func MasterKeyB(imk []byte, pan, psn string) ([]byte, error) {
 }
 
 // AppendMasterKey appends the ICC master key derived with option o to dst.
-// It is the allocation-free form of [MasterKeyA] and [MasterKeyB], apart
-// from the TDES key schedule of imk.
+// It is the allocation-free form of [MasterKeyA] and [MasterKeyB] when dst
+// has room for 16 bytes.
 func AppendMasterKey(dst, imk []byte, pan, psn string, o Option) ([]byte, error) {
 	return appendMasterKey(dst, imk, pan, psn, o)
 }
@@ -73,15 +73,15 @@ func appendMasterKey(dst, imk []byte, pan, psn string, o Option) ([]byte, error)
 	if err := derivationData(&y, pan, psn, o); err != nil {
 		return dst, err
 	}
-	c, err := keys.NewTDES(imk)
-	if err != nil {
+	var c des.TripleDESCipher // the schedule of imk, on the stack
+	if err := c.SetKey(imk); err != nil {
 		return dst, err
 	}
-	return appendDiversified(dst, c, &y), nil
+	return appendDiversified(dst, &c, &y), nil
 }
 
 // appendDiversified appends E(y) ‖ E(y ⊕ FF…FF) under c with odd parity.
-func appendDiversified(dst []byte, c cipher.Block, y *[8]byte) []byte {
+func appendDiversified(dst []byte, c *des.TripleDESCipher, y *[8]byte) []byte {
 	var b [16]byte
 	c.Encrypt(b[:8], y[:])
 	for i := range y {

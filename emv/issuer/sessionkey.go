@@ -1,6 +1,7 @@
 package issuer
 
 import (
+	des "github.com/posflow/posflow/internal/des"
 	"github.com/posflow/posflow/keys"
 )
 
@@ -67,8 +68,8 @@ func AppendSessionKey(dst, mk, r []byte) ([]byte, error) {
 	if len(r) != 8 {
 		return dst, errLen("diversification value R", len(r), "8")
 	}
-	c, err := keys.NewTDES(mk)
-	if err != nil {
+	var c des.TripleDESCipher // the schedule of mk, on the stack
+	if err := c.SetKey(mk); err != nil {
 		return dst, err
 	}
 	var a, b [8]byte

@@ -5,7 +5,7 @@ import (
 	"encoding/hex"
 	"strings"
 
-	"github.com/posflow/posflow/keys"
+	des "github.com/posflow/posflow/internal/des"
 	"github.com/posflow/posflow/mac"
 	"github.com/posflow/posflow/tlv"
 )
@@ -160,13 +160,18 @@ func VerifyARPC(cvn CVN, imk []byte, pan, psn string, data map[tlv.Tag][]byte, a
 	return nil
 }
 
-// kcv returns the key check value of a 16-byte TDES key.
+// kcv returns the key check value of a 16-byte TDES key, as keys.KCV
+// does: the leftmost 3 bytes of the encipherment of a zero block. It
+// enciphers here rather than through keys.KCV, whose cipher.Block argument
+// would move the key schedule to the heap.
 func kcv(key []byte) (v [3]byte) {
-	c, err := keys.NewTDES(key)
-	if err != nil {
+	var c des.TripleDESCipher
+	if err := c.SetKey(key); err != nil {
 		return v
 	}
-	copy(v[:], keys.KCV(c))
+	var b [des.BlockSize]byte
+	c.Encrypt(b[:], b[:])
+	copy(v[:], b[:])
 	return v
 }
 
