@@ -4,7 +4,7 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 
-	"github.com/posflow/posflow/keys"
+	des "github.com/posflow/posflow/internal/des"
 )
 
 // Encrypt returns the PIN block of format f for pin and pan, enciphered
@@ -19,11 +19,12 @@ func Encrypt(f Format, key []byte, pin, pan string) ([]byte, error) {
 // Encrypt is like the package-level [Encrypt] but draws the fill from
 // c.Rand.
 func (c *Config) Encrypt(f Format, key []byte, pin, pan string) ([]byte, error) {
-	b, err := newCipher(f, key)
-	if err != nil {
+	var b blockCipher
+	if err := b.setKey(f, key); err != nil {
 		return nil, err
 	}
-	return c.EncryptWith(f, b, pin, pan)
+	defer b.clear()
+	return c.encryptWith(f, &b, pin, pan)
 }
 
 // EncryptWith is like [Encrypt] but enciphers with b, for callers that
@@ -38,6 +39,10 @@ func EncryptWith(f Format, b cipher.Block, pin, pan string) ([]byte, error) {
 // EncryptWith is like the package-level [EncryptWith] but draws the fill
 // from c.Rand.
 func (c *Config) EncryptWith(f Format, b cipher.Block, pinText, pan string) ([]byte, error) {
+	return c.encryptWith(f, &blockCipher{block: b}, pinText, pan)
+}
+
+func (c *Config) encryptWith(f Format, b *blockCipher, pinText, pan string) ([]byte, error) {
 	if err := checkCipher(f, b); err != nil {
 		return nil, err
 	}
@@ -53,15 +58,20 @@ func (c *Config) EncryptWith(f Format, b cipher.Block, pinText, pan string) ([]b
 // (see [Encrypt]), and returns the PIN after checking every field as
 // [Decode] does. pan is ignored by formats 1 and 2.
 func Decrypt(f Format, key []byte, block []byte, pan string) (string, error) {
-	b, err := newCipher(f, key)
-	if err != nil {
+	var b blockCipher
+	if err := b.setKey(f, key); err != nil {
 		return "", err
 	}
-	return DecryptWith(f, b, block, pan)
+	defer b.clear()
+	return decryptWith(f, &b, block, pan)
 }
 
 // DecryptWith is like [Decrypt] but deciphers with b; see [EncryptWith].
 func DecryptWith(f Format, b cipher.Block, block []byte, pan string) (string, error) {
+	return decryptWith(f, &blockCipher{block: b}, block, pan)
+}
+
+func decryptWith(f Format, b *blockCipher, block []byte, pan string) (string, error) {
 	if err := checkCipher(f, b); err != nil {
 		return "", err
 	}
@@ -73,36 +83,83 @@ func DecryptWith(f Format, b cipher.Block, block []byte, pan string) (string, er
 	return p.text(), nil
 }
 
-// newCipher returns the block cipher format f is enciphered with.
-func newCipher(f Format, key []byte) (cipher.Block, error) {
+// blockCipher is the cipher a PIN block is enciphered with: a TDES key
+// schedule held in place, for formats 0 to 3 keyed from key bytes, or any
+// cipher.Block (AES for format 4, or the caller's for the *With
+// functions). Its methods are lower case so that it cannot be passed as a
+// cipher.Block by mistake: that conversion would move a blockCipher on the
+// stack, and its key schedule, to the heap.
+type blockCipher struct {
+	tdes  des.TripleDESCipher
+	block cipher.Block // nil when tdes holds the key
+}
+
+// setKey keys b with the key format f is enciphered with: TDES with a 16-
+// or 24-byte key for formats 0 to 3, AES with a 16-, 24- or 32-byte key
+// for format 4.
+func (b *blockCipher) setKey(f Format, key []byte) error {
 	switch {
 	case f <= ISO3:
 		if len(key) != 16 && len(key) != 24 {
-			return nil, KeySizeError(len(key))
+			return KeySizeError(len(key))
 		}
-		return keys.NewTDES(key)
+		return b.tdes.SetKey(key)
 	case f == ISO4:
 		switch len(key) {
 		case 16, 24, 32:
-			return aes.NewCipher(key)
+			c, err := aes.NewCipher(key)
+			if err != nil {
+				return err
+			}
+			b.block = c
+			return nil
 		}
-		return nil, KeySizeError(len(key))
+		return KeySizeError(len(key))
 	}
-	return nil, FormatError(f)
+	return FormatError(f)
 }
 
-func checkCipher(f Format, b cipher.Block) error {
+func (b *blockCipher) blockSize() int {
+	if b.block != nil {
+		return b.block.BlockSize()
+	}
+	return b.tdes.BlockSize()
+}
+
+func (b *blockCipher) encrypt(dst, src []byte) {
+	if b.block != nil {
+		b.block.Encrypt(dst, src)
+		return
+	}
+	b.tdes.Encrypt(dst, src)
+}
+
+func (b *blockCipher) decrypt(dst, src []byte) {
+	if b.block != nil {
+		b.block.Decrypt(dst, src)
+		return
+	}
+	b.tdes.Decrypt(dst, src)
+}
+
+// clear zeroes the TDES key schedule. An AES cipher.Block cannot be
+// cleared; it is left to the garbage collector.
+func (b *blockCipher) clear() {
+	b.tdes.Clear()
+}
+
+func checkCipher(f Format, b *blockCipher) error {
 	if f > ISO4 {
 		return FormatError(f)
 	}
-	if b.BlockSize() != f.BlockSize() {
+	if b.blockSize() != f.BlockSize() {
 		return ErrCipher
 	}
 	return nil
 }
 
 // encryptPIN appends the block of format f for p enciphered with b.
-func (c *Config) encryptPIN(dst []byte, f Format, b cipher.Block, p *pin, pan string) ([]byte, error) {
+func (c *Config) encryptPIN(dst []byte, f Format, b *blockCipher, p *pin, pan string) ([]byte, error) {
 	start := len(dst)
 	if f <= ISO3 {
 		var clearBlock [8]byte
@@ -111,7 +168,7 @@ func (c *Config) encryptPIN(dst []byte, f Format, b cipher.Block, p *pin, pan st
 			return dst, err
 		}
 		dst = append(dst, make([]byte, 8)...)
-		b.Encrypt(dst[start:], clearBlock[:])
+		b.encrypt(dst[start:], clearBlock[:])
 		return dst, nil
 	}
 	if err := checkPAN(pan); err != nil {
@@ -129,14 +186,14 @@ func (c *Config) encryptPIN(dst []byte, f Format, b cipher.Block, p *pin, pan st
 }
 
 // decryptPIN deciphers block with b and decodes it as format f.
-func decryptPIN(f Format, b cipher.Block, block []byte, pan string) (pin, error) {
+func decryptPIN(f Format, b *blockCipher, block []byte, pan string) (pin, error) {
 	if len(block) != f.BlockSize() {
 		return pin{}, syntaxErr("PIN block", -1, ErrBlockSize)
 	}
 	if f <= ISO3 {
 		var clearBlock [8]byte
 		defer clear(clearBlock[:])
-		b.Decrypt(clearBlock[:], block)
+		b.decrypt(clearBlock[:], block)
 		return decode03(f, clearBlock[:], pan)
 	}
 	if err := checkPAN(pan); err != nil {

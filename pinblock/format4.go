@@ -1,7 +1,5 @@
 package pinblock
 
-import "crypto/cipher"
-
 // Format4PINField returns the 16-byte plain-text PIN field of format 4:
 // control 4, PIN length, PIN digits, fill A up to 16 nibbles, then 8
 // random bytes drawn from crypto/rand.
@@ -73,19 +71,19 @@ func AppendFormat4PANField(dst []byte, pan string) ([]byte, error) {
 }
 
 // encipher4 writes E(K, E(K, PIN field) XOR PAN field) to out.
-func encipher4(c cipher.Block, pinField, panField *[16]byte, out []byte) {
-	c.Encrypt(out, pinField[:])
+func encipher4(c *blockCipher, pinField, panField *[16]byte, out []byte) {
+	c.encrypt(out, pinField[:])
 	for i := range 16 {
 		out[i] ^= panField[i]
 	}
-	c.Encrypt(out, out)
+	c.encrypt(out, out)
 }
 
 // decipher4 recovers the PIN field from a format 4 block into f.
-func decipher4(c cipher.Block, block []byte, panField *[16]byte, f []byte) {
-	c.Decrypt(f, block)
+func decipher4(c *blockCipher, block []byte, panField *[16]byte, f []byte) {
+	c.decrypt(f, block)
 	for i := range 16 {
 		f[i] ^= panField[i]
 	}
-	c.Decrypt(f, f)
+	c.decrypt(f, f)
 }

@@ -1,6 +1,10 @@
 package pinblock
 
-import "crypto/subtle"
+import (
+	"crypto/subtle"
+
+	des "github.com/posflow/posflow/internal/des"
+)
 
 // IBM 3624 PIN verification (IBM 3624 Consumer Transaction Facility; the
 // "IBM method" of ISO 9564-1 annexes and HSM manuals).
@@ -108,10 +112,11 @@ func VerifyIBM3624Offset(pvk []byte, decimalization, validationData, pin, offset
 
 // naturalPIN writes the 16 decimalised digits (values 0–9) to nat.
 func naturalPIN(pvk []byte, decimalization, validationData string, nat *[16]byte) error {
-	c, err := pvkCipher(pvk)
-	if err != nil {
+	var c des.TripleDESCipher
+	if err := setPVK(&c, pvk); err != nil {
 		return err
 	}
+	defer c.Clear()
 	if len(decimalization) != 16 {
 		return syntaxErr("decimalisation table", -1, ErrDecimalization)
 	}

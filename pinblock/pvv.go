@@ -1,10 +1,9 @@
 package pinblock
 
 import (
-	"crypto/cipher"
 	"crypto/subtle"
 
-	"github.com/posflow/posflow/keys"
+	des "github.com/posflow/posflow/internal/des"
 )
 
 // VisaPVV returns the 4-digit Visa PIN verification value of pin for pan
@@ -49,10 +48,11 @@ func VerifyVisaPVV(pvk []byte, pan string, pvki int, pin, pvv string) error {
 }
 
 func visaPVV(pvk []byte, pan string, pvki int, pinText string, out *[4]byte) error {
-	c, err := pvkCipher(pvk)
-	if err != nil {
+	var c des.TripleDESCipher
+	if err := setPVK(&c, pvk); err != nil {
 		return err
 	}
+	defer c.Clear()
 	p, err := parsePIN(pinText)
 	if err != nil {
 		return err
@@ -94,10 +94,11 @@ func visaPVV(pvk []byte, pan string, pvki int, pinText string, out *[4]byte) err
 	return nil
 }
 
-// pvkCipher returns the TDES cipher of a PIN verification key.
-func pvkCipher(pvk []byte) (cipher.Block, error) {
+// setPVK computes the TDES key schedule of a PIN verification key into c,
+// which the caller holds on its stack and clears.
+func setPVK(c *des.TripleDESCipher, pvk []byte) error {
 	if len(pvk) != 16 && len(pvk) != 24 {
-		return nil, KeySizeError(len(pvk))
+		return KeySizeError(len(pvk))
 	}
-	return keys.NewTDES(pvk)
+	return c.SetKey(pvk)
 }

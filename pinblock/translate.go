@@ -20,20 +20,25 @@ func Translate(from Format, fromKey []byte, to Format, toKey []byte, block []byt
 // Translate is like the package-level [Translate] but draws the fill of
 // the new block from c.Rand.
 func (c *Config) Translate(from Format, fromKey []byte, to Format, toKey []byte, block []byte, pan string) ([]byte, error) {
-	fb, err := newCipher(from, fromKey)
-	if err != nil {
+	var fb, tb blockCipher
+	if err := fb.setKey(from, fromKey); err != nil {
 		return nil, err
 	}
-	tb, err := newCipher(to, toKey)
-	if err != nil {
+	defer fb.clear()
+	if err := tb.setKey(to, toKey); err != nil {
 		return nil, err
 	}
-	return c.TranslateWith(from, fb, to, tb, block, pan)
+	defer tb.clear()
+	return c.translateWith(from, &fb, to, &tb, block, pan)
 }
 
 // TranslateWith is like [Config.Translate] but takes block ciphers; see
 // [EncryptWith].
 func (c *Config) TranslateWith(from Format, fromCipher cipher.Block, to Format, toCipher cipher.Block, block []byte, pan string) ([]byte, error) {
+	return c.translateWith(from, &blockCipher{block: fromCipher}, to, &blockCipher{block: toCipher}, block, pan)
+}
+
+func (c *Config) translateWith(from Format, fromCipher *blockCipher, to Format, toCipher *blockCipher, block []byte, pan string) ([]byte, error) {
 	if err := checkCipher(from, fromCipher); err != nil {
 		return nil, err
 	}
