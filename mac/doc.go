@@ -25,5 +25,6 @@
 // The Append functions write the MAC into the caller's slice and do not
 // allocate when it has room for one block; the chaining value lives in
 // that block, so no allocation happens inside the MAC loop. [Alg3] builds
-// two DES key schedules per call; a [Retail] key builds them once.
+// two DES key schedules per call, on its stack; a [Retail] key builds them
+// once.
 package mac
