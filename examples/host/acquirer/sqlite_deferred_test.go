@@ -2,6 +2,7 @@ package acquirer_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -19,8 +20,33 @@ import (
 // groups of every size, some failing after their changes, some replaying
 // a counter, and the database read back after the store is reopened.
 func TestDeferredWrites(t *testing.T) {
+	t.Run("schema", func(t *testing.T) { testDeferredWrites(t, "") })
+	// Databases made before the tables were WITHOUT ROWID keep theirs.
+	t.Run("rowid tables", func(t *testing.T) { testDeferredWrites(t, rowidTables) })
+}
+
+// rowidTables is the schema of the tables that deferred writes change,
+// as made before they were WITHOUT ROWID.
+const rowidTables = `
+CREATE TABLE accounts (id TEXT PRIMARY KEY, balance INTEGER NOT NULL);
+CREATE TABLE cards (pan TEXT PRIMARY KEY, status TEXT NOT NULL, pin_tries INTEGER NOT NULL,
+	last_atc INTEGER NOT NULL, script TEXT NOT NULL);
+CREATE TABLE pinpads (device TEXT PRIMARY KEY, counter INTEGER NOT NULL);`
+
+func testDeferredWrites(t *testing.T, schema string) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "deferred.db")
+	if schema != "" {
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.Exec(schema)
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	s, err := acquirer.OpenSQLite(path)
 	if err != nil {
 		t.Fatal(err)

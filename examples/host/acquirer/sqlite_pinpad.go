@@ -8,7 +8,7 @@ const (
 CREATE TABLE IF NOT EXISTS pinpads (
 	device TEXT PRIMARY KEY,
 	counter INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 `
 	// The update applies only to a higher counter, so that of two
 	// transactions with the same KSN only the first sees it as new.
