@@ -19,6 +19,10 @@ func TestAllocations(t *testing.T) {
 	packedBCD, _ := SpecBCD.Pack(m)
 	in, _ := SpecASCII.Unpack(packed)
 	buf := make([]byte, 0, 512)
+	macKey, err := RetailMAC(mustHex("0123456789ABCDEFFEDCBA9876543210"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		name string
 		max  float64
@@ -37,6 +41,12 @@ func TestAllocations(t *testing.T) {
 			r.AuthCode = "A1B2C3"
 			m, _ := r.Message()
 			buf, _ = SpecASCII.AppendPack(buf[:0], m)
+		}},
+		{"respond and sign", 8, func() {
+			r, _ := Respond(in, Approved)
+			r.AuthCode = "A1B2C3"
+			m, _ := r.Message()
+			_, _ = Sign(SpecASCII, m, macKey)
 		}},
 		{"build and pack BCD", 104, func() {
 			m, _ := req.Message()

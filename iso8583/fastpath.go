@@ -14,8 +14,9 @@ import (
 // and reads those bytes itself. Each fast path applies only to the exact
 // moov coder it reproduces, found by identity when the spec is built, and
 // refuses exactly what that coder refuses; every other coder (BCD, LBCD,
-// hexadecimal, EBCDIC, binary and BCD length prefixes, track 2 nibbles) is
-// still called. fastpath_test.go checks the two agree, byte for byte and
+// EBCDIC, binary and BCD length prefixes, track 2 nibbles, and hexadecimal
+// when unpacking) is still called. Hexadecimal values are also packed
+// without moov (appendUpperHex). fastpath_test.go checks the two agree, byte for byte and
 // error for error, on every field of every spec.
 
 // A direct tells how a codec's encoder writes a value when it writes the
@@ -70,6 +71,17 @@ func (c *codec) setFast() {
 	c.direct = directOf(c.enc)
 	d, ok := asciiDigitsOf(c.pref)
 	c.asciiLen = ok && d == c.digits && !c.bcdLen
+	c.hexOut = c.enc == encoding.Encoder(encoding.BytesToASCIIHex)
+}
+
+// appendUpperHex appends v in upper-case hexadecimal, as moov's
+// encoding.BytesToASCIIHex encodes it (which never fails).
+func appendUpperHex(dst, v []byte) []byte {
+	const digits = "0123456789ABCDEF"
+	for _, b := range v {
+		dst = append(dst, digits[b>>4], digits[b&0x0f])
+	}
+	return dst
 }
 
 // isASCII reports whether every byte of v is at most 127, as
@@ -143,6 +155,10 @@ func (c *codec) appendField(dst, v []byte) ([]byte, error) {
 	case directBinary:
 		dst = append(dst, v...)
 	default:
+		if c.hexOut {
+			dst = appendUpperHex(dst, v)
+			break
+		}
 		w, err := c.enc.Encode(v)
 		if err != nil {
 			return dst[:mark], c.encodeError()

@@ -124,8 +124,12 @@ func macField(m *Message) int {
 // and fields. Afterwards m holds the MAC value and the returned bytes as
 // its Raw.
 func Sign(s *Spec, m *Message, k MACKey) ([]byte, error) {
-	return AppendSign(nil, s, m, k)
+	return AppendSign(make([]byte, 0, 96+2*m.size()), s, m, k)
 }
+
+// zeroMAC is the value of the MAC field while AppendSign packs the
+// message; it is only read.
+var zeroMAC [8]byte
 
 // AppendSign is Sign appending to dst.
 func AppendSign(dst []byte, s *Spec, m *Message, k MACKey) ([]byte, error) {
@@ -138,8 +142,7 @@ func AppendSign(dst []byte, s *Spec, m *Message, k MACKey) ([]byte, error) {
 	if m.lastID() > 64 {
 		id = 128
 	}
-	var zero [8]byte
-	m.Set(id, zero[:])
+	m.Set(id, zeroMAC[:])
 	base := len(dst)
 	dst, err := s.appendPack(dst, m, true)
 	if err != nil {
@@ -151,9 +154,15 @@ func AppendSign(dst []byte, s *Spec, m *Message, k MACKey) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	w, err := s.fields[id].enc.Encode(sum[:])
-	if err != nil {
-		return dst, err
+	var wb [32]byte
+	w := wb[:0]
+	if c := s.fields[id]; c.hexOut {
+		w = appendUpperHex(w, sum[:])
+	} else {
+		v := sum // Encode keeps its argument: only this copy moves to the heap
+		if w, err = c.enc.Encode(v[:]); err != nil {
+			return dst, err
+		}
 	}
 	end := base + int(e.end)
 	copy(dst[end-len(w):end], w)

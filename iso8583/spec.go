@@ -121,6 +121,7 @@ type codec struct {
 	// The fast paths (fastpath.go), chosen by setFast from enc and pref.
 	direct   direct // enc writes the value's bytes as they are
 	asciiLen bool   // pref is moov's ASCII prefixer of c.digits digits
+	hexOut   bool   // enc is moov's encoding.BytesToASCIIHex, which packs upper-case hex
 }
 
 // prefixLen returns the number of bytes of the length prefix.
