@@ -145,7 +145,9 @@ func (b *blockCipher) decrypt(dst, src []byte) {
 // clear zeroes the TDES key schedule. An AES cipher.Block cannot be
 // cleared; it is left to the garbage collector.
 func (b *blockCipher) clear() {
-	b.tdes.Clear()
+	if b.block == nil {
+		b.tdes.Clear()
+	}
 }
 
 func checkCipher(f Format, b *blockCipher) error {
