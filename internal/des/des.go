@@ -25,6 +25,14 @@
 // GODEBUG=fips140=only. Encrypt and Decrypt panic, as crypto/des's do, when
 // src or dst is shorter than a block or they overlap other than exactly.
 //
+// Their ciphers are allocated, as crypto/des's are. A key used once is
+// better held as a Cipher or TripleDESCipher, a schedule in a value that a
+// caller declares as a local variable and keys with SetKey: called
+// directly, its methods leave it on the caller's stack, and Clear zeroes
+// it when done. Passed as a cipher.Block, or to anything that calls it
+// through an interface or a type parameter, it moves to the heap like any
+// other value.
+//
 // The package's name is the standard library's; it is internal, and files
 // that import both name one of them.
 package des
@@ -45,8 +53,8 @@ const BlockSize = 8
 // keyed with SetKey and used through its methods, it stays on the caller's
 // stack. Its zero value holds no key, and its Encrypt and Decrypt panic
 // until SetKey succeeds. The schedule is key material: call Clear when done
-// with it. A Cipher must not be copied after SetKey (the copy is another
-// copy of the key material).
+// with it, and do not copy a keyed Cipher, whose copy Clear would not
+// reach.
 type Cipher struct {
 	ks    schedule
 	keyed bool
