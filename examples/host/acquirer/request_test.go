@@ -230,3 +230,30 @@ func TestDuplicate(t *testing.T) {
 		t.Errorf("journal %+v, %v; want the approval and the refusal (94)", es, err)
 	}
 }
+
+// TestDuplicateAnswers resends decided requests: the duplicate gets the
+// same bytes, field 55 with its ARPC and the issuer script the card's
+// state no longer holds, field 48 with the balance, and a decline's code.
+func TestDuplicateAnswers(t *testing.T) {
+	h := startHost(t, nil)
+	tm := newTerminal(t, h, "TERM0001")
+	for _, tt := range []struct {
+		name  string
+		p     purchase
+		code  string
+		field int
+	}{
+		{"chip with script", purchase{pan: panUnblock, amount: 100, pin: cardsim.TestPIN, chip: newChip(t, cardsim.VisaCVN10, panUnblock)}, "00", 55},
+		{"balance", purchase{pan: panMagOnly, pin: cardsim.TestPIN, proc: "310000"}, "00", 48},
+		{"decline", purchase{pan: panLowFunds, amount: 100000, pin: cardsim.TestPIN}, "51", 39},
+	} {
+		req, first := tm.financial(tt.p)
+		if first.Text(39) != tt.code || !first.Has(tt.field) {
+			t.Fatalf("%s: answered %s, want %s with field %d", tt.name, first.Text(39), tt.code, tt.field)
+		}
+		second := tm.send(req)
+		if !bytes.Equal(first.Raw(), second.Raw()) {
+			t.Errorf("%s: duplicate answered\n%s\nfirst\n%s", tt.name, second, first)
+		}
+	}
+}
