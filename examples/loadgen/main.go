@@ -18,20 +18,28 @@
 //
 // Usage:
 //
-//	go run ./examples/loadgen [-terminals 200] [-requests 20000] [-duration 30s] [-targets bare,memory,file] [-maxconcurrent 0] [-json report.json] [-cpuprofile cpu.prof] [-memprofile mem.prof]
+//	go run ./examples/loadgen [-terminals 200] [-requests 20000] [-duration 30s] [-targets bare,memory,file] [-maxconcurrent 0] [-json report.json] [-cpuprofile cpu.prof] [-memprofile mem.prof] [-gogc 400]
 //
 // Targets: bare (no-op handler), memory (full host, SQLite in memory:
 // no durable journal) and file (full host, SQLite file in WAL mode with
 // synchronous FULL).
+//
+// The hosts run in the generator's process, so the run takes the host
+// command's garbage collector target, acquirer.GCPercent (400), unless
+// GOGC is set or -gogc given; the report says which (GOGC = ...). Go's
+// default is -gogc 100.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/posflow/posflow/examples/host/acquirer"
 	"io"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -47,7 +55,9 @@ func main() {
 	maxConcurrent := flag.Int("maxconcurrent", 0, "the servers' bound on handlers at once; 0 means one per terminal")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run (host and generator) to `file`")
 	memprofile := flag.String("memprofile", "", "write the run's allocations (host and generator) to `file`, as a heap profile")
+	gogc := flag.Int("gogc", 0, "garbage collector target `percent` of the run (host and generator); 0 means GOGC from the environment, else the host command's, acquirer.GCPercent")
 	flag.Parse()
+	gc := setGC(*gogc)
 	if *memprofile != "" {
 		defer func() {
 			if err := writeHeapProfile(*memprofile); err != nil {
@@ -79,6 +89,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
+	r.GOGC = gc
 	if err := r.WriteText(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
@@ -141,4 +152,19 @@ func writeHeapProfile(file string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// setGC sets the garbage collector's target of the run, as the host
+// command does: percent if it is positive, else GOGC from the environment
+// if set, else acquirer.GCPercent. It returns the target in GOGC's form.
+func setGC(percent int) string {
+	switch env := os.Getenv("GOGC"); {
+	case percent > 0:
+	case env != "":
+		return env
+	default:
+		percent = acquirer.GCPercent
+	}
+	debug.SetGCPercent(percent)
+	return strconv.Itoa(percent)
 }

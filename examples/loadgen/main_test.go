@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"github.com/posflow/posflow/examples/host/acquirer"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +107,22 @@ func TestPrepareMix(t *testing.T) {
 	}
 	if _, err := Prepare(0, 1, 1); err == nil {
 		t.Error("Prepare(0 terminals) succeeded")
+	}
+}
+
+// TestSetGC checks the order in which the run's garbage collector target
+// is chosen: -gogc, then GOGC, then the host command's.
+func TestSetGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	t.Setenv("GOGC", "")
+	if got := setGC(0); got != strconv.Itoa(acquirer.GCPercent) {
+		t.Errorf("setGC(0) without GOGC = %s, want %d", got, acquirer.GCPercent)
+	}
+	if got, now := setGC(150), debug.SetGCPercent(150); got != "150" || now != 150 {
+		t.Errorf("setGC(150) = %s, collector at %d; want 150", got, now)
+	}
+	t.Setenv("GOGC", "off")
+	if got := setGC(0); got != "off" {
+		t.Errorf("setGC(0) with GOGC=off = %s, want off", got)
 	}
 }

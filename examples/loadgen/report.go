@@ -13,6 +13,7 @@ import (
 type Report struct {
 	Results []*Result          `json:"results"`
 	Ratio   map[string]float64 `json:"ratio_to_bare,omitempty"`
+	GOGC    string             `json:"gogc,omitempty"` // the garbage collector's target of the run, when known
 }
 
 func newReport(rs []*Result) *Report {
@@ -52,6 +53,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	for _, t := range slices.Sorted(maps.Keys(r.Ratio)) {
 		if _, err := fmt.Fprintf(w, "%s / bare = %.1f%%\n", t, 100*r.Ratio[t]); err != nil {
+			return err
+		}
+	}
+	if r.GOGC != "" {
+		if _, err := fmt.Fprintf(w, "GOGC = %s\n", r.GOGC); err != nil {
 			return err
 		}
 	}
