@@ -79,9 +79,10 @@ func lookup[K comparable, V any](k K, ms ...map[K]V) (V, bool) {
 }
 
 // flushChunks are the numbers of rows a flush statement writes at a time,
-// largest first: a group of 128 Updates writes its rows in at most a
-// dozen statements, each prepared once.
-var flushChunks = [...]int{128, 32, 8, 1}
+// largest first, each a statement prepared once: any number of rows up to
+// 255 takes at most one statement of each size, and a small group (under
+// load the memory target's groups hold about 8 Updates) few statements.
+var flushChunks = [...]int{128, 64, 32, 16, 8, 4, 2, 1}
 
 // The flush statements, by table, with %s where the rows go. They are
 // upserts of rows that exist (the committer read each before changing
