@@ -427,3 +427,18 @@ func sign(t testing.TB, terminal string, m *iso8583.Message) []byte {
 	}
 	return b
 }
+
+// storeWithAccount opens the SQLite store at path (in memory if empty),
+// closed when the test ends, with account "a" holding 1000.
+func storeWithAccount(t testing.TB, path string) *acquirer.SQLiteStore {
+	t.Helper()
+	s, err := acquirer.OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Seed(context.Background(), []acquirer.Account{{ID: "a", Balance: 1000}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -204,14 +204,7 @@ func TestDeferredWritesUnknownRows(t *testing.T) {
 // that Updates sharing its group keep theirs.
 func TestFailedUpdateJournal(t *testing.T) {
 	ctx := context.Background()
-	s, err := acquirer.OpenSQLite(filepath.Join(t.TempDir(), "journal.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Seed(ctx, []acquirer.Account{{ID: "a", Balance: 1000}}, nil); err != nil {
-		t.Fatal(err)
-	}
+	s := storeWithAccount(t, filepath.Join(t.TempDir(), "journal.db"))
 	entry := func(stan int) *acquirer.Entry {
 		return &acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "TERM0001", MTI: "0200",
 			STAN: fmt.Sprintf("%06d", stan), Transmitted: "1126104300"}, Kind: acquirer.KindFinancial,
@@ -261,7 +254,7 @@ func TestFailedUpdateJournal(t *testing.T) {
 	}
 	var rows []acquirer.Entry
 	var b int64
-	err = s.View(ctx, func(tx acquirer.Tx) (err error) {
+	err := s.View(ctx, func(tx acquirer.Tx) (err error) {
 		if rows, err = tx.Entries("TERM0001", 0); err != nil {
 			return err
 		}

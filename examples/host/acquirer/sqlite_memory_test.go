@@ -297,14 +297,7 @@ func TestRolledBackRowsForgotten(t *testing.T) {
 // ends it and runs.
 func TestUpdateAfterTransactionLeftOpen(t *testing.T) {
 	ctx := context.Background()
-	s, err := acquirer.OpenSQLite("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Seed(ctx, []acquirer.Account{{ID: "a", Balance: 1000}}, nil); err != nil {
-		t.Fatal(err)
-	}
+	s := storeWithAccount(t, "")
 	if _, err := s.DB().Exec(`BEGIN`); err != nil {
 		t.Fatal(err)
 	}
@@ -326,14 +319,7 @@ func TestUpdateAfterTransactionLeftOpen(t *testing.T) {
 // run outside a transaction and be saved.
 func TestNoStatementAfterFullDisk(t *testing.T) {
 	ctx := context.Background()
-	s, err := acquirer.OpenSQLite(filepath.Join(t.TempDir(), "full.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Seed(ctx, []acquirer.Account{{ID: "a", Balance: 1000}}, nil); err != nil {
-		t.Fatal(err)
-	}
+	s := storeWithAccount(t, filepath.Join(t.TempDir(), "full.db"))
 	var pages int64
 	if err := s.DB().QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
 		t.Fatal(err)
@@ -344,7 +330,7 @@ func TestNoStatementAfterFullDisk(t *testing.T) {
 	big := &acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "T", MTI: "0200", STAN: "000001", Transmitted: "1126120000"},
 		Kind: acquirer.KindFinancial, Response: make([]byte, 1<<16)}
 	var insertErr, addErr error
-	err = s.Update(ctx, func(tx acquirer.Tx) error {
+	err := s.Update(ctx, func(tx acquirer.Tx) error {
 		insertErr = tx.Insert(big)
 		addErr = tx.AddBalance("a", 1000) // ignoring insertErr, as a careless fn would
 		return errors.Join(insertErr, addErr)
