@@ -173,13 +173,13 @@
 // 'Purchase0200|RoundTripLoopback' -benchmem -count 3 -cpu 1; 2-vCPU
 // x86-64 shared with other work, go1.26, medians):
 //
-//	typed build + SpecASCII.AppendPack             1.3 µs   1168 B    6 allocs
-//	SpecASCII.Unpack + ReadFinancialRequest        1.5 µs   1464 B    6 allocs
-//	moov NewMessage + Field + Pack (same spec)      7.9 µs   5504 B  159 allocs
-//	moov NewMessage + Unpack + GetBytes            4.6 µs   3536 B   94 allocs
-//	moov, field 55 as exp/emv composite: build    24.2 µs  12238 B  680 allocs
-//	moov, field 55 as exp/emv composite: read     13.6 µs   9624 B  253 allocs
-//	Client.Send to Server on loopback             14.5 µs   7344 B   32 allocs
+//	typed build + SpecASCII.AppendPack             1.1 µs   1136 B    4 allocs
+//	SpecASCII.Unpack + ReadFinancialRequest        1.4 µs   1464 B    6 allocs
+//	moov NewMessage + Field + Pack (same spec)      7.6 µs   5504 B  159 allocs
+//	moov NewMessage + Unpack + GetBytes            4.4 µs   3536 B   94 allocs
+//	moov, field 55 as exp/emv composite: build    23.6 µs  12239 B  681 allocs
+//	moov, field 55 as exp/emv composite: read     13.0 µs   9624 B  253 allocs
+//	Client.Send to Server on loopback             14.1 µs   7312 B   30 allocs
 //
 // Our layer costs less than moov's Message because it calls moov's
 // encoders and prefixers directly, without the Message's map, mutex, field
