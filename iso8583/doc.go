@@ -185,7 +185,8 @@
 // encoders and prefixers directly, without the Message's map, mutex, field
 // instances and string conversions, and codes by itself, byte for byte as
 // moov would, what needs no coding: ASCII characters, binary bytes and
-// ASCII length prefixes. The values of an unpacked message share one
+// ASCII length prefixes, and, when packing, upper-case hexadecimal. The
+// values of an unpacked message share one
 // allocation, as do the text fields of a typed message built, and a typed
 // read makes one string of all the text fields. SpecBCD still spends most
 // of its time and allocations in moov's BCD coders.

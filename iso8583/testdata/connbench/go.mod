@@ -1,6 +1,6 @@
 module connbench
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/moov-io/iso8583 v0.26.1
