@@ -97,8 +97,8 @@
 // Purchase -benchtime 2s -cpu 1 ./examples/host/acquirer; 2-vCPU x86-64,
 // go1.26, idle machine):
 //
-//	in-memory SQLite                        37 µs  13 KB  262 allocs
-//	SQLite file, WAL, synchronous FULL     270 µs  13 KB  262 allocs
+//	in-memory SQLite                        37-40 µs  9.6 KB  121 allocs
+//	SQLite file, WAL, synchronous FULL     273-295 µs  9.6 KB  121 allocs
 //
 // (112 µs and 503 allocations, and 412 µs, before the work below.) The
 // file figure is one fsync per request; under load, group commit shares
@@ -113,11 +113,13 @@
 //     change are written once per group, just before its COMMIT, up to
 //     128 rows per statement, instead of an UPDATE each. An Update's
 //     savepoint is opened at its first statement that changes the
-//     database, usually its journal row, so an Update whose fn fails
-//     leaves nothing, in memory or in the database.
-//   - Decisions do not look for a duplicate first: the journal's unique
-//     request key refuses the duplicate's row, and the request is decided
-//     again with the lookup (rare: a resend).
+//     database; an Update whose only such statement is its journal row's
+//     INSERT takes none, and the row is deleted by its ID should the
+//     Update then fail. An Update whose fn fails leaves nothing, in
+//     memory or in the database.
+//   - Decisions and reversals do not look for a duplicate first: the
+//     journal's unique request key refuses the duplicate's row, and the
+//     request is handled again with the lookup (rare: a resend).
 //   - One journal index, on the request key, serves duplicates, originals,
 //     reversals and a terminal's rows: a durable group commit logs one
 //     index page per terminal of the group for each index. (A partial
@@ -127,9 +129,14 @@
 //     statements prepared there: database/sql's per-call work cost as much
 //     as SQLite's own.
 //
-// What is left is SQLite (a quarter of the CPU of a load run) and
-// garbage collection (a fifth); the cryptography is a tenth since DES
-// comes from internal/des.
+// A request prepares its log attributes (With, the masked PAN) only when
+// the logger keeps lines. The host command runs the garbage collector at
+// GCPercent.
+//
+// What is left in a load run is SQLite, above all the journal's INSERT,
+// and, in a durable run, the committer itself: it runs every group's
+// Updates and COMMIT one after another and is busy nearly all the time
+// (examples/loadgen/README.md).
 //
 // # Decisions where the issue and ISO 8583 are silent
 //
