@@ -276,8 +276,8 @@ type sqliteTx struct {
 // journal row (all else is in the committer's memory, see
 // sqlite_deferred.go): its INSERT runs without a savepoint, since a
 // failed statement is undone by SQLite on its own and a row inserted by
-// an Update that then fails is deleted by its id (undoInsert). The
-// savepoint's two statements cost as much as the INSERT.
+// an Update that then fails is deleted by its id (undoInsert), which
+// saves the usual request two statements (SAVEPOINT and RELEASE).
 func (t *sqliteTx) write(q string, args ...any) (result, error) {
 	if t.inFn && !t.saved {
 		if q == qInsert && t.inserted == 0 {
