@@ -28,8 +28,8 @@ import (
 // the committed ones, and the database.
 //
 // An Update's savepoint is opened only before its first statement that
-// changes the database (sqliteTx.write), which for most requests is the
-// journal's INSERT.
+// changes the database (sqliteTx.write), and not at all for the usual
+// request, whose one such statement is its journal row's INSERT.
 
 // A writeSet holds rows changed by Updates and not yet in the database.
 type writeSet struct {
