@@ -28,6 +28,13 @@ const qDataVersion = `PRAGMA data_version`
 // commit does not hold the first of them for long.
 const maxGroup = 128
 
+// knownRows bounds the rows the committer keeps in memory (card states,
+// balances, DUKPT counters): past it, they are forgotten at the start of
+// the next group and read again as requests need them, so that a host
+// with millions of cards does not keep them all. At about 100 bytes a row
+// it is some tens of megabytes.
+var knownRows = 1 << 18
+
 // An update is one Update waiting for the committer.
 type update struct {
 	ctx  context.Context
@@ -118,7 +125,7 @@ func (s *SQLiteStore) runGroup(rc *rawConn, group []*update, errs []error, fail 
 	if err := t.queryRow(qDataVersion).Scan(&v); err != nil {
 		return abort(&StoreError{Op: "begin", Err: err})
 	}
-	if v != *version {
+	if v != *version || s.known.len() > knownRows {
 		s.forget()
 		*version = v
 	}

@@ -38,6 +38,9 @@ type writeSet struct {
 	pinpads  map[string]int64     // DUKPT counter by PIN pad
 }
 
+// len returns the number of rows in w.
+func (w *writeSet) len() int { return len(w.balances) + len(w.cards) + len(w.pinpads) }
+
 // reset empties w, keeping its maps for the next group.
 func (w *writeSet) reset() {
 	clear(w.balances)
