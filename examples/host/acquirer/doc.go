@@ -107,8 +107,9 @@
 //   - The committer keeps what every request reads (card states, balances,
 //     DUKPT counters, open batches, the few reversals that found no
 //     original) and the RRN sequence in memory: it is the database's only
-//     writer. It forgets them after any rollback and when PRAGMA
-//     data_version shows another connection committed.
+//     writer. It forgets them after any rollback, when PRAGMA data_version
+//     shows another connection committed, and when they pass 262,144 rows
+//     (they are read again as requests need them).
 //   - The balances, card states and DUKPT counters that a group's Updates
 //     change are written once per group, just before its COMMIT, up to
 //     128 rows per statement, instead of an UPDATE each. An Update's
