@@ -25,8 +25,8 @@
 // GODEBUG=fips140=only. Encrypt and Decrypt panic, as crypto/des's do, when
 // src or dst is shorter than a block or they overlap other than exactly.
 //
-// Their ciphers are allocated, as crypto/des's are. A key used once is
-// better held as a Cipher or TripleDESCipher, a schedule in a value that a
+// Their ciphers are allocated, as crypto/des's are: a *Cipher and a
+// *TripleDESCipher. A key used once is better held as a Cipher or TripleDESCipher, a schedule in a value that a
 // caller declares as a local variable and keys with SetKey: called
 // directly, its methods leave it on the caller's stack, and Clear zeroes
 // it when done. Passed as a cipher.Block, or to anything that calls it
@@ -190,103 +190,36 @@ func sameDESKey(a, b []byte) bool {
 	return binary.BigEndian.Uint64(a)&^parity == binary.BigEndian.Uint64(b)&^parity
 }
 
-// The ciphers NewCipher and NewTripleDESCipher return are their own types
-// rather than a *Cipher or *TripleDESCipher, so that a heap-allocated key
-// takes no more room than its schedules: 128 bytes for DES and 256 for
-// keying option 2, where the value types need 136 and 392.
-
-// desCipher is a DES key.
-type desCipher struct {
-	ks schedule
-}
-
 // NewCipher returns a DES cipher for the 8-byte key; a key of any other
 // length gives a crypto/des.KeySizeError. Parity bits are ignored, and weak
-// keys are accepted, as in crypto/des. To keep the key off the heap, use a
-// Cipher.
+// keys are accepted, as in crypto/des. The cipher is a *Cipher on the heap;
+// to keep the key off the heap, use a Cipher of your own.
 func NewCipher(key []byte) (cipher.Block, error) {
-	if fips140.Enforced() {
-		return stddes.NewCipher(key) // which refuses, with its own error
+	c := new(Cipher)
+	if err := c.SetKey(key); err != nil {
+		return nil, err
 	}
-	if len(key) != 8 {
-		return nil, stddes.KeySizeError(len(key))
-	}
-	c := new(desCipher)
-	expandKey(&c.ks, key)
 	return c, nil
-}
-
-func (c *desCipher) BlockSize() int { return BlockSize }
-
-func (c *desCipher) Encrypt(dst, src []byte) {
-	checkBlocks(dst, src)
-	cryptBlock(&c.ks, dst, src, false)
-}
-
-func (c *desCipher) Decrypt(dst, src []byte) {
-	checkBlocks(dst, src)
-	cryptBlock(&c.ks, dst, src, true)
-}
-
-// tripleDESCipher is a TDEA key bundle K1, K2, K3 with K3 ≠ K1 (keying
-// option 1 of SP 800-67 Rev. 2, 3.1).
-type tripleDESCipher struct {
-	ks1, ks2, ks3 schedule
-}
-
-// twoKeyTripleDESCipher is a TDEA key bundle K1, K2, K1 (keying option 2),
-// with the schedule of K1 computed once.
-type twoKeyTripleDESCipher struct {
-	ks1, ks2 schedule
 }
 
 // NewTripleDESCipher returns a TDEA cipher for the 24-byte key K1‖K2‖K3;
 // a key of any other length gives a crypto/des.KeySizeError. A double-length
-// key K1‖K2 is passed, as to crypto/des, as K1‖K2‖K1. To keep the key off
-// the heap, use a TripleDESCipher.
+// key K1‖K2 is passed, as to crypto/des, as K1‖K2‖K1, and, K3 being K1 but
+// for parity bits, computes two schedules. The cipher is a
+// *TripleDESCipher on the heap; to keep the key off the heap, use a
+// TripleDESCipher of your own.
 func NewTripleDESCipher(key []byte) (cipher.Block, error) {
 	if fips140.Enforced() {
 		return stddes.NewTripleDESCipher(key) // which refuses, with its own error
 	}
 	if len(key) != 24 {
-		return nil, stddes.KeySizeError(len(key))
+		return nil, stddes.KeySizeError(len(key)) // SetKey would take 16 bytes
 	}
-	// K3 = K1 but for parity bits gives K1's schedule.
-	if sameDESKey(key[:8], key[16:]) {
-		c := new(twoKeyTripleDESCipher)
-		expandKey(&c.ks1, key[:8])
-		expandKey(&c.ks2, key[8:16])
-		return c, nil
+	c := new(TripleDESCipher)
+	if err := c.SetKey(key); err != nil {
+		return nil, err
 	}
-	c := new(tripleDESCipher)
-	expandKey(&c.ks1, key[:8])
-	expandKey(&c.ks2, key[8:16])
-	expandKey(&c.ks3, key[16:])
 	return c, nil
-}
-
-func (c *tripleDESCipher) BlockSize() int { return BlockSize }
-
-func (c *tripleDESCipher) Encrypt(dst, src []byte) {
-	checkBlocks(dst, src)
-	cryptBlockEDE(&c.ks1, &c.ks2, &c.ks3, dst, src, false)
-}
-
-func (c *tripleDESCipher) Decrypt(dst, src []byte) {
-	checkBlocks(dst, src)
-	cryptBlockEDE(&c.ks3, &c.ks2, &c.ks1, dst, src, true)
-}
-
-func (c *twoKeyTripleDESCipher) BlockSize() int { return BlockSize }
-
-func (c *twoKeyTripleDESCipher) Encrypt(dst, src []byte) {
-	checkBlocks(dst, src)
-	cryptBlockEDE(&c.ks1, &c.ks2, &c.ks1, dst, src, false)
-}
-
-func (c *twoKeyTripleDESCipher) Decrypt(dst, src []byte) {
-	checkBlocks(dst, src)
-	cryptBlockEDE(&c.ks1, &c.ks2, &c.ks1, dst, src, true)
 }
 
 // checkBlocks panics, as crypto/des's Encrypt and Decrypt do, if src or dst
