@@ -264,10 +264,9 @@ type sqliteTx struct {
 	fatal  error           // an error that may have ended the transaction (see checkFatal)
 	args   [24]driver.NamedValue
 
-	inFn      bool  // an Update's fn is running
-	saved     bool  // and its savepoint is open
-	inserted  int64 // and the journal row it inserted before any other change, which undoInsert deletes
-	flushArgs []any // the flush's arguments, kept for the next group
+	inFn     bool  // an Update's fn is running
+	saved    bool  // and its savepoint is open
+	inserted int64 // and the journal row it inserted before any other change, which undoInsert deletes
 }
 
 // write runs a statement that changes the database, in an Update under

@@ -155,7 +155,7 @@ func (t *sqliteTx) flush(f *flushTable, args []any) error {
 // flushPending writes the rows the group changed.
 func (t *sqliteTx) flushPending() error {
 	p := &t.s.pending
-	args := t.flushArgs[:0]
+	var args []any // each value is boxed anyway: a slice kept for reuse would save one allocation a group
 	for k, v := range p.balances {
 		args = append(args, k, v)
 	}
@@ -173,12 +173,7 @@ func (t *sqliteTx) flushPending() error {
 	for k, v := range p.pinpads {
 		args = append(args, k, v)
 	}
-	if err := t.flush(flushPINPads, args); err != nil {
-		return err
-	}
-	clear(args[:cap(args)]) // keep no card data alive between groups
-	t.flushArgs = args[:0]
-	return nil
+	return t.flush(flushPINPads, args)
 }
 
 // pinpadCounter returns the last DUKPT counter of device and whether the
