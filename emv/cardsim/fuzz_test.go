@@ -44,15 +44,7 @@ func transactionCommands(t testing.TB, c *Card) [][]byte {
 		{CLA: 0x84, INS: 0x1E, Data: make([]byte, 8)},
 		{CLA: 0x00, INS: 0xC0, Le: 16},
 	}
-	var out [][]byte
-	for _, c := range cmds {
-		b, err := emv.AppendCommand(nil, c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, b)
-	}
-	return out
+	return encodeCommands(t, cmds)
 }
 
 // FuzzCard feeds a card a sequence of arbitrary command APDUs. The first
@@ -150,15 +142,7 @@ func contactlessCommands(t testing.TB, aid []byte) [][]byte {
 		{CLA: 0x84, INS: 0x18, Data: make([]byte, 8)},
 		{CLA: 0x84, INS: 0x1E, P1: 0xFF, Data: make([]byte, 8)},
 	}
-	var out [][]byte
-	for _, c := range cmds {
-		b, err := emv.AppendCommand(nil, c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, b)
-	}
-	return out
+	return encodeCommands(t, cmds)
 }
 
 // FuzzContactless feeds the contactless cards a sequence of arbitrary
@@ -205,4 +189,17 @@ func FuzzContactless(f *testing.F) {
 			}
 		}
 	})
+}
+
+// encodeCommands returns the bytes of each command.
+func encodeCommands(t testing.TB, cmds []emv.Command) [][]byte {
+	var out [][]byte
+	for _, c := range cmds {
+		b, err := emv.AppendCommand(nil, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
 }
