@@ -99,14 +99,7 @@ func TestARPCChecked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chip := 0
-	for _, s := range tr.Scripts {
-		for _, rq := range s {
-			if rq.auth != nil {
-				chip++
-			}
-		}
-	}
+	chip := chipRequests(tr)
 	h, err := acquirer.New(*tr.Config)
 	if err != nil {
 		t.Fatal(err)
@@ -144,4 +137,18 @@ func TestARPCChecked(t *testing.T) {
 	if chip == 0 || res.Unexpected != chip || res.ARPCs != 0 {
 		t.Errorf("altered ARPCs: %d unexpected, %d verified; want %d, 0", res.Unexpected, res.ARPCs, chip)
 	}
+}
+
+// chipRequests returns the number of chip requests in tr, whose answers
+// must carry an ARPC.
+func chipRequests(tr *Traffic) int {
+	n := 0
+	for _, s := range tr.Scripts {
+		for _, rq := range s {
+			if rq.auth != nil {
+				n++
+			}
+		}
+	}
+	return n
 }

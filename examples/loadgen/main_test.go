@@ -35,14 +35,7 @@ func TestShortRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chip := 0
-	for _, s := range tr.Scripts {
-		for _, rq := range s {
-			if rq.auth != nil {
-				chip++
-			}
-		}
-	}
+	chip := chipRequests(tr)
 	for _, x := range r.Results {
 		if x.Requests != requests || x.Errors != 0 || x.Unexpected != 0 {
 			t.Errorf("%s: %d answered, %d errors, %d unexpected codes (%v), want %d, 0, 0",

@@ -75,13 +75,5 @@ func TestDiskFullFileSize(t *testing.T) {
 	l.check(t, h, "TERM0001")
 
 	restore()
-	l.resend(t, h, refused[0], "other", chip)
-	l.resend(t, h, refused[1], "visa10", chip)
-	for i := 9; i < 12; i++ {
-		if _, code := l.traffic(t, tm, chip, i); code != "00" {
-			t.Errorf("request %d after the limit was raised: %s", i, code)
-		}
-	}
-	l.check(t, h, "TERM0001")
-	checkLogs(t, h, "I/O error")
+	l.recovered(t, h, tm, chip, refused, 9, "I/O error")
 }

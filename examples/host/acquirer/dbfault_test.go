@@ -329,15 +329,25 @@ func TestDatabaseLocked(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, `ROLLBACK`); err != nil {
 		t.Fatal(err)
 	}
+	l.recovered(t, h, tm, chip, refused, 6, "locked")
+}
+
+// recovered checks what follows a fault that refused the mag-stripe
+// purchase refused[0] and the chip purchase refused[1], once it is
+// mended: their resends are processed once, the three requests from the
+// from-th are approved, the ledger agrees with the host, and the log names
+// the fault by cause.
+func (l *ledger) recovered(t *testing.T, h *testHost, tm *terminal, chip *chipCard, refused []*iso8583.Message, from int, cause string) {
+	t.Helper()
 	l.resend(t, h, refused[0], "other", chip)
 	l.resend(t, h, refused[1], "visa10", chip)
-	for i := 6; i < 9; i++ {
+	for i := from; i < from+3; i++ {
 		if _, code := l.traffic(t, tm, chip, i); code != "00" {
-			t.Errorf("request %d after the lock was released: %s", i, code)
+			t.Errorf("request %d after the fault was mended: %s", i, code)
 		}
 	}
 	l.check(t, h, "TERM0001")
-	checkLogs(t, h, "locked")
+	checkLogs(t, h, cause)
 }
 
 // TestCommitFailsGroup has the COMMIT of a group of concurrent requests
