@@ -103,3 +103,93 @@ func BenchmarkMasterKeyB(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCVC3 computes the dynamic CVC3 of pyemv's cvv.py doctest from
+// the ICC CVC3 key: one TDES key schedule and one block.
+func BenchmarkCVC3(b *testing.B) {
+	key, err := issuer.MasterKeyA(unhex(b, "01234567899876543210012345678998"), "5123456789012345", "00")
+	if err != nil {
+		b.Fatal(err)
+	}
+	iv, err := issuer.IVCVC3(key, unhex(b, "5123456789012345D35121010000000000000F"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	un, atc := unhex(b, "00000899"), unhex(b, "005E")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := issuer.CVC3(key, iv, un, atc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCVV computes the CVV of psec's cvv.py doctest and the dCVV of
+// jPOS's test: two DES key schedules and four block operations each.
+func BenchmarkCVV(b *testing.B) {
+	cvk := unhex(b, "0123456789ABCDEFFEDCBA9876543210")
+	dk, err := issuer.MasterKeyA(unhex(b, "12345678123456781234567812345678"), "1234567890123456", "00")
+	if err != nil {
+		b.Fatal(err)
+	}
+	atc := unhex(b, "3210")
+	b.Run("CVV", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := issuer.CVV(cvk, "1234567890123456", "9912", "220"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("DCVV", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := issuer.DCVV(dk, "1234567890123456", "1310", "226", atc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkEncipherCommandData enciphers an 8-byte PIN block, as a PIN
+// change script does, with each encipherment.
+func BenchmarkEncipherCommandData(b *testing.B) {
+	sk := unhex(b, "E9FB384AF807B940FEDCEA613461B0C4")
+	block := unhex(b, "241234FFFFFFFFFF")
+	for _, bc := range []struct {
+		name string
+		e    issuer.Encipherment
+	}{
+		{"Visa", issuer.VisaEncipherment},
+		{"Mastercard", issuer.MastercardEncipherment},
+		{"EMV", issuer.EMVEncipherment},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := issuer.EncipherCommandData(bc.e, sk, block); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkScriptPINChange builds the PIN change command of pyemv's
+// Mastercard CVN 21 test: two session keys, the enciphered PIN block and
+// the command MAC. The ICC master keys are derived once, by NewScript.
+func BenchmarkScriptPINChange(b *testing.B) {
+	s, err := issuer.NewScript(issuer.MastercardCVN21, issuer.ScriptKeys{
+		SMI: unhex(b, "FEDCBA98765432100123456789ABCDEF"),
+		SMC: unhex(b, "89ABCDEF0123456776543210FEDCBA98"),
+	}, "1234567890123456", "00", unhex(b, "001C"), unhex(b, "C30E54BE496CF5E5"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.PINChange("9999", ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
