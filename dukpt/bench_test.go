@@ -234,3 +234,36 @@ func BenchmarkHostConsecutive(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTDESData enciphers and deciphers the published 32-byte data
+// under the request data key of one transaction: the working key's one-way
+// step, one TDEA key schedule and four CBC blocks.
+func BenchmarkTDESData(b *testing.B) {
+	v := loadTDES(b)
+	h, _ := NewTDESHost(v.BDK, HostConfig{})
+	tx, err := h.Transaction(KSN(v.IKSN).WithCounter(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := zeroPad([]byte(v.DataASCII), 8)
+	enc, err := tx.Encrypt(DataRequest, nil, data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Encrypt", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := tx.Encrypt(DataRequest, nil, data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Decrypt", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := tx.Decrypt(DataRequest, nil, enc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
