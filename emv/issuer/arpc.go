@@ -30,6 +30,7 @@ func ARPCMethod1(key, arqc, arc []byte) ([]byte, error) {
 	b[1] ^= arc[1]
 	out := make([]byte, 8)
 	c.Encrypt(out, b[:])
+	c.Clear()
 	return out, nil
 }
 
@@ -80,6 +81,7 @@ func ARPC(cvn CVN, imk []byte, pan, psn string, data map[tlv.Tag][]byte, arqc, c
 	if err != nil {
 		return nil, err
 	}
+	defer clear(key)
 	if p.arpcMethod == 2 {
 		return ARPCMethod2(key, arqc, code, nil)
 	}
@@ -98,6 +100,7 @@ func ARPCKey(cvn CVN, imk []byte, pan, psn string, data map[tlv.Tag][]byte) ([]b
 		return nil, err
 	}
 	key, err := sessionKey(make([]byte, 0, 16), mk, p.arpcKey, data[TagATC], data[TagUnpredictableNumber], nil)
+	clear(mkBuf[:])
 	if err != nil {
 		return nil, sessionKeyDataError(cvn, err, data)
 	}

@@ -150,6 +150,7 @@ func Cryptogram(cvn CVN, imk []byte, pan, psn string, data map[tlv.Tag][]byte) (
 	var t Trace
 	var k derivedKeys
 	ac, err := cryptogram(&t, &k, cvn, imk, pan, psn, data)
+	k.clear()
 	if err != nil {
 		return nil, err
 	}
@@ -157,9 +158,16 @@ func Cryptogram(cvn CVN, imk []byte, pan, psn string, data map[tlv.Tag][]byte) (
 }
 
 // derivedKeys holds the keys of one computation on the caller's stack, so
-// that check values are computed only when a trace needs them.
+// that check values are computed only when a trace needs them. The caller
+// clears it when done.
 type derivedKeys struct {
 	mk, sk [16]byte
+}
+
+// clear zeroes the derived keys.
+func (k *derivedKeys) clear() {
+	clear(k.mk[:])
+	clear(k.sk[:])
 }
 
 // cryptogram computes the cryptogram and records every step in t, except
@@ -257,6 +265,7 @@ func CardCryptogram(cvn CVN, mk []byte, data map[tlv.Tag][]byte) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
+	defer clear(sk)
 	d, err := p.appendData(make([]byte, 0, 33+maxIAD), cvn, data)
 	if err != nil {
 		return nil, err

@@ -77,10 +77,13 @@ func appendMasterKey(dst, imk []byte, pan, psn string, o Option) ([]byte, error)
 	if err := c.SetKey(imk); err != nil {
 		return dst, err
 	}
-	return appendDiversified(dst, &c, &y), nil
+	dst = appendDiversified(dst, &c, &y)
+	c.Clear()
+	return dst, nil
 }
 
-// appendDiversified appends E(y) ‖ E(y ⊕ FF…FF) under c with odd parity.
+// appendDiversified appends E(y) ‖ E(y ⊕ FF…FF) under c with odd parity,
+// and zeroes its own copy of the key.
 func appendDiversified(dst []byte, c *des.TripleDESCipher, y *[8]byte) []byte {
 	var b [16]byte
 	c.Encrypt(b[:8], y[:])
@@ -89,7 +92,9 @@ func appendDiversified(dst []byte, c *des.TripleDESCipher, y *[8]byte) []byte {
 	}
 	c.Encrypt(b[8:], y[:])
 	keys.AdjustParity(b[:])
-	return append(dst, b[:]...)
+	dst = append(dst, b[:]...)
+	clear(b[:])
+	return dst
 }
 
 // derivationData writes the 8-byte value Y of option o for pan and psn.

@@ -130,12 +130,14 @@ func NewScript(cvn CVN, k ScriptKeys, pan, psn string, atc, arqc []byte) (*Scrip
 	}
 	if k.SMC != nil {
 		if _, err := appendMasterKey(s.smc[:0], k.SMC, pan, psn, p.option); err != nil {
+			s.clearKeys()
 			return nil, roleError(err, "issuer master key for secure messaging confidentiality")
 		}
 		s.has |= 1
 	}
 	if k.AC != nil {
 		if _, err := appendMasterKey(s.ac[:0], k.AC, pan, psn, p.option); err != nil {
+			s.clearKeys()
 			return nil, roleError(err, "issuer master key for application cryptograms")
 		}
 		s.has |= 2
@@ -143,6 +145,14 @@ func NewScript(cvn CVN, k ScriptKeys, pan, psn string, atc, arqc []byte) (*Scrip
 	copy(s.atc[:], atc)
 	copy(s.arqc[:], arqc)
 	return s, nil
+}
+
+// clearKeys zeroes the ICC master keys of a Script that NewScript does not
+// return.
+func (s *Script) clearKeys() {
+	clear(s.smi[:])
+	clear(s.smc[:])
+	clear(s.ac[:])
 }
 
 func roleError(err error, role string) error {
@@ -179,7 +189,9 @@ func (s *Script) Command(cla, ins, p1, p2 byte, data []byte, encipher bool) ([]b
 		if err != nil {
 			return nil, err
 		}
-		if data, err = EncipherCommandData(s.p.enc, sk, data); err != nil {
+		data, err = EncipherCommandData(s.p.enc, sk, data)
+		clear(sk)
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -210,7 +222,9 @@ func (s *Script) mac(cmd []byte, arqc [8]byte) ([]byte, error) {
 		in = append(in, arqc[:]...)
 	}
 	in = append(in, cmd[5:]...)
-	return CommandMAC(sk, in)
+	m, err := CommandMAC(sk, in)
+	clear(sk)
+	return m, err
 }
 
 // ApplicationBlock returns the APPLICATION BLOCK command (84 1E 00 00).

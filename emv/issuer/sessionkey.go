@@ -79,8 +79,11 @@ func AppendSessionKey(dst, mk, r []byte) ([]byte, error) {
 	var k [16]byte
 	c.Encrypt(k[:8], a[:])
 	c.Encrypt(k[8:], b[:])
+	c.Clear()
 	keys.AdjustParity(k[:])
-	return append(dst, k[:]...), nil
+	dst = append(dst, k[:]...)
+	clear(k[:])
+	return dst, nil
 }
 
 // ACR returns the diversification value ATC ‖ 00 00 00 00 00 00 of the
@@ -164,7 +167,9 @@ func sessionKey(dst, mk []byte, m SessionKeyMethod, atc, un, arqc []byte) ([]byt
 		if err != nil {
 			return dst, err
 		}
-		return append(dst, k...), nil
+		dst = append(dst, k...)
+		clear(k)
+		return dst, nil
 	case CommonSessionKeyARQC:
 		if len(arqc) != 8 {
 			return dst, errLen("application cryptogram", len(arqc), "8")

@@ -119,14 +119,15 @@ func verifyCryptogram(t *Trace, cvn CVN, imk []byte, pan, psn string, data map[t
 	}
 	var k derivedKeys
 	want, err := cryptogram(t, &k, cvn, imk, pan, psn, data)
+	if err == nil && subtle.ConstantTimeCompare(want[:], ac) != 1 {
+		err = ErrMismatch
+	}
 	if err != nil {
 		t.setKCVs(&k)
+		k.clear()
 		return &VerifyError{Trace: *t, Err: err}
 	}
-	if subtle.ConstantTimeCompare(want[:], ac) != 1 {
-		t.setKCVs(&k)
-		return &VerifyError{Trace: *t, Err: ErrMismatch}
-	}
+	k.clear()
 	t.MasterKeyKCV, t.SessionKeyKCV = [3]byte{}, [3]byte{}
 	return nil
 }
@@ -141,6 +142,7 @@ func TraceCryptogram(cvn CVN, imk []byte, pan, psn string, data map[tlv.Tag][]by
 	var k derivedKeys
 	ac, err := cryptogram(&t, &k, cvn, imk, pan, psn, data)
 	t.setKCVs(&k)
+	k.clear()
 	if err != nil {
 		return nil, t, err
 	}
@@ -171,6 +173,7 @@ func kcv(key []byte) (v [3]byte) {
 	}
 	var b [des.BlockSize]byte
 	c.Encrypt(b[:], b[:])
+	c.Clear()
 	copy(v[:], b[:])
 	return v
 }
