@@ -3,7 +3,7 @@ package issuer
 import (
 	"crypto/subtle"
 
-	"github.com/posflow/posflow/keys"
+	des "github.com/posflow/posflow/internal/des"
 	"github.com/posflow/posflow/mac"
 )
 
@@ -46,8 +46,8 @@ func CVC3(iccKey, ivcvc3, un, atc []byte) (string, error) {
 	if len(atc) != 2 {
 		return "", errLen("ATC", len(atc), "2")
 	}
-	c, err := keys.NewTDES(iccKey)
-	if err != nil {
+	var c des.TripleDESCipher // the schedule of iccKey, on the stack
+	if err := c.SetKey(iccKey); err != nil {
 		return "", err
 	}
 	var b [8]byte
@@ -55,6 +55,7 @@ func CVC3(iccKey, ivcvc3, un, atc []byte) (string, error) {
 	copy(b[2:6], un)
 	copy(b[6:], atc)
 	c.Encrypt(b[:], b[:])
+	c.Clear()
 	v := int(b[6])<<8 | int(b[7])
 	s := itoa(v)
 	for len(s) < 5 {

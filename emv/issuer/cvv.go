@@ -98,12 +98,13 @@ func cvv(key []byte, acct, expiry, serviceCode string, n int) (string, error) {
 	packHexUpper(b1[:], digits[:16])
 	packHexUpper(b2[:], digits[16:])
 
-	ka, err := des.NewCipher(key[:8])
-	if err != nil {
+	// The schedules of CVK A and CVK B, on the stack.
+	var ka, kb des.Cipher
+	if err := ka.SetKey(key[:8]); err != nil {
 		return "", err
 	}
-	kb, err := des.NewCipher(key[8:])
-	if err != nil {
+	if err := kb.SetKey(key[8:]); err != nil {
+		ka.Clear()
 		return "", err
 	}
 	var r [8]byte
@@ -114,6 +115,8 @@ func cvv(key []byte, acct, expiry, serviceCode string, n int) (string, error) {
 	ka.Encrypt(r[:], r[:])
 	kb.Decrypt(r[:], r[:])
 	ka.Encrypt(r[:], r[:])
+	ka.Clear()
+	kb.Clear()
 	return decimalise(r[:], n), nil
 }
 

@@ -1,10 +1,10 @@
 package issuer
 
 import (
-	"crypto/cipher"
+	"crypto/subtle"
 	"encoding/binary"
 
-	"github.com/posflow/posflow/keys"
+	des "github.com/posflow/posflow/internal/des"
 	"github.com/posflow/posflow/mac"
 	"github.com/posflow/posflow/tlv"
 )
@@ -35,33 +35,48 @@ func EncipherCommandData(e Encipherment, sk, data []byte) ([]byte, error) {
 	if len(data) > 255-1-8-CommandMACSize {
 		return nil, errLen("command data", len(data), "at most 238")
 	}
-	c, err := keys.NewTDES(sk)
-	if err != nil {
+	var c des.TripleDESCipher // the schedule of sk, on the stack
+	if err := c.SetKey(sk); err != nil {
 		return nil, err
 	}
-	var plain []byte
+	defer c.Clear()
+	// The data is padded into the one buffer returned and enciphered in
+	// place, so that no other copy of it (a PIN block) is left behind.
+	var out []byte
 	switch e {
 	case VisaEncipherment:
-		plain = mac.AppendPad(nil, append([]byte{byte(len(data))}, data...), mac.Method2, 8)
-		out := make([]byte, len(plain))
-		for i := 0; i < len(plain); i += 8 {
-			c.Encrypt(out[i:i+8], plain[i:i+8])
+		// L ‖ data padded with ISO/IEC 9797-1 method 2, block by block.
+		out = make([]byte, 0, ((1+len(data))/8+1)*8)
+		out = append(out, byte(len(data)))
+		out = append(out, data...)
+		out = append(out, 0x80)
+		for len(out)%8 != 0 {
+			out = append(out, 0)
+		}
+		for i := 0; i < len(out); i += 8 {
+			c.Encrypt(out[i:i+8], out[i:i+8])
 		}
 		return out, nil
 	case MastercardEncipherment:
 		if len(data) > 0 && len(data)%8 == 0 {
-			plain = append([]byte(nil), data...)
+			out = append(make([]byte, 0, len(data)), data...)
 		} else {
-			plain = mac.AppendPad(nil, data, mac.Method2, 8)
+			out = mac.AppendPad(make([]byte, 0, (len(data)/8+1)*8), data, mac.Method2, 8)
 		}
 	case EMVEncipherment:
-		plain = mac.AppendPad(nil, data, mac.Method2, 8)
+		out = mac.AppendPad(make([]byte, 0, (len(data)/8+1)*8), data, mac.Method2, 8)
 	default:
 		return nil, &unsupportedError{e.String()}
 	}
-	var iv [8]byte
-	cipher.NewCBCEncrypter(c, iv[:]).CryptBlocks(plain, plain)
-	return plain, nil
+	// CBC under a zero IV: each block after the first is chained with the
+	// ciphertext before it.
+	for i := 0; i < len(out); i += 8 {
+		if i > 0 {
+			subtle.XORBytes(out[i:i+8], out[i:i+8], out[i-8:i])
+		}
+		c.Encrypt(out[i:i+8], out[i:i+8])
+	}
+	return out, nil
 }
 
 // SecureMessagingKey derives the session key of version cvn for a secure
@@ -185,7 +200,8 @@ func (s *Script) Command(cla, ins, p1, p2 byte, data []byte, encipher bool) ([]b
 		if s.has&1 == 0 {
 			return nil, errKey("issuer master key for secure messaging confidentiality", 0)
 		}
-		sk, err := sessionKey(make([]byte, 0, 16), s.smc[:], s.p.smKey, s.atc[:], nil, arqc[:])
+		var skBuf [16]byte // the session key, on the stack
+		sk, err := sessionKey(skBuf[:0], s.smc[:], s.p.smKey, s.atc[:], nil, arqc[:])
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +227,8 @@ func (s *Script) Command(cla, ins, p1, p2 byte, data []byte, encipher bool) ([]b
 
 // mac computes the command MAC over cmd (header, Lc and data).
 func (s *Script) mac(cmd []byte, arqc [8]byte) ([]byte, error) {
-	sk, err := sessionKey(make([]byte, 0, 16), s.smi[:], s.p.smKey, s.atc[:], nil, arqc[:])
+	var skBuf [16]byte // the session key, on the stack
+	sk, err := sessionKey(skBuf[:0], s.smi[:], s.p.smKey, s.atc[:], nil, arqc[:])
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package issuer_test
 
 import (
 	"bytes"
+	"crypto/cipher"
+	"crypto/des"
 	"encoding/binary"
 	"errors"
 	"testing"
@@ -138,6 +140,59 @@ func TestEncipherCommandData(t *testing.T) {
 	}
 	if _, err := issuer.EncipherCommandData(issuer.Encipherment(9), testIMK, []byte{1}); !errors.Is(err, issuer.ErrUnsupported) {
 		t.Errorf("unknown encipherment: %v", err)
+	}
+}
+
+// TestEncipherCommandDataLengths checks every data length the function
+// accepts, 0 to 238 bytes, with each encipherment against crypto/des and
+// crypto/cipher's CBC, following the rules of the Encipherment constants;
+// the published vectors are all of one PIN block. The data is left as it
+// was.
+func TestEncipherCommandDataLengths(t *testing.T) {
+	sk := unhex(t, "0123456789ABCDEFFEDCBA9876543210")
+	ref, err := des.NewTripleDESCipher(append(append([]byte(nil), sk...), sk[:8]...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pad := func(b []byte) []byte { // ISO/IEC 9797-1 padding method 2
+		b = append(b, 0x80)
+		for len(b)%8 != 0 {
+			b = append(b, 0)
+		}
+		return b
+	}
+	for _, e := range []issuer.Encipherment{issuer.VisaEncipherment, issuer.MastercardEncipherment, issuer.EMVEncipherment} {
+		for n := 0; n <= 238; n++ {
+			data := make([]byte, n)
+			for i := range data {
+				data[i] = byte(i*37 + n)
+			}
+			orig := bytes.Clone(data)
+			var want []byte
+			switch e {
+			case issuer.VisaEncipherment: // L ‖ data, padded, ECB
+				want = pad(append([]byte{byte(n)}, data...))
+				for i := 0; i < len(want); i += 8 {
+					ref.Encrypt(want[i:i+8], want[i:i+8])
+				}
+			default: // data, padded unless a whole nonzero number of blocks for Mastercard, CBC
+				want = bytes.Clone(data)
+				if e == issuer.EMVEncipherment || n == 0 || n%8 != 0 {
+					want = pad(want)
+				}
+				cipher.NewCBCEncrypter(ref, make([]byte, 8)).CryptBlocks(want, want)
+			}
+			got, err := issuer.EncipherCommandData(e, sk, data)
+			if err != nil || !bytes.Equal(got, want) {
+				t.Errorf("EncipherCommandData(%v, %d bytes) = %X, %v; want %X", e, n, got, err, want)
+			}
+			if !bytes.Equal(data, orig) {
+				t.Fatalf("EncipherCommandData(%v, %d bytes) changed its input", e, n)
+			}
+		}
+	}
+	if _, err := issuer.EncipherCommandData(issuer.EMVEncipherment, sk, make([]byte, 239)); !errors.Is(err, issuer.ErrLength) {
+		t.Errorf("EncipherCommandData(239 bytes) = %v, want ErrLength", err)
 	}
 }
 
