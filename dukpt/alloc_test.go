@@ -8,7 +8,8 @@ import (
 
 // TestAllocations pins the allocations of the derivation paths, and none
 // on the KSN read path. TDES: the DES key schedules are internal/des
-// values on the stack, so only a returned key allocates. AES with AES-NI: the key
+// values on the stack, so only a returned key allocates, and TDES data
+// encryption allocates only its result. AES with AES-NI: the key
 // schedules are internal/aeskey values on the stack, so only a returned
 // slice allocates; without AES-NI, one crypto/aes schedule per key
 // besides.
@@ -26,6 +27,9 @@ func TestAllocations(t *testing.T) {
 	ah, _ := NewAESHost(a.BDK, HostConfig{})
 	ah256, _ := NewAESHost(a256.BDK, HostConfig{})
 	raw := ksn[:]
+	tx, _ := h.Transaction(ksn)
+	data := make([]byte, 32)
+	iv := make([]byte, 8)
 	// schedules is the allocations of n AES key schedules.
 	schedules := func(n float64) float64 {
 		if aeskey.Accelerated() {
@@ -45,6 +49,8 @@ func TestAllocations(t *testing.T) {
 		{"TDESWorkingKey DataRequest 10 bits", 1, func() { TDESWorkingKey(v.IK, raw, DataRequest) }},
 		{"TDESInitialKey", 1, func() { TDESInitialKey(v.BDK, raw) }},
 		{"TDESHost.Transaction 10 bits", 1, func() { h.Transaction(ksn) }},
+		{"TDESTransaction.Encrypt DataRequest 32 bytes", 1, func() { tx.Encrypt(DataRequest, nil, data) }},
+		{"TDESTransaction.Decrypt DataResponse 32 bytes", 1, func() { tx.Decrypt(DataResponse, iv, data) }},
 		{"AESTransactionKey 16 bits", 1 + schedules(16), func() { AESTransactionKey(a.IK, aksn[:]) }},
 		{"AESWorkingKey 16 bits", 1 + schedules(17), func() { AESWorkingKey(a.IK, aksn[:], PINEncryption, AES128) }},
 		{"AESHost.Transaction 16 bits", schedules(16), func() { ah.Transaction(aksn) }},

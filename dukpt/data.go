@@ -3,9 +3,10 @@ package dukpt
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/subtle"
 	"fmt"
 
-	"github.com/posflow/posflow/keys"
+	des "github.com/posflow/posflow/internal/des"
 )
 
 // This file encrypts transaction data under DUKPT data keys: TDES-CBC under
@@ -26,20 +27,50 @@ func (t TDESTransaction) Decrypt(u Usage, iv, data []byte) ([]byte, error) {
 	return t.crypt(u, iv, data, false)
 }
 
+// crypt derives the data key as WorkingKey does, but into an array on the
+// stack, and keys TDEA with it as an internal/des.TripleDESCipher on the
+// stack too, running CBC itself: a cipher.Block handed to crypto/cipher
+// would move the schedule to the heap. Both are cleared before it returns.
 func (t TDESTransaction) crypt(u Usage, iv, data []byte, enc bool) ([]byte, error) {
 	if u != DataRequest && u != DataResponse {
 		return nil, errUsage(u, "data encryption")
 	}
-	key, err := t.WorkingKey(u)
+	if err := t.check(); err != nil {
+		return nil, err
+	}
+	var key [tdesKeyLen]byte
+	copy(key[:], t.key[:])
+	tdesWorkingKey(key[:], u)
+	var c des.TripleDESCipher
+	err := c.SetKey(key[:])
+	clear(key[:])
 	if err != nil {
 		return nil, err
 	}
-	defer clear(key)
-	c, err := keys.NewTDES(key)
-	if err != nil {
+	defer c.Clear()
+
+	var zero [des.BlockSize]byte
+	if iv == nil {
+		iv = zero[:]
+	}
+	if err := checkCBC(des.BlockSize, iv, data); err != nil {
 		return nil, err
 	}
-	return cbc(c, iv, data, enc)
+	out := make([]byte, len(data))
+	prev := iv
+	for i := 0; i < len(data); i += des.BlockSize {
+		o, d := out[i:i+des.BlockSize], data[i:i+des.BlockSize]
+		if enc {
+			subtle.XORBytes(o, d, prev)
+			c.Encrypt(o, o)
+			prev = o
+		} else {
+			c.Decrypt(o, d)
+			subtle.XORBytes(o, o, prev)
+			prev = d
+		}
+	}
+	return out, nil
 }
 
 // Encrypt enciphers data with AES-CBC under the transaction's data key of
@@ -73,11 +104,8 @@ func cbc(c cipher.Block, iv, data []byte, enc bool) ([]byte, error) {
 	if iv == nil {
 		iv = make([]byte, bs)
 	}
-	if len(iv) != bs {
-		return nil, fmt.Errorf("%w: IV of %d bytes, want %d", ErrDataLength, len(iv), bs)
-	}
-	if len(data) == 0 || len(data)%bs != 0 {
-		return nil, fmt.Errorf("%w: %d bytes of data, want a nonzero multiple of %d", ErrDataLength, len(data), bs)
+	if err := checkCBC(bs, iv, data); err != nil {
+		return nil, err
 	}
 	out := make([]byte, len(data))
 	if enc {
@@ -86,4 +114,16 @@ func cbc(c cipher.Block, iv, data []byte, enc bool) ([]byte, error) {
 		cipher.NewCBCDecrypter(c, iv).CryptBlocks(out, data)
 	}
 	return out, nil
+}
+
+// checkCBC checks that iv is one block of bs bytes and data a nonzero
+// number of blocks.
+func checkCBC(bs int, iv, data []byte) error {
+	if len(iv) != bs {
+		return fmt.Errorf("%w: IV of %d bytes, want %d", ErrDataLength, len(iv), bs)
+	}
+	if len(data) == 0 || len(data)%bs != 0 {
+		return fmt.Errorf("%w: %d bytes of data, want a nonzero multiple of %d", ErrDataLength, len(data), bs)
+	}
+	return nil
 }

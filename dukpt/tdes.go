@@ -115,7 +115,7 @@ func tdesVariant(u Usage) (uint64, bool) {
 	return 0, false
 }
 
-// tdesWorkingKey turns the transaction key in buf (16 bytes, heap) into the
+// tdesWorkingKey turns the transaction key in buf (16 bytes) into the
 // working key for u in place. u must be a TDES usage.
 func tdesWorkingKey(buf []byte, u Usage) {
 	v, _ := tdesVariant(u)
