@@ -119,13 +119,16 @@
 //     Update then fail. An Update whose fn fails leaves nothing, in
 //     memory or in the database.
 //   - Decisions and reversals do not look for a duplicate first: the
-//     journal's unique request key refuses the duplicate's row, and the
+//     journal's Insert refuses a second row of a request key, and the
 //     request is handled again with the lookup (rare: a resend).
-//   - One journal index, on the request key, serves duplicates, originals,
-//     reversals and a terminal's rows: a durable group commit logs one
-//     index page per terminal of the group for each index. (A partial
-//     index holds only the reversals that found no original, which are
-//     few and rarely written.)
+//   - The journal has no index on the request key, which would start with
+//     the terminal: a durable group commit would log one index page per
+//     terminal of the group. The keys of new rows wait in the committer's
+//     memory and go to their own table a terminal at a time, many keys a
+//     page; Insert looks a key up there only when the terminal's STAN is
+//     not above its highest (sqlite_keys.go). A partial index holds only
+//     the reversals that found no original, which are few and rarely
+//     written.
 //   - Statements run on the driver connection (database/sql.Conn.Raw) with
 //     statements prepared there: database/sql's per-call work cost as much
 //     as SQLite's own.

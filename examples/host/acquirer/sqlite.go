@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -49,6 +48,10 @@ type SQLiteStore struct {
 	// Rows changed and not yet written (see sqlite_deferred.go): by the
 	// running Update, and by the Updates of the group that returned.
 	running, pending writeSet
+
+	// The request keys of the journal rows not yet in journal_keys (see
+	// sqlite_keys.go).
+	unflushed unflushed
 }
 
 // An orphanKey is what Tx.Orphans looks for.
@@ -64,6 +67,7 @@ func (s *SQLiteStore) forget() {
 	clear(s.batches)
 	s.known.reset()
 	s.orphansOK = false
+	s.unflushed.ok = false
 }
 
 const schema = `
@@ -120,19 +124,17 @@ CREATE TABLE IF NOT EXISTS sequence (
 	name TEXT PRIMARY KEY,
 	value INTEGER NOT NULL
 );
-` + pinpadSchema
+` + pinpadSchema + schemaKeys
 
-// schemaIndexes replaces the indexes of earlier versions by one: the
-// request key with dup, unique since a refusal's NULL dup never equals
-// another's. It serves duplicate lookup, originals and reversals by STAN,
-// and a terminal's rows; each index more costs a page per terminal in
-// every group commit's log.
+// schemaIndexes drops the indexes of earlier versions: the request key
+// is in journal_keys now (see sqlite_keys.go). The journal keeps one small
+// partial index, of the reversals that found no original.
 const schemaIndexes = `
 DROP INDEX IF EXISTS journal_key;
 DROP INDEX IF EXISTS journal_stan;
 DROP INDEX IF EXISTS journal_request;
 DROP INDEX IF EXISTS journal_batch;
-CREATE UNIQUE INDEX IF NOT EXISTS journal_requests ON journal (terminal, stan, mti, transmitted, dup);
+DROP INDEX IF EXISTS journal_requests;
 CREATE INDEX IF NOT EXISTS journal_orphans ON journal (terminal, stan) WHERE kind = 'reversal' AND original = 0;
 `
 
@@ -150,12 +152,7 @@ const (
 	qSetCard    = `UPDATE cards SET status = ?, pin_tries = ?, last_atc = ?, script = ? WHERE pan = ?`
 	qBalance    = `SELECT balance FROM accounts WHERE id = ?`
 	qAddBalance = `UPDATE accounts SET balance = balance + ? WHERE id = ? RETURNING balance`
-	qLookup     = `SELECT ` + entryColumns + ` FROM journal
-		WHERE terminal = ? AND stan = ? AND mti = ? AND transmitted = ? AND dup = 0`
-	qOriginal = `SELECT ` + entryColumns + ` FROM journal
-		WHERE terminal = ? AND stan = ? AND (? = '' OR transmitted = ?) AND kind IN (?, ?, ?) AND code IN ('00', '08', '10', '11')
-		ORDER BY id DESC LIMIT 1`
-	qInsert = `INSERT INTO journal (terminal, mti, stan, transmitted, kind, merchant, masked_pan, account,
+	qInsert     = `INSERT INTO journal (terminal, mti, stan, transmitted, kind, merchant, masked_pan, account,
 		processing, amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original, response, time, dup)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qSetReversed = `UPDATE journal SET reversed = ? WHERE id = ?`
@@ -167,7 +164,6 @@ const (
 	qCloseBatch = `INSERT INTO batches (terminal, open) VALUES (?, ?)
 		ON CONFLICT (terminal) DO UPDATE SET open = excluded.open`
 	qSettle       = `INSERT INTO settlements (terminal, merchant, batch, time, balanced) VALUES (?, ?, ?, ?, ?)`
-	qEntries      = `SELECT ` + entryColumns + ` FROM journal WHERE terminal = ? AND (? = 0 OR batch = ?) ORDER BY id`
 	qSettlements  = `SELECT terminal, merchant, batch, time, balanced FROM settlements ORDER BY id`
 	qReadSequence = `SELECT value FROM sequence WHERE name = 'rrn'`
 	qSeedAccount  = `INSERT OR IGNORE INTO accounts (id, balance) VALUES (?, ?)`
@@ -409,8 +405,19 @@ func scanEntry(row interface{ Scan(...any) error }) (*Entry, error) {
 	return &e, nil
 }
 
+// Lookup, Original and Entries read the rows above the keys' mark from
+// the committer's memory in an Update, and from the journal in a View (see
+// sqlite_keys.go).
 func (t *sqliteTx) Lookup(k RequestKey) (*Entry, error) {
-	e, err := scanEntry(t.queryRow(qLookup, k.Terminal, k.STAN, k.MTI, k.Transmitted))
+	if t.update {
+		if err := t.readKeys(); err != nil {
+			return nil, err
+		}
+		if id, ok := t.s.unflushed.taken(k); ok {
+			return t.Entry(id)
+		}
+	}
+	e, err := scanEntry(t.queryRow(qLookup, k.Terminal, k.STAN, k.MTI, k.Transmitted, !t.update))
 	if err != nil {
 		return nil, storeErr("lookup", err)
 	}
@@ -418,7 +425,15 @@ func (t *sqliteTx) Lookup(k RequestKey) (*Entry, error) {
 }
 
 func (t *sqliteTx) Original(terminal, stan, transmitted string) (*Entry, error) {
-	e, err := scanEntry(t.queryRow(qOriginal, terminal, stan, transmitted, transmitted, KindAuthorization, KindFinancial, KindAdvice))
+	if t.update {
+		if err := t.readKeys(); err != nil {
+			return nil, err
+		}
+		if id, ok := t.s.unflushed.original(terminal, stan, transmitted); ok {
+			return t.Entry(id)
+		}
+	}
+	e, err := scanEntry(t.queryRow(qOriginal, terminal, stan, transmitted, KindAuthorization, KindFinancial, KindAdvice, !t.update))
 	if err != nil {
 		return nil, storeErr("original", err)
 	}
@@ -475,21 +490,39 @@ func (t *sqliteTx) Orphans(terminal, stan string, batch int64) ([]string, error)
 	return s.orphans[orphanKey{terminal, stan, batch}], nil
 }
 
+// Insert checks the request key itself, in the committer's memory and in
+// journal_keys (see sqlite_keys.go), and keeps the new row's key in
+// memory.
 func (t *sqliteTx) Insert(e *Entry) error {
+	if !t.update {
+		return &StoreError{Op: "journal", Err: errReadOnly}
+	}
+	if err := t.readKeys(); err != nil {
+		return err
+	}
+	dup := e.Kind != KindRefused
+	if dup {
+		taken, err := t.keyTaken(RequestKey{Terminal: e.Terminal, STAN: e.STAN, MTI: e.MTI, Transmitted: e.Transmitted})
+		if err != nil {
+			return err
+		}
+		if taken {
+			return &StoreError{Op: "journal", Err: ErrDuplicateKey}
+		}
+	}
 	r, err := t.write(qInsert,
 		e.Terminal, e.MTI, e.STAN, e.Transmitted, e.Kind, e.Merchant, e.MaskedPAN, e.Account, e.Processing,
 		e.Amount, e.Currency, e.Digest, e.Code, e.AuthCode, e.RRN, e.Debit, e.Applied, e.Batch, e.Reversed,
 		e.Original, e.Response, e.Time.UnixNano(), dupOf(e.Kind))
 	if err != nil {
-		if isUniqueViolation(err) {
-			return &StoreError{Op: "journal", Err: fmt.Errorf("%w: %w", ErrDuplicateKey, err)}
-		}
 		return storeErr("journal", err)
 	}
 	e.ID, err = r.LastInsertId()
 	if err != nil {
 		return storeErr("journal", err)
 	}
+	t.s.unflushed.add(e.Terminal, unflushedKey{id: e.ID, stan: e.STAN, mti: e.MTI, transmitted: e.Transmitted,
+		kind: e.Kind, code: e.Code, refused: !dup})
 	if t.update && t.s.orphansOK && e.Kind == KindReversal && e.Original == 0 && (e.MTI == "0400" || e.MTI == "0420") {
 		k := orphanKey{e.Terminal, e.STAN, e.Batch}
 		t.s.orphans[k] = append(t.s.orphans[k], e.Digest)
@@ -508,17 +541,6 @@ func dupOf(kind string) any {
 
 // errReadOnly is the error of a change asked of a View.
 var errReadOnly = errors.New("acquirer: read-only transaction")
-
-// isUniqueViolation reports whether err is SQLite's UNIQUE constraint
-// failure: the only unique index of the journal is its request key.
-func isUniqueViolation(err error) bool {
-	var se interface{ Code() int }
-	if !errors.As(err, &se) {
-		return false
-	}
-	const constraint, unique = 19, 2067 // SQLITE_CONSTRAINT, SQLITE_CONSTRAINT_UNIQUE
-	return se.Code() == unique || se.Code() == constraint && strings.Contains(err.Error(), "UNIQUE")
-}
 
 func (t *sqliteTx) SetReversed(id, by int64) error {
 	if _, err := t.write(qSetReversed, by, id); err != nil {
@@ -574,8 +596,7 @@ func (t *sqliteTx) CloseBatch(terminal string, s Settlement) error {
 }
 
 func (t *sqliteTx) Entries(terminal string, batch int64) ([]Entry, error) {
-	rows, err := t.query(qEntries,
-		terminal, batch, batch)
+	rows, err := t.query(qEntries, terminal, batch)
 	if err != nil {
 		return nil, storeErr("entries", err)
 	}
@@ -640,10 +661,13 @@ func (t *sqliteTx) NextSequence() (int64, error) {
 }
 
 // beforeCommit writes what the committer keeps in memory and the database
-// must hold once the group commits: the rows the group changed and the
-// sequence.
+// must hold once the group commits: the rows the group changed, the
+// journal's keys when enough of them wait, and the sequence.
 func (t *sqliteTx) beforeCommit() error {
 	if err := t.flushPending(); err != nil {
+		return err
+	}
+	if err := t.flushKeys(); err != nil {
 		return err
 	}
 	s := t.s

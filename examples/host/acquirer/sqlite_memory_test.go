@@ -159,7 +159,7 @@ func TestBatchCloseRolledBack(t *testing.T) {
 
 // TestConcurrentDuplicates sends one purchase on several connections at
 // once, so that its copies meet in one group commit: the first is
-// approved, the journal's unique key refuses the others' rows and they
+// approved, the journal refuses the others' rows by their key and they
 // are answered with the first response; the money moves once.
 func TestConcurrentDuplicates(t *testing.T) {
 	h := startHost(t, nil)
@@ -357,6 +357,24 @@ func TestNoStatementAfterFullDisk(t *testing.T) {
 // column: the column is added (NULL for refusals), the old indexes give
 // way to the new one, and duplicate detection works on the old rows.
 func TestMigrateJournal(t *testing.T) {
+	// The layouts of earlier versions: the request key in a unique index
+	// of the journal, with dup, and before that without it.
+	previous := []string{
+		`DROP TABLE journal_keys`,
+		`DELETE FROM sequence WHERE name = 'keys'`,
+		`CREATE UNIQUE INDEX journal_requests ON journal (terminal, stan, mti, transmitted, dup)`,
+	}
+	older := append(slices.Clip(previous[:2]),
+		`ALTER TABLE journal DROP COLUMN dup`,
+		`CREATE UNIQUE INDEX journal_request ON journal (terminal, stan, mti, transmitted) WHERE kind <> 'refused'`,
+		`CREATE INDEX journal_batch ON journal (terminal, batch)`,
+	)
+	for name, layout := range map[string][]string{"journal_requests": previous, "journal_request": older} {
+		t.Run(name, func(t *testing.T) { testMigrateJournal(t, layout) })
+	}
+}
+
+func testMigrateJournal(t *testing.T, layout []string) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
 	s, err := acquirer.OpenSQLite(path)
@@ -372,13 +390,7 @@ func TestMigrateJournal(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	// Back to the earlier layout.
-	for _, q := range []string{
-		`DROP INDEX journal_requests`,
-		`ALTER TABLE journal DROP COLUMN dup`,
-		`CREATE UNIQUE INDEX journal_request ON journal (terminal, stan, mti, transmitted) WHERE kind <> 'refused'`,
-		`CREATE INDEX journal_batch ON journal (terminal, batch)`,
-	} {
+	for _, q := range layout {
 		if _, err := s.DB().Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -397,6 +409,13 @@ func TestMigrateJournal(t *testing.T) {
 	}
 	if nulls != 1 || zeros != 1 {
 		t.Errorf("dup: %d NULL and %d zero, want 1 and 1", nulls, zeros)
+	}
+	var keys, mark int
+	if err := s.DB().QueryRow(`SELECT (SELECT count(*) FROM journal_keys), (SELECT value FROM sequence WHERE name = 'keys')`).Scan(&keys, &mark); err != nil {
+		t.Fatal(err)
+	}
+	if keys != 2 || mark != 2 {
+		t.Errorf("after migration: %d rows in journal_keys and mark %d, want 2 and 2", keys, mark)
 	}
 	if err := s.Update(ctx, func(tx acquirer.Tx) error {
 		if e, err := tx.Lookup(key); err != nil || e.Code != "00" {
@@ -423,8 +442,8 @@ func TestMigrateJournal(t *testing.T) {
 		indexes = append(indexes, n)
 	}
 	rows.Close()
-	if !slices.Equal(indexes, []string{"journal_orphans", "journal_requests"}) {
-		t.Errorf("journal indexes %q, want [journal_orphans journal_requests]", indexes)
+	if !slices.Equal(indexes, []string{"journal_orphans"}) {
+		t.Errorf("journal indexes %q, want [journal_orphans]", indexes)
 	}
 }
 

@@ -91,6 +91,9 @@ func createSchema(db *sql.DB) error {
 			return err
 		}
 	}
+	if err := migrateKeys(db); err != nil {
+		return err
+	}
 	_, err := db.Exec(schemaIndexes)
 	return err
 }
