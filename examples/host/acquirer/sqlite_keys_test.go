@@ -189,8 +189,8 @@ func checkJournalKeys(t *testing.T, s *SQLiteStore, m *keysModel, step int) {
 	}
 	var missing, above int
 	err := s.DB().QueryRow(`SELECT
-		(SELECT count(*) FROM journal j WHERE id <= ` + keysMark + ` AND NOT EXISTS (SELECT 1 FROM journal_keys k WHERE k.id = j.id)),
-		(SELECT count(*) FROM journal WHERE id > ` + keysMark + `)`).Scan(&missing, &above)
+		(SELECT count(*) FROM journal j WHERE id <= `+keysMark+` AND NOT EXISTS (SELECT 1 FROM journal_keys k WHERE k.id = j.id)),
+		(SELECT count(*) FROM journal WHERE id > `+keysMark+`)`).Scan(&missing, &above)
 	if err != nil {
 		t.Fatal(err)
 	}
