@@ -30,20 +30,24 @@ func TestChipTraffic(t *testing.T) {
 	for i, script := range tr.Scripts {
 		pan, atc := "", 0
 		for _, rq := range script {
-			f55, ok := rq.msg.Field(55)
+			msg, err := rq.message()
+			if err != nil {
+				t.Fatal(err)
+			}
+			f55, ok := msg.Field(55)
 			if !ok {
 				if rq.auth != nil {
-					t.Fatalf("terminal %d STAN %s: an ARPC expected without chip data", i, rq.msg.Text(11))
+					t.Fatalf("terminal %d STAN %s: an ARPC expected without chip data", i, msg.Text(11))
 				}
 				continue
 			}
-			stan := rq.msg.Text(11)
-			if rq.msg.Text(22) != "051" || rq.msg.Text(23) != "001" {
-				t.Errorf("terminal %d STAN %s: entry mode %s, PSN %s; want 051, 001", i, stan, rq.msg.Text(22), rq.msg.Text(23))
+			stan := msg.Text(11)
+			if msg.Text(22) != "051" || msg.Text(23) != "001" {
+				t.Errorf("terminal %d STAN %s: entry mode %s, PSN %s; want 051, 001", i, stan, msg.Text(22), msg.Text(23))
 			}
 			if pan == "" {
-				pan = rq.msg.Text(2)
-			} else if rq.msg.Text(2) != pan {
+				pan = msg.Text(2)
+			} else if msg.Text(2) != pan {
 				t.Fatalf("terminal %d uses two chip cards", i)
 			}
 			data, err := issuer.ParseField55(f55)

@@ -161,18 +161,23 @@ func TestKillHost(t *testing.T) {
 		wg.Go(func() {
 			v := &views[i]
 			for _, rq := range script {
+				msg, err := rq.message()
+				if err != nil {
+					t.Error(err)
+					return
+				}
 				ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-				resp, err := clients[i].Send(ctx, rq.msg)
+				resp, err := clients[i].Send(ctx, msg)
 				cancel()
 				if err != nil {
 					// No answer: reverse what may have been done, through
 					// the store-and-forward queue, and go offline.
 					var rev *iso8583.Message
 					if rq.kind == "reversal" {
-						rev = rq.msg
-						v.reversed[rq.msg.Text(11)] = true
+						rev = msg
+						v.reversed[msg.Text(11)] = true
 					} else {
-						r, err := iso8583.NewReversal(rq.msg, false)
+						r, err := iso8583.NewReversal(msg, false)
 						if err != nil {
 							t.Error(err)
 							return
@@ -182,7 +187,7 @@ func TestKillHost(t *testing.T) {
 							t.Error(err)
 							return
 						}
-						v.reversed[rq.msg.Text(11)] = true
+						v.reversed[msg.Text(11)] = true
 					}
 					if err := clients[i].Forward(rev); err != nil {
 						t.Error(err)
@@ -195,9 +200,9 @@ func TestKillHost(t *testing.T) {
 				}
 				switch code := resp.Text(39); {
 				case rq.kind == "reversal" && code == "00":
-					v.reversed[rq.msg.Text(11)] = true
-				case rq.msg.MTI == "0200" && code == "00":
-					v.approved[rq.msg.Text(11)] = rq.msg
+					v.reversed[msg.Text(11)] = true
+				case msg.MTI == "0200" && code == "00":
+					v.approved[msg.Text(11)] = msg
 				}
 			}
 		})

@@ -100,7 +100,7 @@ func TestHostileClients(t *testing.T) {
 		}
 		return f
 	}
-	good := all.Scripts[terminals][0].msg.Raw()
+	good := all.Scripts[terminals][0].raw
 	// dial returns a connection the server has accepted: one it answers
 	// (the spare terminal's request, or its duplicate). A connection
 	// closed at once was refused while the server had not yet counted

@@ -200,9 +200,14 @@ func Drive(ctx context.Context, tr *Traffic, addr, target string, o Options) (*R
 				if ctx.Err() != nil {
 					break
 				}
+				m, err := rq.message()
+				if err != nil {
+					out.errs++
+					continue
+				}
 				rctx, cancel := context.WithTimeout(ctx, o.Timeout)
 				t0 := time.Now()
-				resp, err := clients[i].Send(rctx, rq.msg)
+				resp, err := clients[i].Send(rctx, m)
 				d := time.Since(t0)
 				cancel()
 				if err != nil {
