@@ -235,9 +235,9 @@ func (r *request) tryUpdate(fn func(Tx) (*iso8583.Message, error)) (*iso8583.Mes
 }
 
 // updateOnce runs fn in a store transaction, first with lookup false.
-// Duplicates are rare, so fn does not look for one first: the journal's
-// unique request key refuses the row of a duplicate, which rolls the
-// attempt back, and the second attempt, with lookup true, looks the first
+// Duplicates are rare, so fn does not look for one first: the store's
+// Insert refuses a second row of a request key (ErrDuplicateKey), which
+// rolls the attempt back, and the second attempt, with lookup true, looks the first
 // row up and answers as before.
 func (r *request) updateOnce(fn func(tx Tx, lookup bool) (*iso8583.Message, error)) *iso8583.Message {
 	resp, err := r.tryUpdate(func(tx Tx) (*iso8583.Message, error) { return fn(tx, false) })

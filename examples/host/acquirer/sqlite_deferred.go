@@ -16,8 +16,8 @@ import (
 // (the store is its database's only writer), so an Update writes them
 // there, and the group writes every row it changed at once, a few rows
 // per statement, just before its COMMIT (flush). The journal row stays an
-// INSERT of each Update: the journal's unique request key is how a
-// duplicate is found.
+// INSERT of each Update: Insert refusing a second row of a request key is
+// how a duplicate is found (sqlite_keys.go).
 //
 // What an Update wrote is kept apart (SQLiteStore.running) until it
 // returns: an Update that fails leaves nothing, in memory as in the
