@@ -21,7 +21,7 @@ import (
 // authentication data is an ARPC that verifies, of the length of its
 // method.
 func TestChipTraffic(t *testing.T) {
-	tr, err := Prepare(len(chipVersions)+1, 200, 11)
+	tr, err := Prepare(len(chipVersions)+1, 200, DefaultCards, 11)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestChipTraffic(t *testing.T) {
 // that alters one byte of the ARPC in each answer: every chip answer is
 // counted unexpected, none verified.
 func TestARPCChecked(t *testing.T) {
-	tr, err := Prepare(4, 40, 13)
+	tr, err := Prepare(4, 40, DefaultCards, 13)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,7 +111,7 @@ func TestKillHost(t *testing.T) {
 	if *faults {
 		terminals, per = 20, 150
 	}
-	tr, err := Prepare(terminals, per, 3)
+	tr, err := Prepare(terminals, per, DefaultCards, 3)
 	if err != nil {
 		t.Fatal(err)
 	}

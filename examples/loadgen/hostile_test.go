@@ -62,7 +62,7 @@ func TestHostileClients(t *testing.T) {
 	maxConns := terminals + 30
 	// One more terminal than are driven: the attacks send its first
 	// request, so that they use none of the driven PIN pads' KSNs.
-	all, err := Prepare(terminals+1, per, 5)
+	all, err := Prepare(terminals+1, per, DefaultCards, 5)
 	if err != nil {
 		t.Fatal(err)
 	}

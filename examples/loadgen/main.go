@@ -18,7 +18,7 @@
 //
 // Usage:
 //
-//	go run ./examples/loadgen [-terminals 200] [-requests 20000] [-duration 30s] [-targets bare,memory,file] [-maxconcurrent 0] [-json report.json] [-cpuprofile cpu.prof] [-memprofile mem.prof] [-gogc 400]
+//	go run ./examples/loadgen [-terminals 200] [-requests 20000] [-duration 30s] [-targets bare,memory,file] [-maxconcurrent 0] [-cards 100] [-json report.json] [-cpuprofile cpu.prof] [-memprofile mem.prof] [-gogc 400]
 //
 // Targets: bare (no-op handler), memory (full host, SQLite in memory:
 // no durable journal) and file (full host, SQLite file in WAL mode with
@@ -51,6 +51,7 @@ func main() {
 	targets := flag.String("targets", "bare,memory,file", "comma-separated `targets`: bare, memory, file")
 	jsonOut := flag.String("json", "", "write the JSON report to `file` (- for standard output)")
 	seed := flag.Uint64("seed", 1, "random `seed` of the traffic")
+	cards := flag.Int("cards", DefaultCards, "PIN `cards` (and accounts) the purchases draw from")
 	quiet := flag.Bool("q", false, "no progress lines")
 	maxConcurrent := flag.Int("maxconcurrent", 0, "the servers' bound on handlers at once; 0 means one per terminal")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run (host and generator) to `file`")
@@ -84,12 +85,12 @@ func main() {
 	if *quiet {
 		progress = nil
 	}
-	r, err := run(context.Background(), *terminals, *requests, *seed, strings.Split(*targets, ","), Options{Duration: *duration, Progress: progress, MaxConcurrent: *maxConcurrent})
+	r, err := run(context.Background(), *terminals, *requests, *cards, *seed, strings.Split(*targets, ","), Options{Duration: *duration, Progress: progress, MaxConcurrent: *maxConcurrent})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
-	r.GOGC = gc
+	r.GOGC, r.Cards = gc, *cards
 	if err := r.WriteText(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
@@ -113,10 +114,10 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, terminals, requests int, seed uint64, targets []string, o Options) (*Report, error) {
+func run(ctx context.Context, terminals, requests, cards int, seed uint64, targets []string, o Options) (*Report, error) {
 	per := max(1, (requests+terminals-1)/terminals)
 	t0 := time.Now()
-	tr, err := Prepare(terminals, per, seed)
+	tr, err := Prepare(terminals, per, cards, seed)
 	if err != nil {
 		return nil, err
 	}

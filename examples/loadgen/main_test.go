@@ -26,12 +26,12 @@ func TestShortRun(t *testing.T) {
 	case !testing.Short():
 		terminals, requests = 20, 1000
 	}
-	r, err := run(context.Background(), terminals, requests, 1, []string{TargetBare, TargetMemory, TargetFile}, Options{Duration: 30 * time.Second})
+	r, err := run(context.Background(), terminals, requests, DefaultCards, 1, []string{TargetBare, TargetMemory, TargetFile}, Options{Duration: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The same traffic as run's, to count its chip requests.
-	tr, err := Prepare(terminals, requests/terminals, 1)
+	tr, err := Prepare(terminals, requests/terminals, DefaultCards, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestShortRun(t *testing.T) {
 // TestPrepareMix checks the traffic: reversals only follow an approved
 // purchase not reversed yet, and the kinds are all present.
 func TestPrepareMix(t *testing.T) {
-	tr, err := Prepare(3, 200, 7)
+	tr, err := Prepare(3, 200, DefaultCards, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,8 +98,11 @@ func TestPrepareMix(t *testing.T) {
 			t.Errorf("no %s in %v", k, kinds)
 		}
 	}
-	if _, err := Prepare(0, 1, 1); err == nil {
+	if _, err := Prepare(0, 1, DefaultCards, 1); err == nil {
 		t.Error("Prepare(0 terminals) succeeded")
+	}
+	if _, err := Prepare(1, 1, 0, 1); err == nil {
+		t.Error("Prepare(0 cards) succeeded")
 	}
 }
 

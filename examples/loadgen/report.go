@@ -13,7 +13,8 @@ import (
 type Report struct {
 	Results []*Result          `json:"results"`
 	Ratio   map[string]float64 `json:"ratio_to_bare,omitempty"`
-	GOGC    string             `json:"gogc,omitempty"` // the garbage collector's target of the run, when known
+	GOGC    string             `json:"gogc,omitempty"`  // the garbage collector's target of the run, when known
+	Cards   int                `json:"cards,omitempty"` // the PIN cards of the traffic, when known
 }
 
 func newReport(rs []*Result) *Report {
@@ -58,6 +59,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if r.GOGC != "" {
 		if _, err := fmt.Fprintf(w, "GOGC = %s\n", r.GOGC); err != nil {
+			return err
+		}
+	}
+	if r.Cards != 0 {
+		if _, err := fmt.Fprintf(w, "cards = %d\n", r.Cards); err != nil {
 			return err
 		}
 	}

@@ -73,6 +73,10 @@ func luhn(s string) string {
 	return s + string(rune('0'+(10-sum%10)%10))
 }
 
+// DefaultCards is the number of PIN cards Prepare issues unless told
+// otherwise.
+const DefaultCards = 100
+
 // Prepare issues cards, configures terminals and precomputes every request
 // (DUKPT PIN blocks, ARQCs and MACs included) and the ARPC of every chip
 // answer, so that the run spends no CPU on them: terminals terminals,
@@ -86,9 +90,17 @@ func luhn(s string) string {
 //   - declines (about 10%): 51 for an empty account, 61 over the amount
 //     limit, keyed in or chip (whose answer carries an ARPC too);
 //   - reversals of the terminal's previous approved purchase (about 15%).
-func Prepare(terminals, perTerminal int, seed uint64) (*Traffic, error) {
+//
+// The keyed-in purchases use cards PIN cards, each with an account of its
+// own, drawn at random; a real issuer's population is far larger than the
+// default, DefaultCards, and its rows are then spread over more of the
+// database's pages.
+func Prepare(terminals, perTerminal, cards int, seed uint64) (*Traffic, error) {
 	if terminals < 1 || terminals > 9999 {
 		return nil, fmt.Errorf("loadgen: %d terminals, want 1 to 9999", terminals)
+	}
+	if cards < 1 || cards > 10_000_000 {
+		return nil, fmt.Errorf("loadgen: %d cards, want 1 to 10000000", cards)
 	}
 	if perTerminal < 1 || perTerminal > 999999 {
 		return nil, fmt.Errorf("loadgen: %d requests per terminal, want 1 to 999999", perTerminal)
@@ -101,7 +113,7 @@ func Prepare(terminals, perTerminal int, seed uint64) (*Traffic, error) {
 		}},
 		Merchants: []acquirer.Merchant{{ID: merchantID, Name: "LOAD SHOP"}},
 	}
-	const nCards = 100
+	nCards := cards
 	pans := make([]string, nCards+1)
 	for i := range pans {
 		pan := luhn(fmt.Sprintf("476173%09d", i))
