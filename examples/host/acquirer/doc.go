@@ -97,8 +97,8 @@
 // Purchase -benchtime 2s -cpu 1 ./examples/host/acquirer; 2-vCPU x86-64,
 // go1.26, idle machine):
 //
-//	in-memory SQLite                        32-34 µs  11.2 KB  127 allocs
-//	SQLite file, WAL, synchronous FULL     250-289 µs  11.2 KB  127 allocs
+//	in-memory SQLite                        32-34 µs  10.0 KB  123 allocs
+//	SQLite file, WAL, synchronous FULL     250-289 µs  10.0 KB  123 allocs
 //
 // (112 µs and 503 allocations, and 412 µs, before the work below.) The
 // file figure is one fsync per request; under load, group commit shares

@@ -118,9 +118,13 @@ CREATE TABLE IF NOT EXISTS journal_keys (
 	SELECT terminal, stan, mti, transmitted, coalesce(dup, id), id FROM journal;
 INSERT INTO sequence (name, value) VALUES ('keys', (SELECT coalesce(max(id), 0) FROM journal));`
 
-	qKeysMark    = `SELECT value FROM sequence WHERE name = 'keys'`
-	qUnflushed   = `SELECT id, terminal, stan, mti, transmitted, kind, code, dup IS NULL FROM journal WHERE id > ? ORDER BY id`
-	qFlushKeys   = `INSERT OR IGNORE INTO journal_keys (terminal, stan, mti, transmitted, dup, id) VALUES %s`
+	qKeysMark  = `SELECT value FROM sequence WHERE name = 'keys'`
+	qUnflushed = `SELECT id, terminal, stan, mti, transmitted, kind, code, dup IS NULL FROM journal WHERE id > ? ORDER BY id`
+	// qFlushKeys copies the keys of the rows whose ids it is given from
+	// the journal, whose pages a recent row is on are in the cache:
+	// binding an id is cheaper than binding the key's four strings.
+	qFlushKeys = `INSERT OR IGNORE INTO journal_keys (terminal, stan, mti, transmitted, dup, id)
+		SELECT terminal, stan, mti, transmitted, coalesce(dup, id), id FROM journal WHERE id IN (%s)`
 	qSetKeysMark = `UPDATE sequence SET value = ? WHERE name = 'keys'`
 	qKeyTaken    = `SELECT id FROM journal_keys WHERE terminal = ? AND stan = ? AND mti = ? AND transmitted = ? AND dup = 0`
 	qTopSTAN     = `SELECT coalesce(max(stan), '') FROM journal_keys WHERE terminal = ?`
@@ -148,7 +152,7 @@ INSERT INTO sequence (name, value) VALUES ('keys', (SELECT coalesce(max(id), 0) 
 )
 
 var flushKeysTable = func() *flushTable {
-	f := newFlushTable("journal", qFlushKeys, 6)
+	f := newFlushTable("journal", qFlushKeys, 1)
 	f.some = true
 	return f
 }()
@@ -348,19 +352,16 @@ func (t *sqliteTx) flushKeys() error {
 	return nil
 }
 
-// take appends to args the values of terminal's keys, for flushKeysTable,
+// take appends to args the ids of terminal's keys, for flushKeysTable,
 // and drops them from memory.
 func (u *unflushed) take(args []any, terminal string) []any {
 	ks := u.keys[terminal]
 	top, topOK := u.top[terminal]
 	for _, k := range ks {
-		var dup int64
-		if k.refused {
-			dup = k.id
-		} else if topOK && k.stan > top {
+		if !k.refused && topOK && k.stan > top {
 			top = k.stan
 		}
-		args = append(args, terminal, k.stan, k.mti, k.transmitted, dup, k.id)
+		args = append(args, k.id)
 	}
 	if topOK {
 		u.top[terminal] = top
