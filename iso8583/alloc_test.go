@@ -10,7 +10,7 @@ import "testing"
 // moov's BCD coders, which return fresh slices and build their tables on
 // every call.
 func TestAllocations(t *testing.T) {
-	if testing.Short() {
+	if raceEnabled {
 		t.Skip("allocation counts differ under the race detector")
 	}
 	req := benchPurchase()
