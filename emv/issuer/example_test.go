@@ -113,6 +113,7 @@ func ExampleScript_PINChange() {
 		SMI: mustHex("FEDCBA98765432100123456789ABCDEF"),
 		SMC: mustHex("89ABCDEF0123456776543210FEDCBA98"),
 	}, "1234567890123456", "00", mustHex("001C"), mustHex("C30E54BE496CF5E5"))
+	defer s.Clear() // the derived ICC master keys, once the commands are built
 	cmd, _ := s.PINChange("9999", "")
 	fmt.Printf("%X\n", cmd)
 	// Output:

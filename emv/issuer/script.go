@@ -111,15 +111,15 @@ type ScriptKeys struct {
 // diversifier and in the MAC data. Visa CVN 10 and 18 derive the key from
 // the ATC and MAC the ARQC unchanged.
 //
-// A Script holds derived ICC master keys; it is not safe for concurrent
-// use and its String method prints no key.
+// A Script holds derived ICC master keys until Clear; it is not safe for
+// concurrent use and its String method prints no key.
 type Script struct {
 	p    *profile
 	cvn  CVN
 	smi  [16]byte
 	smc  [16]byte
 	ac   [16]byte
-	has  uint8 // bit 0: smc, bit 1: ac
+	has  uint8 // bit 0: smc, bit 1: ac, bit 2: smi (until Clear)
 	atc  [2]byte
 	arqc [8]byte
 	n    uint64
@@ -139,7 +139,7 @@ func NewScript(cvn CVN, k ScriptKeys, pan, psn string, atc, arqc []byte) (*Scrip
 	if len(arqc) != 8 {
 		return nil, errLen("ARQC", len(arqc), "8")
 	}
-	s := &Script{p: p, cvn: cvn}
+	s := &Script{p: p, cvn: cvn, has: 4}
 	if _, err := appendMasterKey(s.smi[:0], k.SMI, pan, psn, p.option); err != nil {
 		return nil, roleError(err, "issuer master key for secure messaging integrity")
 	}
@@ -162,12 +162,18 @@ func NewScript(cvn CVN, k ScriptKeys, pan, psn string, atc, arqc []byte) (*Scrip
 	return s, nil
 }
 
-// clearKeys zeroes the ICC master keys of a Script that NewScript does not
-// return.
+// Clear zeroes the ICC master keys the script holds. Commands asked of it
+// afterwards fail as for a key it was never given (a [*KeySizeError] of
+// length 0). Call it once the script's commands are built.
+func (s *Script) Clear() { s.clearKeys() }
+
+// clearKeys zeroes the ICC master keys and forgets that the script has
+// them.
 func (s *Script) clearKeys() {
 	clear(s.smi[:])
 	clear(s.smc[:])
 	clear(s.ac[:])
+	s.has = 0
 }
 
 func roleError(err error, role string) error {
@@ -195,6 +201,9 @@ func (s *Script) counter() [8]byte {
 // with data enciphered first when encipher is set, and counts it. cla
 // should have bits b3-b4 set (secure messaging, 0x84 or 0x04).
 func (s *Script) Command(cla, ins, p1, p2 byte, data []byte, encipher bool) ([]byte, error) {
+	if s.has&4 == 0 {
+		return nil, errKey("issuer master key for secure messaging integrity", 0)
+	}
 	arqc := s.counter()
 	if encipher {
 		if s.has&1 == 0 {

@@ -228,3 +228,30 @@ func TestScriptDataCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptClear checks that a cleared script builds no command, as if it
+// had never been given its keys, and still describes itself.
+func TestScriptClear(t *testing.T) {
+	atc, arqc := []byte{0x00, 0x01}, []byte{1, 2, 3, 4, 5, 6, 7, 8}
+	keys := issuer.ScriptKeys{SMI: testIMK, SMC: testIMK, AC: testIMK}
+	s, err := issuer.NewScript(issuer.VisaCVN18, keys, testPAN, "00", atc, arqc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplicationUnblock(); err != nil {
+		t.Fatal(err)
+	}
+	s.Clear()
+	for name, f := range map[string]func() ([]byte, error){
+		"ApplicationUnblock": s.ApplicationUnblock,
+		"PINChange":          func() ([]byte, error) { return s.PINChange("1234", "") },
+		"PutData":            func() ([]byte, error) { return s.PutData(0x9F14, []byte{3}, true) },
+	} {
+		if cmd, err := f(); !errors.Is(err, issuer.ErrKeySize) || cmd != nil {
+			t.Errorf("%s after Clear = %X, %v; want ErrKeySize", name, cmd, err)
+		}
+	}
+	if got := s.String(); got != "issuer script for Visa CVN 18 (1 commands built)" {
+		t.Errorf("String after Clear = %q", got)
+	}
+}

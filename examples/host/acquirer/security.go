@@ -267,6 +267,7 @@ func (s *SoftwareModule) UnblockScript(card *Card, cvn issuer.CVN, data map[tlv.
 	if err != nil {
 		return nil, err
 	}
+	defer sc.Clear()
 	cmd, err := sc.ApplicationUnblock()
 	if err != nil {
 		return nil, err
