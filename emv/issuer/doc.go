@@ -65,6 +65,14 @@
 // not enforced (DES ignores it; use keys.CheckParity); every derived master
 // and session key is returned with odd parity, as HSMs return them.
 //
+// Key lifetime. The functions that return a derived key ([MasterKeyA],
+// [MasterKeyB], [SessionKey], [VisaSessionKey], [CryptogramKey],
+// [ARPCKey], [SecureMessagingKey]) return a fresh slice that the caller
+// owns and should clear (clear(key)) when done. The functions that only
+// use derived keys on the way (verifying a cryptogram, computing an ARPC,
+// a CVC3, a script command) clear them and their key schedules before
+// they return; a [Script] holds its ICC master keys until [Script.Clear].
+//
 // PAN and PSN. PANs are 8 to 19 decimal digits, as in package pinblock.
 // An empty PSN means 00, as EMV says for an absent 5F34; a one-digit PSN is
 // the two-digit number ("1" is "01").
