@@ -405,9 +405,9 @@ func scanEntry(row interface{ Scan(...any) error }) (*Entry, error) {
 	return &e, nil
 }
 
-// Lookup, Original and Entries read the rows above the keys' mark from
-// the committer's memory in an Update, and from the journal in a View (see
-// sqlite_keys.go).
+// Lookup and Original find the rows whose keys wait (see sqlite_keys.go)
+// in the committer's memory in an Update, and in the journal above the
+// keys' mark in a View; Entries reads them from the journal in both.
 func (t *sqliteTx) Lookup(k RequestKey) (*Entry, error) {
 	if t.update {
 		if err := t.readKeys(); err != nil {
