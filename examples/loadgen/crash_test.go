@@ -120,6 +120,9 @@ func TestKillHost(t *testing.T) {
 	cfg := *tr.Config
 	cfg.Addr = addr
 	cfg.Database = filepath.Join(dir, "host.db")
+	// Few keys wait in memory, so that the kill also finds keys being
+	// copied to journal_keys, and the restart a mark to read on from.
+	cfg.SQLite.KeysWaiting = 8
 	js, err := json.Marshal(&cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -304,5 +307,14 @@ func TestKillHost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d approvals seen, %d reversals pending at the kill, all complete", approvals, pending)
+	// With few keys waiting, most rows' keys were copied to their table,
+	// and the mark moved: the checks above read through both.
+	var keys, mark int
+	if err := st.DB().QueryRow(`SELECT (SELECT count(*) FROM journal_keys), (SELECT value FROM sequence WHERE name = 'keys')`).Scan(&keys, &mark); err != nil {
+		t.Fatal(err)
+	}
+	if keys == 0 || mark == 0 {
+		t.Errorf("journal_keys holds %d keys, mark %d: the keys were never copied", keys, mark)
+	}
+	t.Logf("%d approvals seen, %d reversals pending at the kill, all complete; %d keys copied, mark %d", approvals, pending, keys, mark)
 }

@@ -73,6 +73,8 @@ type Config struct {
 	// Database is the SQLite database file of the default store; empty
 	// means an in-memory database that lives as long as the Host.
 	Database string `json:"database,omitempty"`
+	// SQLite tunes the default store.
+	SQLite SQLiteConfig `json:"sqlite,omitzero"`
 	// FeeRate is the default merchant discount rate in basis points
 	// (1/100 of a percent) for merchants that do not set their own.
 	FeeRate int64 `json:"fee_rate_bps,omitempty"`

@@ -106,7 +106,7 @@ func New(cfg Config) (*Host, error) {
 		h.hsm = sm
 	}
 	if h.store == nil {
-		s, err := OpenSQLite(cfg.Database)
+		s, err := cfg.SQLite.Open(cfg.Database)
 		if err != nil {
 			return nil, err
 		}
