@@ -442,3 +442,18 @@ func storeWithAccount(t testing.TB, path string) *acquirer.SQLiteStore {
 	}
 	return s
 }
+
+// reopen closes s and opens its database at path again, as a restart of
+// the host does; the new store is closed when the test ends.
+func reopen(t *testing.T, s *acquirer.SQLiteStore, path string) *acquirer.SQLiteStore {
+	t.Helper()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := acquirer.OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}

@@ -104,15 +104,7 @@ func testDeferredWrites(t *testing.T, schema string) {
 			t.Errorf("Update %d = %v", i, err)
 		}
 	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	s, err = acquirer.OpenSQLite(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = reopen(t, s, path)
 	want := map[string]int64{}
 	for i := range n {
 		if !fails(i) {

@@ -55,14 +55,7 @@ func TestSequenceAfterReopen(t *testing.T) {
 	}); err != nil || last != 7 {
 		t.Errorf("after a rolled-back Update: %d, %v; want 7", last, err)
 	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s, err = acquirer.OpenSQLite(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = reopen(t, s, path)
 	if err := s.Update(ctx, func(tx acquirer.Tx) (err error) {
 		last, err = tx.NextSequence()
 		return err
@@ -395,14 +388,7 @@ func testMigrateJournal(t *testing.T, layout []string) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s, err = acquirer.OpenSQLite(path)
-	if err != nil {
-		t.Fatalf("opening a database of the earlier layout: %v", err)
-	}
-	defer s.Close()
+	s = reopen(t, s, path) // a database of the earlier layout
 	var nulls, zeros int
 	if err := s.DB().QueryRow(`SELECT count(*) FILTER (WHERE dup IS NULL), count(*) FILTER (WHERE dup = 0) FROM journal`).Scan(&nulls, &zeros); err != nil {
 		t.Fatal(err)
@@ -461,13 +447,7 @@ func TestOrphanAfterReopen(t *testing.T) {
 	if err := s.Update(ctx, func(tx acquirer.Tx) error { return tx.Insert(rev) }); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if s, err = acquirer.OpenSQLite(path); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = reopen(t, s, path)
 	var ds []string
 	if err := s.Update(ctx, func(tx acquirer.Tx) (err error) {
 		ds, err = tx.Orphans("TERM0001", "000042", 1)
