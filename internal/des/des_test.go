@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	stddes "crypto/des"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -179,7 +180,6 @@ func TestAgainstCryptoDES(t *testing.T) {
 	r := rand.New(rand.NewChaCha8([32]byte{'d', 'e', 's'}))
 	key := make([]byte, 24)
 	src := make([]byte, BlockSize)
-	got, want := make([]byte, BlockSize), make([]byte, BlockSize)
 	var single Cipher
 	var triple TripleDESCipher
 	for i := range n {
@@ -214,15 +214,8 @@ func TestAgainstCryptoDES(t *testing.T) {
 		if err != nil || stdErr != nil {
 			t.Fatalf("key %X: %v, crypto/des %v", k, err, stdErr)
 		}
-		c.Encrypt(got, src)
-		std.Encrypt(want, src)
-		if !bytes.Equal(got, want) {
-			t.Fatalf("Encrypt(%X) under %X = %X, crypto/des %X", src, k, got, want)
-		}
-		c.Decrypt(got, src)
-		std.Decrypt(want, src)
-		if !bytes.Equal(got, want) {
-			t.Fatalf("Decrypt(%X) under %X = %X, crypto/des %X", src, k, got, want)
+		if d := blockDiff(c, std, src); d != "" {
+			t.Fatalf("under %X: %s", k, d)
 		}
 
 		name, val, set := "TripleDESCipher", cipher.Block(&triple), triple.SetKey
@@ -237,15 +230,8 @@ func TestAgainstCryptoDES(t *testing.T) {
 			if err := set(k); err != nil {
 				t.Fatalf("%s.SetKey(%X): %v", name, k, err)
 			}
-			std.Encrypt(want, src)
-			val.Encrypt(got, src)
-			if !bytes.Equal(got, want) {
-				t.Fatalf("%s.Encrypt(%X) under %X = %X, crypto/des %X", name, src, k, got, want)
-			}
-			std.Decrypt(want, src)
-			val.Decrypt(got, src)
-			if !bytes.Equal(got, want) {
-				t.Fatalf("%s.Decrypt(%X) under %X = %X, crypto/des %X", name, src, k, got, want)
+			if d := blockDiff(val, std, src); d != "" {
+				t.Fatalf("%s under %X: %s", name, k, d)
 			}
 		}
 	}
@@ -309,16 +295,8 @@ func compareWithStd(t *testing.T, key, src []byte) {
 		t.Fatal(err)
 	}
 	for _, c := range []cipher.Block{newCipher(t, key), newValue(t, key)} {
-		got, want := make([]byte, BlockSize), make([]byte, BlockSize)
-		c.Encrypt(got, src)
-		std.Encrypt(want, src)
-		if !bytes.Equal(got, want) {
-			t.Errorf("%T: Encrypt(%X) under %X = %X, crypto/des %X", c, src, key, got, want)
-		}
-		c.Decrypt(got, src)
-		std.Decrypt(want, src)
-		if !bytes.Equal(got, want) {
-			t.Errorf("%T: Decrypt(%X) under %X = %X, crypto/des %X", c, src, key, got, want)
+		if d := blockDiff(c, std, src); d != "" {
+			t.Errorf("%T under %X: %s", c, key, d)
 		}
 	}
 }
@@ -398,17 +376,8 @@ func compareTripleWithStd(t *testing.T, key []byte, c cipher.Block) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := testvec.MustHex("5468652071756663")
-	got, want := make([]byte, BlockSize), make([]byte, BlockSize)
-	c.Encrypt(got, src)
-	std.Encrypt(want, src)
-	if !bytes.Equal(got, want) {
-		t.Errorf("Encrypt(%X) under %X = %X, crypto/des %X", src, key, got, want)
-	}
-	c.Decrypt(got, src)
-	std.Decrypt(want, src)
-	if !bytes.Equal(got, want) {
-		t.Errorf("Decrypt(%X) under %X = %X, crypto/des %X", src, key, got, want)
+	if d := blockDiff(c, std, testvec.MustHex("5468652071756663")); d != "" {
+		t.Errorf("under %X: %s", key, d)
 	}
 }
 
@@ -700,4 +669,21 @@ func TestAllocations(t *testing.T) {
 	if got := testing.AllocsPerRun(100, func() { _ = c.SetKey(keys["K1 K2 K1"][:16]); c.Encrypt(dst, src) }); got != 0 {
 		t.Errorf("16-byte key: SetKey and Encrypt: %v allocations, want 0", got)
 	}
+}
+
+// blockDiff describes the first difference between c and crypto/des's std
+// enciphering and deciphering src, or returns "" when they agree.
+func blockDiff(c, std cipher.Block, src []byte) string {
+	got, want := make([]byte, BlockSize), make([]byte, BlockSize)
+	c.Encrypt(got, src)
+	std.Encrypt(want, src)
+	if !bytes.Equal(got, want) {
+		return fmt.Sprintf("Encrypt(%X) = %X, crypto/des %X", src, got, want)
+	}
+	c.Decrypt(got, src)
+	std.Decrypt(want, src)
+	if !bytes.Equal(got, want) {
+		return fmt.Sprintf("Decrypt(%X) = %X, crypto/des %X", src, got, want)
+	}
+	return ""
 }

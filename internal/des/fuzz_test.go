@@ -77,19 +77,13 @@ func compare(t *testing.T, op string, key, block []byte, c cipher.Block, err err
 	if c.BlockSize() != std.BlockSize() {
 		t.Fatalf("%s(%X).BlockSize() = %d, crypto/des %d", op, key, c.BlockSize(), std.BlockSize())
 	}
-	got, want := make([]byte, BlockSize), make([]byte, BlockSize)
-	c.Encrypt(got, block)
-	std.Encrypt(want, block)
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s(%X).Encrypt(%X) = %X, crypto/des %X", op, key, block, got, want)
+	if d := blockDiff(c, std, block); d != "" {
+		t.Fatalf("%s(%X): %s", op, key, d)
 	}
-	c.Decrypt(got, want)
-	if !bytes.Equal(got, block) {
-		t.Fatalf("%s(%X).Decrypt(%X) = %X, want %X back", op, key, want, got, block)
-	}
-	c.Decrypt(got, block)
-	std.Decrypt(want, block)
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s(%X).Decrypt(%X) = %X, crypto/des %X", op, key, block, got, want)
+	enc, back := make([]byte, BlockSize), make([]byte, BlockSize)
+	c.Encrypt(enc, block)
+	c.Decrypt(back, enc)
+	if !bytes.Equal(back, block) {
+		t.Fatalf("%s(%X).Decrypt(%X) = %X, want %X back", op, key, enc, back, block)
 	}
 }
