@@ -138,15 +138,7 @@ func TestPINBlockLength(t *testing.T) {
 			if n == PINBlockAES {
 				s = SpecASCII.VariablePINData()
 			}
-			b, err := s.Pack(m)
-			if err != nil {
-				t.Fatalf("Pack: %v", err)
-			}
-			got, err := s.Unpack(b)
-			if err != nil {
-				t.Fatalf("Unpack: %v", err)
-			}
-			r, err := ReadFinancialRequest(got)
+			r, err := ReadFinancialRequest(overTheWire(t, s, m))
 			if err != nil || len(r.PINBlock) != n {
 				t.Errorf("ReadFinancialRequest: PIN block of %d bytes, %v; want %d", len(r.PINBlock), err, n)
 			}

@@ -14,15 +14,7 @@ func TestReconciliationRoundTrip(t *testing.T) {
 		t.Errorf("field 97 = %q", m.Text(97))
 	}
 	for _, s := range []*Spec{SpecASCII, SpecBCD} {
-		b, err := s.Pack(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		u, err := s.Unpack(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := ReadReconciliation(u)
+		got, err := ReadReconciliation(overTheWire(t, s, m))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -70,3 +70,17 @@ func ctxTimeout(t testing.TB, d time.Duration) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// overTheWire packs m with s and unpacks it again, as the receiver sees it.
+func overTheWire(t testing.TB, s *Spec, m *Message) *Message {
+	t.Helper()
+	b, err := s.Pack(m)
+	if err != nil {
+		t.Fatalf("%s: Pack: %v", s.Name(), err)
+	}
+	u, err := s.Unpack(b)
+	if err != nil {
+		t.Fatalf("%s: Unpack(%X): %v", s.Name(), b, err)
+	}
+	return u
+}

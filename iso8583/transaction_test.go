@@ -84,15 +84,7 @@ func TestTransactionRoundTrip(t *testing.T) {
 	check("built", m)
 	for _, s := range []*Spec{SpecASCII, SpecBCD} {
 		m, _ := (&FinancialRequest{Transaction: want}).Message()
-		b, err := s.Pack(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		u, err := s.Unpack(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		check(s.Name(), u)
+		check(s.Name(), overTheWire(t, s, m))
 	}
 }
 
