@@ -433,7 +433,8 @@ func (t *sqliteTx) Original(terminal, stan, transmitted string) (*Entry, error) 
 			return t.Entry(id)
 		}
 	}
-	e, err := scanEntry(t.queryRow(qOriginal, terminal, stan, transmitted, KindAuthorization, KindFinancial, KindAdvice, !t.update))
+	e, err := scanEntry(t.queryRow(qOriginal, terminal, stan, transmitted,
+		originalKinds[0], originalKinds[1], originalKinds[2], !t.update))
 	if err != nil {
 		return nil, storeErr("original", err)
 	}

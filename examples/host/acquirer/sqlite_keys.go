@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+
+	"github.com/posflow/posflow/iso8583"
 )
 
 // The journal's request keys: terminal, STAN, MTI and transmission time,
@@ -66,6 +68,10 @@ const (
 	keysPerGroup    = 256
 )
 
+// originalKinds are the kinds of journal row a reversal or completion can
+// refer to (Tx.Original).
+var originalKinds = [...]string{KindAuthorization, KindFinancial, KindAdvice}
+
 // An unflushedKey is a journal row above the mark, with what the lookups
 // need.
 type unflushedKey struct {
@@ -126,7 +132,7 @@ INSERT INTO sequence (name, value) VALUES ('keys', (SELECT coalesce(max(id), 0) 
 	qFlushKeys = `INSERT OR IGNORE INTO journal_keys (terminal, stan, mti, transmitted, dup, id)
 		SELECT terminal, stan, mti, transmitted, coalesce(dup, id), id FROM journal WHERE id IN (%s)`
 	qSetKeysMark = `UPDATE sequence SET value = ? WHERE name = 'keys'`
-	qKeyTaken    = `SELECT id FROM journal_keys WHERE terminal = ? AND stan = ? AND mti = ? AND transmitted = ? AND dup = 0`
+	qKeyTaken    = `SELECT 1 FROM journal_keys WHERE terminal = ? AND stan = ? AND mti = ? AND transmitted = ? AND dup = 0`
 	qTopSTAN     = `SELECT coalesce(max(stan), '') FROM journal_keys WHERE terminal = ?`
 
 	// The lookups read journal_keys and, when their last parameter is true
@@ -138,6 +144,10 @@ INSERT INTO sequence (name, value) VALUES ('keys', (SELECT coalesce(max(id), 0) 
 		WHERE terminal = ?1 AND stan = ?2 AND mti = ?3 AND transmitted = ?4 AND dup = 0 AND (NOT ?5 OR id <= ` + keysMark + `))
 	UNION ALL SELECT ` + entryColumns + ` FROM journal WHERE ?5 AND id > ` + keysMark + `
 		AND terminal = ?1 AND stan = ?2 AND mti = ?3 AND transmitted = ?4 AND dup = 0`
+	// originalFilter is what makes a row an original: one of the
+	// originalKinds, approved (the codes iso8583.ResponseCode.Approved
+	// accepts), with the transmission time asked for, if any. The
+	// committer's memory applies the same test (unflushed.original).
 	originalFilter = ` AND (?3 = '' OR transmitted = ?3) AND kind IN (?4, ?5, ?6) AND code IN ('00', '08', '10', '11')`
 	qOriginal      = `SELECT ` + entryColumns + ` FROM journal
 		WHERE id IN (SELECT id FROM journal_keys WHERE terminal = ?1 AND stan = ?2 AND (NOT ?7 OR id <= ` + keysMark + `))` + originalFilter + `
@@ -264,8 +274,7 @@ func (u *unflushed) original(terminal, stan, transmitted string) (int64, bool) {
 	for i := len(ks) - 1; i >= 0; i-- {
 		r := &ks[i]
 		if r.stan == stan && (transmitted == "" || r.transmitted == transmitted) &&
-			(r.kind == KindAuthorization || r.kind == KindFinancial || r.kind == KindAdvice) &&
-			(r.code == "00" || r.code == "08" || r.code == "10" || r.code == "11") {
+			slices.Contains(originalKinds[:], r.kind) && iso8583.ResponseCode(r.code).Approved() {
 			return r.id, true
 		}
 	}
@@ -296,8 +305,8 @@ func (t *sqliteTx) keyTaken(k RequestKey) (bool, error) {
 	if k.STAN > top {
 		return false, nil
 	}
-	var id int64
-	err := t.queryRow(qKeyTaken, k.Terminal, k.STAN, k.MTI, k.Transmitted).Scan(&id)
+	var one int64
+	err := t.queryRow(qKeyTaken, k.Terminal, k.STAN, k.MTI, k.Transmitted).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
