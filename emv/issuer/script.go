@@ -119,11 +119,18 @@ type Script struct {
 	smi  [16]byte
 	smc  [16]byte
 	ac   [16]byte
-	has  uint8 // bit 0: smc, bit 1: ac, bit 2: smi (until Clear)
+	has  uint8 // hasSMC, hasAC and hasSMI, for the keys it holds (none after Clear)
 	atc  [2]byte
 	arqc [8]byte
 	n    uint64
 }
+
+// The keys a Script holds (Script.has).
+const (
+	hasSMC uint8 = 1 << iota
+	hasAC
+	hasSMI
+)
 
 // NewScript derives the ICC master keys of keys for pan and psn with the
 // version's option and returns a Script for the transaction's ATC (2 bytes)
@@ -139,7 +146,7 @@ func NewScript(cvn CVN, k ScriptKeys, pan, psn string, atc, arqc []byte) (*Scrip
 	if len(arqc) != 8 {
 		return nil, errLen("ARQC", len(arqc), "8")
 	}
-	s := &Script{p: p, cvn: cvn, has: 4}
+	s := &Script{p: p, cvn: cvn, has: hasSMI}
 	if _, err := appendMasterKey(s.smi[:0], k.SMI, pan, psn, p.option); err != nil {
 		return nil, roleError(err, "issuer master key for secure messaging integrity")
 	}
@@ -148,14 +155,14 @@ func NewScript(cvn CVN, k ScriptKeys, pan, psn string, atc, arqc []byte) (*Scrip
 			s.clearKeys()
 			return nil, roleError(err, "issuer master key for secure messaging confidentiality")
 		}
-		s.has |= 1
+		s.has |= hasSMC
 	}
 	if k.AC != nil {
 		if _, err := appendMasterKey(s.ac[:0], k.AC, pan, psn, p.option); err != nil {
 			s.clearKeys()
 			return nil, roleError(err, "issuer master key for application cryptograms")
 		}
-		s.has |= 2
+		s.has |= hasAC
 	}
 	copy(s.atc[:], atc)
 	copy(s.arqc[:], arqc)
@@ -201,12 +208,12 @@ func (s *Script) counter() [8]byte {
 // with data enciphered first when encipher is set, and counts it. cla
 // should have bits b3-b4 set (secure messaging, 0x84 or 0x04).
 func (s *Script) Command(cla, ins, p1, p2 byte, data []byte, encipher bool) ([]byte, error) {
-	if s.has&4 == 0 {
+	if s.has&hasSMI == 0 {
 		return nil, errKey("issuer master key for secure messaging integrity", 0)
 	}
 	arqc := s.counter()
 	if encipher {
-		if s.has&1 == 0 {
+		if s.has&hasSMC == 0 {
 			return nil, errKey("issuer master key for secure messaging confidentiality", 0)
 		}
 		var skBuf [16]byte // the session key, on the stack
@@ -317,7 +324,7 @@ func (s *Script) PINChange(pin, currentPIN string) ([]byte, error) {
 }
 
 func (s *Script) visBlock(pin, current string) ([]byte, error) {
-	if s.has&2 == 0 {
+	if s.has&hasAC == 0 {
 		return nil, errKey("issuer master key for application cryptograms", 0)
 	}
 	return VISPINBlock(s.ac[:], pin, current)
