@@ -3,6 +3,7 @@ package acquirer
 import (
 	"database/sql"
 	"errors"
+	"hash/maphash"
 	"slices"
 
 	"github.com/posflow/posflow/iso8583"
@@ -76,9 +77,30 @@ var originalKinds = [...]string{KindAuthorization, KindFinancial, KindAdvice}
 // need.
 type unflushedKey struct {
 	id                                 int64
+	stanKey                            uint64 // stanKey(stan), which the scans compare first
 	stan, mti, transmitted, kind, code string
 	refused                            bool // its dup is NULL: no lookup finds it
 }
+
+// stanKey returns a number equal for equal STANs and, for STANs of up to
+// seven bytes (ISO 8583 field 11 is n 6), different for different ones:
+// the scans of a terminal's keys compare it before any string (one integer
+// comparison per key instead of a call to compare bytes), which made a
+// miss among 20 keys 2.4 times faster (BenchmarkUnflushedTaken, 68 to 28
+// ns). A longer STAN is hashed, and the strings decide.
+func stanKey(stan string) uint64 {
+	if len(stan) <= 7 {
+		k := uint64(len(stan)) << 56
+		for i := range len(stan) {
+			k |= uint64(stan[i]) << (8 * i)
+		}
+		return k
+	}
+	return maphash.String(stanSeed, stan)
+}
+
+// stanSeed seeds the hash of long STANs.
+var stanSeed = maphash.MakeSeed()
 
 // unflushed is the committer's memory of the journal rows above the mark.
 type unflushed struct {
@@ -244,6 +266,7 @@ func (t *sqliteTx) readKeys() error {
 // add records a row written above the mark.
 func (u *unflushed) add(terminal string, k unflushedKey) {
 	_, perTerminal, _ := u.bounds()
+	k.stanKey = stanKey(k.stan)
 	ks := u.keys[terminal]
 	if len(ks) == 0 {
 		u.order = append(u.order, terminal)
@@ -259,8 +282,11 @@ func (u *unflushed) add(terminal string, k unflushedKey) {
 
 // taken returns the id of the row above the mark with key k, if any.
 func (u *unflushed) taken(k RequestKey) (int64, bool) {
-	for _, r := range u.keys[k.Terminal] {
-		if r.stan == k.STAN && r.mti == k.MTI && r.transmitted == k.Transmitted && !r.refused {
+	sk := stanKey(k.STAN)
+	ks := u.keys[k.Terminal]
+	for i := range ks {
+		r := &ks[i]
+		if r.stanKey == sk && r.stan == k.STAN && r.mti == k.MTI && r.transmitted == k.Transmitted && !r.refused {
 			return r.id, true
 		}
 	}
@@ -271,9 +297,10 @@ func (u *unflushed) taken(k RequestKey) (int64, bool) {
 // would find, if any.
 func (u *unflushed) original(terminal, stan, transmitted string) (int64, bool) {
 	ks := u.keys[terminal]
+	sk := stanKey(stan)
 	for i := len(ks) - 1; i >= 0; i-- {
 		r := &ks[i]
-		if r.stan == stan && (transmitted == "" || r.transmitted == transmitted) &&
+		if r.stanKey == sk && r.stan == stan && (transmitted == "" || r.transmitted == transmitted) &&
 			slices.Contains(originalKinds[:], r.kind) && iso8583.ResponseCode(r.code).Approved() {
 			return r.id, true
 		}

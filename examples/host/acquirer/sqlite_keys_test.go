@@ -241,3 +241,49 @@ func TestJournalKeysAge(t *testing.T) {
 		checkJournalKeys(t, s, &m, n)
 	}
 }
+
+// BenchmarkUnflushedTaken measures the usual look for a new request's key
+// in the committer's memory: a miss among a terminal's waiting keys (about
+// 20 at 200 terminals and 4096 keys waiting).
+func BenchmarkUnflushedTaken(b *testing.B) {
+	var u unflushed
+	u.keys = map[string][]unflushedKey{}
+	for i := range 20 {
+		u.add("TERM0001", unflushedKey{id: int64(i + 1), stan: fmt.Sprintf("%06d", 100+i), mti: "0200",
+			transmitted: "1126143000", kind: KindFinancial, code: "00"})
+	}
+	k := RequestKey{Terminal: "TERM0001", MTI: "0200", STAN: "000120", Transmitted: "1126143001"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := u.taken(k); ok {
+			b.Fatal("taken")
+		}
+	}
+}
+
+// TestStanKey checks that stanKey tells apart STANs that differ and that
+// the scans find keys whose STANs are long or empty.
+func TestStanKey(t *testing.T) {
+	for _, p := range [][2]string{{"000001", "000010"}, {"1", "01"}, {"", "0"}, {"0000001", "000001"}, {"abcdefg", "abcdefh"}} {
+		if stanKey(p[0]) == stanKey(p[1]) {
+			t.Errorf("stanKey(%q) == stanKey(%q)", p[0], p[1])
+		}
+	}
+	var u unflushed
+	u.keys = map[string][]unflushedKey{}
+	stans := []string{"", "000001", "0000001", "123456789012", "123456789013"}
+	for i, s := range stans {
+		u.add("T", unflushedKey{id: int64(i + 1), stan: s, mti: "0200", transmitted: "x", kind: KindFinancial, code: "00"})
+	}
+	for i, s := range stans {
+		if id, ok := u.taken(RequestKey{Terminal: "T", STAN: s, MTI: "0200", Transmitted: "x"}); !ok || id != int64(i+1) {
+			t.Errorf("taken(%q) = %d, %v, want %d", s, id, ok, i+1)
+		}
+		if id, ok := u.original("T", s, ""); !ok || id != int64(i+1) {
+			t.Errorf("original(%q) = %d, %v, want %d", s, id, ok, i+1)
+		}
+	}
+	if _, ok := u.taken(RequestKey{Terminal: "T", STAN: "123456789014", MTI: "0200", Transmitted: "x"}); ok {
+		t.Error("taken found a STAN never added")
+	}
+}
