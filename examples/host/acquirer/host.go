@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -247,12 +246,29 @@ func (h *Host) authCode() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%06d", binary.BigEndian.Uint32(b[:])%1000000), nil
+	var d [6]byte
+	return string(appendDigits(d[:0], uint64(binary.BigEndian.Uint32(b[:])%1000000), 6)), nil
 }
 
 // rrn returns a retrieval reference number: the last digit of the year,
 // the day of the year and eight digits of the host's sequence (the usual
 // YDDD + sequence layout of field 37).
 func rrn(now time.Time, seq int64) string {
-	return fmt.Sprintf("%d%03d%08d", now.Year()%10, now.YearDay(), seq%100000000)
+	var d [12]byte
+	b := appendDigits(d[:0], uint64(now.Year()%10), 1)
+	b = appendDigits(b, uint64(now.YearDay()), 3)
+	return string(appendDigits(b, uint64(seq%100000000), 8))
+}
+
+// appendDigits appends the last width decimal digits of v to dst, with
+// leading zeros: fmt's %0*d without its cost, on every approval's
+// authorization code and RRN.
+func appendDigits(dst []byte, v uint64, width int) []byte {
+	n := len(dst) + width
+	dst = append(dst, make([]byte, width)...)
+	for i := n - 1; i >= n-width; i-- {
+		dst[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return dst
 }

@@ -167,13 +167,15 @@ func (r *request) requestKey() RequestKey {
 // reusing the key of another (same STAN and time, other card or amount) is
 // told from a resend of the same request.
 func digest(pan string, fields ...string) string {
-	h := sha256.New()
-	h.Write([]byte(pan))
+	var buf [128]byte // the usual request's PAN and fields, on the stack
+	b := append(buf[:0], pan...)
 	for _, f := range fields {
-		h.Write([]byte{0})
-		h.Write([]byte(f))
+		b = append(append(b, 0), f...)
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	sum := sha256.Sum256(b)
+	var out [32]byte
+	hex.Encode(out[:], sum[:16])
+	return string(out[:])
 }
 
 // duplicate answers a request whose key is already in the journal: with
