@@ -21,7 +21,7 @@ func TestRunErrors(t *testing.T) {
 		{"address that cannot be listened on", "testdata/seed.json", "127.0.0.1:99999"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := run(tc.config, tc.addr, "", "none", log); err == nil {
+			if err := run(tc.config, tc.addr, "", "", "none", log); err == nil {
 				t.Errorf("run(%s, %q) = nil, want an error", tc.config, tc.addr)
 			}
 		})

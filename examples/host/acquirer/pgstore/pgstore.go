@@ -1,0 +1,526 @@
+// Package pgstore is an acquirer.Store in PostgreSQL, for several host
+// instances sharing one journal behind a TCP load balancer (README,
+// "Scale beyond one machine"). SQLite stays the host's embedded default
+// (acquirer.OpenSQLite); this store keeps nothing in an instance's memory
+// between transactions, so that any number of instances may use one
+// database at once.
+//
+// Each Update is one transaction at the SERIALIZABLE isolation level,
+// retried from the start when PostgreSQL reports a serialization failure
+// or a deadlock (SQLSTATE 40001, 40P01): the function an Update runs may
+// therefore run more than once, and must leave nothing behind but what it
+// did through the Tx. Two instances that approve from one account at the
+// same time cannot both see the balance before the other's debit.
+//
+// A request key (terminal, STAN, MTI, transmission time) is unique among
+// the journal rows that are not refusals, by a partial unique index:
+// Insert of a second row, from any instance, fails with an error matching
+// acquirer.ErrDuplicateKey and leaves the transaction usable, so that the
+// host answers the duplicate with the first answer instead of moving
+// money twice. The RRN sequence is a PostgreSQL sequence, and a PIN pad's
+// DUKPT counter advances only upwards, in one statement.
+//
+// Durability is PostgreSQL's: Update returns once COMMIT returns, which
+// with synchronous_commit on (the default) is after the commit's WAL is
+// flushed; PostgreSQL shares WAL flushes between the transactions that
+// commit together (its own group commit).
+//
+// The store was written against PostgreSQL 15 with
+// github.com/jackc/pgx/v5; its tests run when POSFLOW_POSTGRES names a
+// database (a pgx connection string) and are skipped otherwise.
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/posflow/posflow/examples/host/acquirer"
+	"github.com/posflow/posflow/iso8583"
+)
+
+// schema creates the tables, once per database; several instances that
+// start together take turns (schemaLock).
+const schema = `
+CREATE TABLE IF NOT EXISTS accounts (
+	id text PRIMARY KEY,
+	balance bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cards (
+	pan text PRIMARY KEY,
+	status text NOT NULL,
+	pin_tries integer NOT NULL,
+	last_atc integer NOT NULL,
+	script text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS journal (
+	id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	terminal text NOT NULL,
+	mti text NOT NULL,
+	stan text NOT NULL,
+	transmitted text NOT NULL,
+	kind text NOT NULL,
+	merchant text NOT NULL,
+	masked_pan text NOT NULL,
+	account text NOT NULL,
+	processing text NOT NULL,
+	amount bigint NOT NULL,
+	currency text NOT NULL,
+	digest text NOT NULL,
+	code text NOT NULL,
+	auth_code text NOT NULL,
+	rrn text NOT NULL,
+	debit boolean NOT NULL,
+	applied bigint NOT NULL,
+	batch bigint NOT NULL,
+	reversed bigint NOT NULL,
+	original bigint NOT NULL,
+	response bytea,
+	time bigint NOT NULL -- Unix nanoseconds, as in the SQLite store
+);
+-- The request key, unique but for refusals, which may repeat a key.
+CREATE UNIQUE INDEX IF NOT EXISTS journal_key ON journal (terminal, stan, mti, transmitted)
+	WHERE kind <> 'refused';
+CREATE INDEX IF NOT EXISTS journal_batch ON journal (terminal, batch, id);
+CREATE TABLE IF NOT EXISTS pinpads (
+	device text PRIMARY KEY,
+	counter bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batches (
+	terminal text PRIMARY KEY,
+	open bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settlements (
+	id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	terminal text NOT NULL,
+	merchant text NOT NULL,
+	batch bigint NOT NULL,
+	time bigint NOT NULL,
+	balanced boolean NOT NULL
+);
+CREATE SEQUENCE IF NOT EXISTS rrn;
+`
+
+// schemaLock is the advisory lock key under which an instance creates the
+// schema: CREATE ... IF NOT EXISTS run by two sessions at once may still
+// fail on the catalog's unique indexes.
+const schemaLock = 0x706f73666c6f77 // "posflow"
+
+// A Store is an acquirer.Store in a PostgreSQL database. It is safe for
+// concurrent use, by any number of instances.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// DefaultRetries is the number of times an Update is tried again after a
+// serialization failure or a deadlock before it fails.
+const DefaultRetries = 20
+
+// Open connects to the database named by dsn (a pgx connection string,
+// "postgres://…" or "host=… dbname=…"), creates the tables it lacks and
+// returns the store.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, &acquirer.StoreError{Op: "open", Err: err}
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, &acquirer.StoreError{Op: "open", Err: err}
+	}
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(schemaLock)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, schema)
+		return err
+	})
+	if err != nil {
+		pool.Close()
+		return nil, &acquirer.StoreError{Op: "schema", Err: err}
+	}
+	return &Store{pool: pool}, nil
+}
+
+// Close closes the store's connections.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Pool returns the store's connection pool, for tests and operators'
+// tools.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Seed adds the accounts and cards that are not in the database yet, and
+// leaves those that are as they are.
+func (s *Store) Seed(ctx context.Context, accounts []acquirer.Account, cards []acquirer.Card) error {
+	return s.Update(ctx, func(t acquirer.Tx) error {
+		tx := t.(*tx)
+		for _, a := range accounts {
+			if _, err := tx.exec("seed", `INSERT INTO accounts (id, balance) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+				a.ID, a.Balance); err != nil {
+				return err
+			}
+		}
+		for _, c := range cards {
+			status := c.Status
+			if status == "" {
+				status = acquirer.StatusActive
+			}
+			if _, err := tx.exec("seed", `INSERT INTO cards (pan, status, pin_tries, last_atc, script)
+				VALUES ($1, $2, $3, -1, $4) ON CONFLICT DO NOTHING`, c.PAN, status, c.PINTries, c.Script); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Update runs fn in a SERIALIZABLE transaction and commits it, trying
+// again from the start after a serialization failure or a deadlock.
+func (s *Store) Update(ctx context.Context, fn func(acquirer.Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := s.attempt(ctx, fn)
+		if err == nil || !retryable(err) || attempt == DefaultRetries {
+			return err
+		}
+		// Back off a little, more each time, at random, so that two
+		// instances that collided do not collide again.
+		d := time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt, 6)))
+		select {
+		case <-time.After(d):
+		case <-ctx.Done():
+			return &acquirer.StoreError{Op: "begin", Err: ctx.Err()}
+		}
+	}
+}
+
+// attempt runs fn once in its own transaction.
+func (s *Store) attempt(ctx context.Context, fn func(acquirer.Tx) error) error {
+	ptx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
+	if err != nil {
+		return &acquirer.StoreError{Op: "begin", Err: err}
+	}
+	t := &tx{ctx: ctx, tx: ptx, update: true}
+	ferr := fn(t)
+	if ferr == nil && t.failed != nil {
+		// fn went on after a statement failed: PostgreSQL has aborted
+		// the transaction, and the commit would only roll it back.
+		ferr = t.failed
+	}
+	if ferr != nil {
+		ptx.Rollback(context.WithoutCancel(ctx))
+		if t.failed != nil && retryable(t.failed) {
+			return t.failed // whatever fn made of it
+		}
+		return ferr
+	}
+	if err := ptx.Commit(ctx); err != nil {
+		return &acquirer.StoreError{Op: "commit", Err: err}
+	}
+	return nil
+}
+
+// View runs fn in a read-only REPEATABLE READ transaction: one snapshot of
+// the database.
+func (s *Store) View(ctx context.Context, fn func(acquirer.Tx) error) error {
+	ptx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return &acquirer.StoreError{Op: "view", Err: err}
+	}
+	defer ptx.Rollback(context.WithoutCancel(ctx))
+	return fn(&tx{ctx: ctx, tx: ptx})
+}
+
+// retryable reports whether err is a serialization failure or a deadlock,
+// after which the transaction can be tried again.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// errReadOnly is the error of a change asked of a View that PostgreSQL
+// would not see as one (NextSequence: nextval is allowed in a read-only
+// transaction).
+var errReadOnly = errors.New("pgstore: read-only transaction")
+
+// A tx is one attempt of an Update, or a View.
+type tx struct {
+	ctx    context.Context
+	tx     pgx.Tx
+	update bool
+	failed error // the first statement error, after which PostgreSQL refuses the rest
+}
+
+// fail records err, a statement's error, and returns it as a StoreError.
+func (t *tx) fail(op string, err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return acquirer.ErrNotFound
+	}
+	se := &acquirer.StoreError{Op: op, Err: err}
+	if t.failed == nil {
+		t.failed = se
+	}
+	return se
+}
+
+func (t *tx) exec(op, q string, args ...any) (pgconn.CommandTag, error) {
+	tag, err := t.tx.Exec(t.ctx, q, args...)
+	if err != nil {
+		return tag, t.fail(op, err)
+	}
+	return tag, nil
+}
+
+func (t *tx) queryRow(op, q string, args []any, dest ...any) error {
+	if err := t.tx.QueryRow(t.ctx, q, args...).Scan(dest...); err != nil {
+		return t.fail(op, err)
+	}
+	return nil
+}
+
+func (t *tx) CardState(pan string) (acquirer.CardState, error) {
+	c := acquirer.CardState{PAN: pan}
+	err := t.queryRow("card", `SELECT status, pin_tries, last_atc, script FROM cards WHERE pan = $1`,
+		[]any{pan}, &c.Status, &c.PINTries, &c.LastATC, &c.Script)
+	if err != nil {
+		return acquirer.CardState{}, err
+	}
+	return c, nil
+}
+
+func (t *tx) SetCardState(c acquirer.CardState) error {
+	tag, err := t.exec("card", `UPDATE cards SET status = $1, pin_tries = $2, last_atc = $3, script = $4 WHERE pan = $5`,
+		c.Status, c.PINTries, c.LastATC, c.Script, c.PAN)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() != 1 {
+		return acquirer.ErrNotFound
+	}
+	return nil
+}
+
+func (t *tx) Balance(account string) (int64, error) {
+	var b int64
+	if err := t.queryRow("balance", `SELECT balance FROM accounts WHERE id = $1`, []any{account}, &b); err != nil {
+		return 0, err
+	}
+	return b, nil
+}
+
+func (t *tx) AddBalance(account string, delta int64) error {
+	tag, err := t.exec("balance", `UPDATE accounts SET balance = balance + $1 WHERE id = $2`, delta, account)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() != 1 {
+		return acquirer.ErrNotFound
+	}
+	return nil
+}
+
+const entryColumns = `id, terminal, mti, stan, transmitted, kind, merchant, masked_pan, account, processing,
+	amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original, response, time`
+
+// scanEntry reads a row of entryColumns.
+func scanEntry(row pgx.Row) (*acquirer.Entry, error) {
+	var e acquirer.Entry
+	var ns int64
+	err := row.Scan(&e.ID, &e.Terminal, &e.MTI, &e.STAN, &e.Transmitted, &e.Kind, &e.Merchant, &e.MaskedPAN,
+		&e.Account, &e.Processing, &e.Amount, &e.Currency, &e.Digest, &e.Code, &e.AuthCode, &e.RRN, &e.Debit,
+		&e.Applied, &e.Batch, &e.Reversed, &e.Original, &e.Response, &ns)
+	if err != nil {
+		return nil, err
+	}
+	e.Time = time.Unix(0, ns).UTC()
+	return &e, nil
+}
+
+// entry reads the one row of a query of entryColumns.
+func (t *tx) entry(op, q string, args ...any) (*acquirer.Entry, error) {
+	e, err := scanEntry(t.tx.QueryRow(t.ctx, q, args...))
+	if err != nil {
+		return nil, t.fail(op, err)
+	}
+	return e, nil
+}
+
+func (t *tx) Lookup(k acquirer.RequestKey) (*acquirer.Entry, error) {
+	return t.entry("lookup", `SELECT `+entryColumns+` FROM journal
+		WHERE terminal = $1 AND stan = $2 AND mti = $3 AND transmitted = $4 AND kind <> 'refused'`,
+		k.Terminal, k.STAN, k.MTI, k.Transmitted)
+}
+
+// originalKinds are the kinds of row a reversal or completion refers to,
+// and approvedCodes the response codes iso8583.ResponseCode.Approved
+// accepts (of the two-character codes): an original is one of those kinds
+// and was approved.
+var (
+	originalKinds = []string{acquirer.KindAuthorization, acquirer.KindFinancial, acquirer.KindAdvice}
+	approvedCodes = func() []string {
+		const alnum = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		var codes []string
+		for _, a := range alnum {
+			for _, b := range alnum {
+				if c := string([]rune{a, b}); iso8583.ResponseCode(c).Approved() {
+					codes = append(codes, c)
+				}
+			}
+		}
+		return codes
+	}()
+)
+
+func (t *tx) Original(terminal, stan, transmitted string) (*acquirer.Entry, error) {
+	return t.entry("original", `SELECT `+entryColumns+` FROM journal
+		WHERE terminal = $1 AND stan = $2 AND ($3 = '' OR transmitted = $3) AND kind <> 'refused'
+			AND kind = ANY($4) AND code = ANY($5)
+		ORDER BY id DESC LIMIT 1`, terminal, stan, transmitted, originalKinds, approvedCodes)
+}
+
+func (t *tx) Orphans(terminal, stan string, batch int64) ([]string, error) {
+	rows, err := t.tx.Query(t.ctx, `SELECT digest FROM journal
+		WHERE terminal = $1 AND stan = $2 AND mti IN ('0400', '0420') AND kind = 'reversal' AND original = 0
+			AND batch = $3`, terminal, stan, batch)
+	if err != nil {
+		return nil, t.fail("journal", err)
+	}
+	ds, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, t.fail("journal", err)
+	}
+	return ds, nil
+}
+
+// Insert writes the row unless its request key is taken, in one statement
+// that leaves the transaction usable either way (ON CONFLICT DO NOTHING).
+func (t *tx) Insert(e *acquirer.Entry) error {
+	err := t.tx.QueryRow(t.ctx, `INSERT INTO journal (terminal, mti, stan, transmitted, kind, merchant, masked_pan,
+		account, processing, amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original,
+		response, time)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+		ON CONFLICT (terminal, stan, mti, transmitted) WHERE kind <> 'refused' DO NOTHING
+		RETURNING id`,
+		e.Terminal, e.MTI, e.STAN, e.Transmitted, e.Kind, e.Merchant, e.MaskedPAN, e.Account, e.Processing,
+		e.Amount, e.Currency, e.Digest, e.Code, e.AuthCode, e.RRN, e.Debit, e.Applied, e.Batch, e.Reversed,
+		e.Original, e.Response, e.Time.UnixNano()).Scan(&e.ID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return &acquirer.StoreError{Op: "journal", Err: acquirer.ErrDuplicateKey}
+	}
+	if err != nil {
+		return t.fail("journal", err)
+	}
+	return nil
+}
+
+func (t *tx) SetReversed(id, by int64) error {
+	_, err := t.exec("journal", `UPDATE journal SET reversed = $1 WHERE id = $2`, by, id)
+	return err
+}
+
+func (t *tx) Entry(id int64) (*acquirer.Entry, error) {
+	return t.entry("entry", `SELECT `+entryColumns+` FROM journal WHERE id = $1`, id)
+}
+
+// AdvanceKSN moves the counter only upwards, in one statement, so that of
+// two instances that see the same KSN only one sees it as new.
+func (t *tx) AdvanceKSN(device string, counter int64) (bool, error) {
+	tag, err := t.exec("pinpad", `INSERT INTO pinpads (device, counter) VALUES ($1, $2)
+		ON CONFLICT (device) DO UPDATE SET counter = excluded.counter WHERE pinpads.counter < excluded.counter`,
+		device, counter)
+	if err != nil {
+		return false, err
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+func (t *tx) Batch(terminal string) (int64, error) {
+	var n int64
+	err := t.queryRow("batch", `SELECT open FROM batches WHERE terminal = $1`, []any{terminal}, &n)
+	if errors.Is(err, acquirer.ErrNotFound) {
+		return 1, nil
+	}
+	return n, err
+}
+
+func (t *tx) CloseBatch(terminal string, s acquirer.Settlement) error {
+	if _, err := t.exec("batch", `INSERT INTO batches (terminal, open) VALUES ($1, $2)
+		ON CONFLICT (terminal) DO UPDATE SET open = excluded.open`, terminal, s.Batch+1); err != nil {
+		return err
+	}
+	_, err := t.exec("settlement", `INSERT INTO settlements (terminal, merchant, batch, time, balanced)
+		VALUES ($1, $2, $3, $4, $5)`, terminal, s.Merchant, s.Batch, s.Time.UnixNano(), s.Balanced)
+	return err
+}
+
+func (t *tx) Entries(terminal string, batch int64) ([]acquirer.Entry, error) {
+	rows, err := t.tx.Query(t.ctx, `SELECT `+entryColumns+` FROM journal
+		WHERE terminal = $1 AND ($2 = 0 OR batch = $2) ORDER BY id`, terminal, batch)
+	if err != nil {
+		return nil, t.fail("entries", err)
+	}
+	defer rows.Close()
+	var out []acquirer.Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, t.fail("entries", err)
+		}
+		out = append(out, *e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.fail("entries", err)
+	}
+	return out, nil
+}
+
+func (t *tx) Settlements() ([]acquirer.Settlement, error) {
+	rows, err := t.tx.Query(t.ctx, `SELECT terminal, merchant, batch, time, balanced FROM settlements ORDER BY id`)
+	if err != nil {
+		return nil, t.fail("settlements", err)
+	}
+	defer rows.Close()
+	var out []acquirer.Settlement
+	for rows.Next() {
+		var s acquirer.Settlement
+		var ns int64
+		if err := rows.Scan(&s.Terminal, &s.Merchant, &s.Batch, &ns, &s.Balanced); err != nil {
+			return nil, t.fail("settlements", err)
+		}
+		s.Time = time.Unix(0, ns).UTC()
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, t.fail("settlements", err)
+	}
+	return out, nil
+}
+
+// NextSequence takes the next value of the rrn sequence. A value taken by
+// a transaction that then rolls back is not used again.
+func (t *tx) NextSequence() (int64, error) {
+	if !t.update {
+		return 0, &acquirer.StoreError{Op: "sequence", Err: errReadOnly}
+	}
+	var n int64
+	if err := t.queryRow("sequence", `SELECT nextval('rrn')`, nil, &n); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// String describes the store without its connection string, which may
+// hold a password.
+func (s *Store) String() string {
+	c := s.pool.Config().ConnConfig
+	return fmt.Sprintf("pgstore(%s)", strings.Join([]string{c.Host, c.Database}, "/"))
+}

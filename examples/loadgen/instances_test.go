@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/posflow/posflow/examples/host/acquirer"
+	"github.com/posflow/posflow/examples/host/acquirer/pgstore"
+	"github.com/posflow/posflow/examples/host/acquirer/pgstore/pgtest"
+	"github.com/posflow/posflow/iso8583"
+)
+
+// balancer is a TCP load balancer in plain TCP mode, as in front of
+// several host instances: each connection goes to the next backend in
+// turn, and its bytes are copied both ways until either side closes.
+type balancer struct {
+	ln       net.Listener
+	backends []string
+	wg       sync.WaitGroup
+	conns    []atomic.Int64 // connections sent to each backend
+}
+
+func startBalancer(t *testing.T, backends ...string) *balancer {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &balancer{ln: ln, backends: backends, conns: make([]atomic.Int64, len(backends))}
+	b.wg.Go(func() {
+		for i := 0; ; i++ {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			b.conns[i%len(backends)].Add(1)
+			b.wg.Go(func() { b.pipe(c, backends[i%len(backends)]) })
+		}
+	})
+	t.Cleanup(func() { ln.Close(); b.wg.Wait() })
+	return b
+}
+
+func (b *balancer) pipe(c net.Conn, backend string) {
+	defer c.Close()
+	s, err := net.Dial("tcp", backend)
+	if err != nil {
+		return
+	}
+	defer s.Close()
+	done := make(chan struct{}, 2)
+	go func() { io.Copy(s, c); s.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
+	go func() { io.Copy(c, s); c.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
+	<-done
+	<-done
+}
+
+// TestInstancesPostgres runs the traffic through a TCP load balancer to
+// two host instances that share one PostgreSQL store (pgstore), each with
+// its own connections, as two machines would: every request is answered
+// as the generator expects, and the journal the instances share accounts
+// for every balance. Skipped without POSFLOW_POSTGRES.
+func TestInstancesPostgres(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	terminals, requests := 20, 1000
+	if testing.Short() {
+		terminals, requests = 8, 240
+	}
+	tr, err := Prepare(terminals, requests/terminals, DefaultCards, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var addrs []string
+	var stores []*pgstore.Store
+	for range 2 {
+		s, err := pgstore.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stores = append(stores, s)
+		cfg := *tr.Config
+		cfg.Store = s
+		h, err := acquirer.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- h.Serve(ln) }()
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := h.Shutdown(ctx); err != nil {
+				t.Error(err)
+			}
+			if err := <-done; !errors.Is(err, iso8583.ErrServerClosed) {
+				t.Error(err)
+			}
+			s.Close()
+		})
+		addrs = append(addrs, ln.Addr().String())
+	}
+	lb := startBalancer(t, addrs...)
+	x, err := Drive(context.Background(), tr, lb.ln.Addr().String(), TargetMemory, Options{Duration: 2 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Requests != requests || x.Errors != 0 || x.Unexpected != 0 {
+		t.Errorf("%d answered, %d errors, %d unexpected codes (%v), want %d, 0, 0", x.Requests, x.Errors, x.Unexpected, x.Codes, requests)
+	}
+	if chip := chipRequests(tr); chip == 0 || x.ARPCs != chip {
+		t.Errorf("%d ARPCs verified, want one for each of the %d chip requests", x.ARPCs, chip)
+	}
+	for i := range lb.conns {
+		if n := lb.conns[i].Load(); n == 0 {
+			t.Errorf("instance %d had no terminal", i)
+		}
+	}
+	if x.Codes["51"] == 0 || x.Codes["61"] == 0 {
+		t.Errorf("codes %v, want declines 51 and 61 in the mix", x.Codes)
+	}
+	// Each instance's store reads the same journal and balances.
+	moved := map[string]int64{}
+	err = stores[1].View(context.Background(), func(tx acquirer.Tx) error {
+		for _, id := range tr.Terminals {
+			es, err := tx.Entries(id, 0)
+			if err != nil {
+				return err
+			}
+			keys := map[acquirer.RequestKey]bool{}
+			for _, e := range es {
+				moved[e.Account] += e.Applied
+				if e.Kind != acquirer.KindRefused {
+					if keys[e.RequestKey] {
+						t.Errorf("%s: two journal rows of %+v", id, e.RequestKey)
+					}
+					keys[e.RequestKey] = true
+				}
+			}
+		}
+		for _, a := range tr.Config.Accounts {
+			b, err := tx.Balance(a.ID)
+			if err != nil {
+				return err
+			}
+			if b != a.Balance+moved[a.ID] {
+				t.Errorf("account %s: balance %d, opening %d + journal %d", a.ID, b, a.Balance, moved[a.ID])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d requests through 2 instances: %.0f auth/s, p99 %.1f ms", x.Requests, x.PerSecond, x.P99)
+}
