@@ -68,7 +68,10 @@ func (b *balancer) pipe(c net.Conn, backend string) {
 func TestInstancesPostgres(t *testing.T) {
 	dsn := pgtest.DSN(t)
 	terminals, requests := 20, 1000
-	if testing.Short() {
+	switch {
+	case *long:
+		terminals, requests = 200, 20000
+	case testing.Short():
 		terminals, requests = 8, 240
 	}
 	tr, err := Prepare(terminals, requests/terminals, DefaultCards, 1)
@@ -161,4 +164,52 @@ func TestInstancesPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d requests through 2 instances: %.0f auth/s, p99 %.1f ms", x.Requests, x.PerSecond, x.P99)
+}
+
+// TestPostgresFails checks that a host whose PostgreSQL store fails
+// answers every request with 96 (system malfunction) instead of approving
+// without a journal row: first with the journal table gone, then with the
+// store closed. Skipped without POSFLOW_POSTGRES.
+func TestPostgresFails(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	tr, err := Prepare(4, 10, DefaultCards, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := pgstore.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := *tr.Config
+	cfg.Store = s
+	h, err := acquirer.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Pool().Exec(context.Background(), `DROP TABLE journal`); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- h.Serve(ln) }()
+	defer func() {
+		h.Shutdown(context.Background())
+		<-done
+	}()
+	for _, fault := range []string{"no journal table", "store closed"} {
+		if fault == "store closed" {
+			s.Close()
+		}
+		x, err := Drive(context.Background(), tr, ln.Addr().String(), TargetMemory, Options{Duration: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x.Requests != 40 || x.Codes["96"] != 40 {
+			t.Errorf("%s: %d answered, codes %v; want 40, all 96", fault, x.Requests, x.Codes)
+		}
+	}
 }
