@@ -21,8 +21,8 @@ import (
 // The store must be the only writer of its database: one process, one
 // SQLiteStore. Its committer keeps in memory the rows every request reads
 // (card state, balances, open batches) and the RRN sequence, and trusts
-// them until a rollback; several host instances share a server database
-// (PostgreSQL) through their own Store instead.
+// them until a rollback; several host instances share a PostgreSQL
+// database through package pgstore instead.
 type SQLiteStore struct {
 	db  *sql.DB
 	raw *rawConn // the connection's statements; used by the holder of the connection

@@ -7,8 +7,8 @@ import (
 
 // A Store keeps the host's state: card state, account balances, the
 // journal of every request and its response, and the terminals' batches.
-// The default is SQLite (OpenSQLite); a PostgreSQL store for several host
-// instances implements the same interface.
+// The default is SQLite (OpenSQLite); package pgstore is a PostgreSQL
+// store for several host instances, and package storetest checks either.
 //
 // All changes a request makes happen in one Update, so the journal row of
 // a response and the balance change it records are durable together before
