@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,50 +12,6 @@ import (
 	"github.com/posflow/posflow/examples/host/acquirer/pgstore/pgtest"
 	"github.com/posflow/posflow/iso8583"
 )
-
-// balancer is a TCP load balancer in plain TCP mode, as in front of
-// several host instances: each connection goes to the next backend in
-// turn, and its bytes are copied both ways until either side closes.
-type balancer struct {
-	ln       net.Listener
-	backends []string
-	wg       sync.WaitGroup
-	conns    []atomic.Int64 // connections sent to each backend
-}
-
-func startBalancer(t *testing.T, backends ...string) *balancer {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := &balancer{ln: ln, backends: backends, conns: make([]atomic.Int64, len(backends))}
-	b.wg.Go(func() {
-		for i := 0; ; i++ {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			b.conns[i%len(backends)].Add(1)
-			b.wg.Go(func() { b.pipe(c, backends[i%len(backends)]) })
-		}
-	})
-	t.Cleanup(func() { ln.Close(); b.wg.Wait() })
-	return b
-}
-
-func (b *balancer) pipe(c net.Conn, backend string) {
-	defer c.Close()
-	s, err := net.Dial("tcp", backend)
-	if err != nil {
-		return
-	}
-	defer s.Close()
-	done := make(chan struct{}, 2)
-	go func() { io.Copy(s, c); s.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
-	go func() { io.Copy(c, s); c.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
-	<-done
-	<-done
-}
 
 // TestInstancesPostgres runs the traffic through a TCP load balancer to
 // two host instances that share one PostgreSQL store (pgstore), each with
@@ -111,8 +64,12 @@ func TestInstancesPostgres(t *testing.T) {
 		})
 		addrs = append(addrs, ln.Addr().String())
 	}
-	lb := startBalancer(t, addrs...)
-	x, err := Drive(context.Background(), tr, lb.ln.Addr().String(), TargetMemory, Options{Duration: 2 * time.Minute})
+	lb, err := startBalancer(addrs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(lb.close)
+	x, err := Drive(context.Background(), tr, lb.addr(), TargetMemory, Options{Duration: 2 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,10 +19,13 @@
 // Usage:
 //
 //	go run ./examples/loadgen [-terminals 200] [-requests 20000] [-duration 30s] [-targets bare,memory,file] [-maxconcurrent 0] [-cards 100] [-json report.json] [-cpuprofile cpu.prof] [-memprofile mem.prof] [-gogc 400]
+//	go run ./examples/loadgen -targets bare,postgres -postgres 'host=… dbname=…' [-instances 2]
 //
 // Targets: bare (no-op handler), memory (full host, SQLite in memory:
-// no durable journal) and file (full host, SQLite file in WAL mode with
-// synchronous FULL).
+// no durable journal), file (full host, SQLite file in WAL mode with
+// synchronous FULL) and postgres (-instances full hosts sharing one
+// PostgreSQL store behind a TCP round-robin balancer; the run creates a
+// schema of its own in the database -postgres names and drops it after).
 //
 // The hosts run in the generator's process, so the run takes the host
 // command's garbage collector target, acquirer.GCPercent (400), unless
@@ -48,7 +51,9 @@ func main() {
 	terminals := flag.Int("terminals", 200, "concurrent `terminals`")
 	requests := flag.Int("requests", 20000, "requests in all, shared between the terminals")
 	duration := flag.Duration("duration", 30*time.Second, "maximum `time` per target")
-	targets := flag.String("targets", "bare,memory,file", "comma-separated `targets`: bare, memory, file")
+	targets := flag.String("targets", "bare,memory,file", "comma-separated `targets`: bare, memory, file, postgres")
+	pg := flag.String("postgres", "", "PostgreSQL connection `string` of the postgres target's database")
+	instances := flag.Int("instances", 2, "hosts of the postgres target, sharing its store")
 	jsonOut := flag.String("json", "", "write the JSON report to `file` (- for standard output)")
 	seed := flag.Uint64("seed", 1, "random `seed` of the traffic")
 	cards := flag.Int("cards", DefaultCards, "PIN `cards` (and accounts) the purchases draw from")
@@ -85,7 +90,8 @@ func main() {
 	if *quiet {
 		progress = nil
 	}
-	r, err := run(context.Background(), *terminals, *requests, *cards, *seed, strings.Split(*targets, ","), Options{Duration: *duration, Progress: progress, MaxConcurrent: *maxConcurrent})
+	r, err := run(context.Background(), *terminals, *requests, *cards, *seed, strings.Split(*targets, ","), Options{Duration: *duration, Progress: progress, MaxConcurrent: *maxConcurrent,
+		Postgres: *pg, Instances: *instances})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)

@@ -21,6 +21,11 @@ const (
 	TargetBare   = "bare"   // a no-op handler on the same iso8583.Server
 	TargetMemory = "memory" // the full host, journal in SQLite in memory (not durable)
 	TargetFile   = "file"   // the full host, journal in a SQLite file, WAL, synchronous FULL
+	// TargetPostgres is Options.Instances full hosts sharing one
+	// PostgreSQL store (pgstore) in a schema of their own, behind a TCP
+	// load balancer that gives each terminal's connection to the next
+	// host in turn.
+	TargetPostgres = "postgres"
 )
 
 // Options bound a run.
@@ -35,6 +40,11 @@ type Options struct {
 	// the number of terminals, connections stop reading while the
 	// handlers are busy, and the latency tail grows to seconds.
 	MaxConcurrent int
+	// Postgres is the connection string of the database of
+	// TargetPostgres, in which the run creates a schema of its own and
+	// drops it at the end; Instances is the number of hosts (0 means 2).
+	Postgres  string
+	Instances int
 
 	// connected, if set, is called when every terminal is connected,
 	// before the clock starts (for tests that attack a host while its
@@ -95,6 +105,9 @@ func serve(tr *Traffic, target string, o Options) (string, func() error, error) 
 			}
 			return err
 		}, nil
+	case TargetPostgres:
+		ln.Close()
+		return servePostgres(tr, o)
 	case TargetMemory, TargetFile:
 	default:
 		ln.Close()

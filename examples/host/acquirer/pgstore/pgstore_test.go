@@ -56,7 +56,8 @@ func TestOpenTogether(t *testing.T) {
 // TestInstancesShareAccount debits one account from two instances (two
 // stores, each with its own connections) at once, each debit only if the
 // balance covers it, as the host does: no debit is lost and the balance
-// never goes below zero, whichever instance a debit ran on.
+// never goes below zero, whichever instance a debit ran on. (Without FOR
+// UPDATE on the balance's read, the account is overdrawn.)
 func TestInstancesShareAccount(t *testing.T) {
 	dsn := pgtest.DSN(t)
 	a, b := open(t, dsn), open(t, dsn)
@@ -173,6 +174,169 @@ func TestInstancesDuplicate(t *testing.T) {
 	}
 }
 
+// race runs fn(s, i) on a and b, i counting up from 0 in each, n times
+// each at once.
+func race(t *testing.T, a, b *pgstore.Store, n int, fn func(s *pgstore.Store, i int) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for _, s := range []*pgstore.Store{a, b} {
+		wg.Go(func() {
+			<-start
+			for i := range n {
+				if err := fn(s, i); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+}
+
+// TestInstancesReverseOnce reverses one approved purchase from two
+// instances at once, each with a reversal of its own (another STAN), as
+// a terminal that sent its reversal to one instance and then, timed out,
+// to another with a new STAN would: the money comes back once. (Without
+// both the lock on the original's row and the terminal's, it comes back
+// twice.)
+func TestInstancesReverseOnce(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	a, b := open(t, dsn), open(t, dsn)
+	ctx := context.Background()
+	if err := a.Seed(ctx, []acquirer.Account{{ID: "acct", Balance: 10000}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var stans atomic.Int64
+	for round := range 10 {
+		stan := fmt.Sprintf("%06d", stans.Add(1))
+		if err := a.Update(ctx, func(tx acquirer.Tx) error {
+			if err := tx.AddBalance("acct", -100); err != nil {
+				return err
+			}
+			return tx.Insert(&acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "T1", MTI: "0200", STAN: stan,
+				Transmitted: "1126120000"}, Kind: acquirer.KindFinancial, Account: "acct", Amount: 100, Code: "00",
+				Debit: true, Applied: -100, Batch: 1, Time: time.Unix(1, 0)})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		race(t, a, b, 3, func(s *pgstore.Store, i int) error {
+			rev := fmt.Sprintf("%06d", stans.Add(1))
+			return s.Update(ctx, func(tx acquirer.Tx) error {
+				orig, err := tx.Original("T1", stan, "")
+				if err != nil {
+					return err
+				}
+				if orig.Reversed != 0 {
+					return nil
+				}
+				if err := tx.AddBalance(orig.Account, -orig.Applied); err != nil {
+					return err
+				}
+				e := &acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "T1", MTI: "0400", STAN: rev,
+					Transmitted: "1126120001"}, Kind: acquirer.KindReversal, Account: "acct", Amount: 100, Code: "00",
+					Applied: -orig.Applied, Original: orig.ID, Batch: 1, Time: time.Unix(2, 0)}
+				if err := tx.Insert(e); err != nil {
+					return err
+				}
+				return tx.SetReversed(orig.ID, e.ID)
+			})
+		})
+		b.View(ctx, func(tx acquirer.Tx) error {
+			if bal, err := tx.Balance("acct"); err != nil || bal != 10000 {
+				t.Errorf("round %d: balance %d, %v after reversing, want 10000 (restored once)", round, bal, err)
+			}
+			return nil
+		})
+	}
+}
+
+// TestInstancesOrphan sends a purchase and its reversal to two instances
+// at once, the reversal looking for its original and the purchase for a
+// reversal that came before it (Orphans), as the host does: whichever
+// runs first, the other sees it, so the purchase is not approved with an
+// orphan reversal of it in the journal. (Without the lock on the
+// terminal, both miss each other now and then.)
+func TestInstancesOrphan(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	a, b := open(t, dsn), open(t, dsn)
+	ctx := context.Background()
+	if err := a.Seed(ctx, []acquirer.Account{{ID: "acct", Balance: 1 << 40}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	const rounds = 40
+	race(t, a, b, rounds, func(s *pgstore.Store, i int) error {
+		stan := fmt.Sprintf("%06d", i+1)
+		if s == a { // the purchase
+			return s.Update(ctx, func(tx acquirer.Tx) error {
+				orphans, err := tx.Orphans("T1", stan, 1)
+				if err != nil {
+					return err
+				}
+				e := &acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "T1", MTI: "0200", STAN: stan,
+					Transmitted: "1126120000"}, Kind: acquirer.KindFinancial, Account: "acct", Amount: 100, Code: "00",
+					Debit: true, Applied: -100, Batch: 1, Time: time.Unix(1, 0)}
+				if len(orphans) > 0 {
+					e.Code, e.Applied = "94", 0
+				} else if err := tx.AddBalance("acct", -100); err != nil {
+					return err
+				}
+				return tx.Insert(e)
+			})
+		}
+		return s.Update(ctx, func(tx acquirer.Tx) error { // the reversal
+			e := &acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "T1", MTI: "0400", STAN: stan,
+				Transmitted: "1126120000"}, Kind: acquirer.KindReversal, Account: "acct", Amount: 100, Code: "00",
+				Batch: 1, Digest: "d", Time: time.Unix(2, 0)}
+			orig, err := tx.Original("T1", stan, "")
+			switch {
+			case errors.Is(err, acquirer.ErrNotFound):
+			case err != nil:
+				return err
+			default:
+				e.Original, e.Applied = orig.ID, 100
+				if err := tx.AddBalance("acct", 100); err != nil {
+					return err
+				}
+			}
+			if err := tx.Insert(e); err != nil {
+				return err
+			}
+			if e.Original != 0 {
+				return tx.SetReversed(e.Original, e.ID)
+			}
+			return nil
+		})
+	})
+	b.View(ctx, func(tx acquirer.Tx) error {
+		es, err := tx.Entries("T1", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var moved int64
+		approved, orphan := map[string]bool{}, map[string]bool{}
+		for _, e := range es {
+			moved += e.Applied
+			switch {
+			case e.MTI == "0200" && e.Code == "00":
+				approved[e.STAN] = e.Reversed == 0
+			case e.MTI == "0400" && e.Original == 0:
+				orphan[e.STAN] = true
+			}
+		}
+		for stan, unreversed := range approved {
+			if unreversed && orphan[stan] {
+				t.Errorf("STAN %s: purchase approved and not reversed, with an orphan reversal", stan)
+			}
+		}
+		if bal, err := tx.Balance("acct"); err != nil || bal != 1<<40+moved {
+			t.Errorf("balance %d, %v; want the opening balance %d + the journal's %d", bal, err, int64(1<<40), moved)
+		}
+		return nil
+	})
+}
+
 // TestFailedStatement checks that an Update whose function ignores a
 // failed statement and returns nil does not commit: PostgreSQL aborted
 // the transaction, and the store reports it.
@@ -209,5 +373,17 @@ func TestString(t *testing.T) {
 	s := open(t, dsn)
 	if got := fmt.Sprint(s); strings.Contains(got, "password") || !strings.HasPrefix(got, "pgstore(") {
 		t.Errorf("String = %q", got)
+	}
+}
+
+func TestWithSchema(t *testing.T) {
+	for _, c := range [][3]string{
+		{"host=db dbname=a", "s1", "host=db dbname=a search_path=s1"},
+		{"postgres://u@db/a", "s1", "postgres://u@db/a?search_path=s1"},
+		{"postgres://u@db/a?sslmode=disable", "s1", "postgres://u@db/a?sslmode=disable&search_path=s1"},
+	} {
+		if got := pgstore.WithSchema(c[0], c[1]); got != c[2] {
+			t.Errorf("WithSchema(%q, %q) = %q, want %q", c[0], c[1], got, c[2])
+		}
 	}
 }

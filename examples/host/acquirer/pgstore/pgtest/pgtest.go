@@ -8,11 +8,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/posflow/posflow/examples/host/acquirer/pgstore"
 )
 
 // EnvVar names the environment variable holding the connection string of
@@ -40,14 +41,7 @@ func DSN(t testing.TB) string {
 			t.Error(err)
 		}
 	})
-	if strings.Contains(dsn, "://") {
-		sep := "?"
-		if strings.Contains(dsn, "?") {
-			sep = "&"
-		}
-		return dsn + sep + "search_path=" + name
-	}
-	return dsn + " search_path=" + name
+	return pgstore.WithSchema(dsn, name)
 }
 
 // exec runs q on a connection of its own.
