@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/posflow/posflow/examples/host/acquirer"
+	"github.com/posflow/posflow/examples/host/acquirer/pgstore"
+	"github.com/posflow/posflow/examples/host/acquirer/pgstore/pgtest"
 	"github.com/posflow/posflow/iso8583"
 )
 
@@ -29,9 +31,9 @@ type hostProcess struct {
 
 // startHostProcess runs the host binary with config and waits until it
 // accepts connections.
-func startHostProcess(t *testing.T, bin, config, addr string) *hostProcess {
+func startHostProcess(t *testing.T, bin, config, addr string, args ...string) *hostProcess {
 	t.Helper()
-	cmd := exec.Command(bin, "-config", config, "-report", "none")
+	cmd := exec.Command(bin, append([]string{"-config", config, "-report", "none"}, args...)...)
 	cmd.Stderr = nil // the host's log lines are not needed
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -103,7 +105,20 @@ func freeAddr(t *testing.T) string {
 // which are the purchases the terminals saw approved and did not reverse.
 // By default 5 terminals send 60 requests each; -loadgen.faults runs 20
 // terminals of 150.
-func TestKillHost(t *testing.T) {
+func TestKillHost(t *testing.T) { killHost(t, "") }
+
+// TestKillHostPostgres is TestKillHost on the PostgreSQL store (the host
+// command's -postgres). Skipped without POSFLOW_POSTGRES.
+func TestKillHostPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills the host command")
+	}
+	killHost(t, pgtest.DSN(t))
+}
+
+// killHost kills and restarts the host, with its journal in SQLite, or in
+// the PostgreSQL database pg names when pg is not empty.
+func killHost(t *testing.T, pg string) {
 	if testing.Short() {
 		t.Skip("builds and kills the host command")
 	}
@@ -119,10 +134,15 @@ func TestKillHost(t *testing.T) {
 	addr := freeAddr(t)
 	cfg := *tr.Config
 	cfg.Addr = addr
-	cfg.Database = filepath.Join(dir, "host.db")
-	// Few keys wait in memory, so that the kill also finds keys being
-	// copied to journal_keys, and the restart a mark to read on from.
-	cfg.SQLite.KeysWaiting = 8
+	var args []string
+	if pg == "" {
+		cfg.Database = filepath.Join(dir, "host.db")
+		// Few keys wait in memory, so that the kill also finds keys being
+		// copied to journal_keys, and the restart a mark to read on from.
+		cfg.SQLite.KeysWaiting = 8
+	} else {
+		args = []string{"-postgres", pg}
+	}
 	js, err := json.Marshal(&cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +152,7 @@ func TestKillHost(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := buildHost(t, dir)
-	host := startHostProcess(t, bin, config, addr)
+	host := startHostProcess(t, bin, config, addr, args...)
 	defer func() {
 		if host != nil {
 			host.kill()
@@ -216,7 +236,7 @@ func TestKillHost(t *testing.T) {
 	default:
 		t.Fatal("the run ended before the kill")
 	}
-	host = startHostProcess(t, bin, config, addr)
+	host = startHostProcess(t, bin, config, addr, args...)
 	pending := 0
 	for i, c := range clients {
 		pending += c.Pending()
@@ -237,7 +257,14 @@ func TestKillHost(t *testing.T) {
 	host.stop(t)
 	host = nil
 
-	st, err := acquirer.OpenSQLite(cfg.Database)
+	var st acquirer.Store
+	var sqlite *acquirer.SQLiteStore
+	if pg == "" {
+		sqlite, err = acquirer.OpenSQLite(cfg.Database)
+		st = sqlite
+	} else {
+		st, err = pgstore.Open(context.Background(), pg)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,10 +334,14 @@ func TestKillHost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if sqlite == nil {
+		t.Logf("%d approvals seen, %d reversals pending at the kill, all complete", approvals, pending)
+		return
+	}
 	// With few keys waiting, most rows' keys were copied to their table,
 	// and the mark moved: the checks above read through both.
 	var keys, mark int
-	if err := st.DB().QueryRow(`SELECT (SELECT count(*) FROM journal_keys), (SELECT value FROM sequence WHERE name = 'keys')`).Scan(&keys, &mark); err != nil {
+	if err := sqlite.DB().QueryRow(`SELECT (SELECT count(*) FROM journal_keys), (SELECT value FROM sequence WHERE name = 'keys')`).Scan(&keys, &mark); err != nil {
 		t.Fatal(err)
 	}
 	if keys == 0 || mark == 0 {
