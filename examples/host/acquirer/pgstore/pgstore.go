@@ -23,9 +23,11 @@
 // instance after the first, and an 0500 against the requests of its batch.
 // An Update is tried again from the start (up to DefaultRetries times,
 // after a random pause) when PostgreSQL reports a deadlock or a
-// serialization failure (SQLSTATE 40P01, 40001): the function it runs may
-// therefore run more than once, and must leave nothing behind but what it
-// did through the Tx.
+// serialization failure (SQLSTATE 40P01, 40001), and when its connection
+// fails before COMMIT (PostgreSQL rolls such a transaction back): the
+// function it runs may therefore run more than once, and must leave
+// nothing behind but what it did through the Tx. A COMMIT whose answer is
+// lost is not tried again: the Update fails, and the host answers 96.
 //
 // SERIALIZABLE would need no locks, but measured with examples/loadgen at
 // 200 terminals (two instances, 100 accounts) it failed most transactions
@@ -232,7 +234,7 @@ func (s *Store) Update(ctx context.Context, fn func(acquirer.Tx) error) error {
 func (s *Store) attempt(ctx context.Context, fn func(acquirer.Tx) error) error {
 	ptx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
-		return &acquirer.StoreError{Op: "begin", Err: err}
+		return &acquirer.StoreError{Op: "begin", Err: connLost(ctx, err)}
 	}
 	t := &tx{ctx: ctx, tx: ptx, update: true}
 	ferr := fn(t)
@@ -243,15 +245,41 @@ func (s *Store) attempt(ctx context.Context, fn func(acquirer.Tx) error) error {
 	}
 	if ferr != nil {
 		ptx.Rollback(context.WithoutCancel(ctx))
-		if t.failed != nil && retryable(t.failed) {
-			return t.failed // whatever fn made of it
+		if t.failed != nil {
+			if err := connLost(ctx, t.failed); retryable(err) {
+				return err // whatever fn made of it
+			}
 		}
 		return ferr
 	}
+	// A COMMIT whose answer is lost may have committed: it is not tried
+	// again, and the host answers 96 (the terminal then reverses).
 	if err := ptx.Commit(ctx); err != nil {
 		return &acquirer.StoreError{Op: "commit", Err: err}
 	}
 	return nil
+}
+
+// errConnLost marks an error of a connection that failed before COMMIT:
+// PostgreSQL rolls the transaction of a lost connection back, so the
+// Update may be tried again on another.
+var errConnLost = errors.New("pgstore: connection lost before commit")
+
+// connLost returns err marked with errConnLost when the connection failed:
+// an error of the network rather than an answer of PostgreSQL, or
+// PostgreSQL's own notice that it ended the session (SQLSTATE class 08,
+// connection exception, or 57P01-57P03, an administrator's or a crash's
+// shutdown). The end of ctx is not a connection lost.
+func connLost(ctx context.Context, err error) error {
+	if ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, errConnLost) {
+		return err
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && !strings.HasPrefix(pe.Code, "08") && !strings.HasPrefix(pe.Code, "57P") {
+		return err
+	}
+	return fmt.Errorf("%w: %w", errConnLost, err)
 }
 
 // View runs fn in a read-only REPEATABLE READ transaction: one snapshot of
@@ -265,9 +293,13 @@ func (s *Store) View(ctx context.Context, fn func(acquirer.Tx) error) error {
 	return fn(&tx{ctx: ctx, tx: ptx})
 }
 
-// retryable reports whether err is a serialization failure or a deadlock,
-// after which the transaction can be tried again.
+// retryable reports whether err is a serialization failure, a deadlock or
+// a connection lost before COMMIT, after which the transaction can be
+// tried again.
 func retryable(err error) bool {
+	if errors.Is(err, errConnLost) {
+		return true
+	}
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }

@@ -337,6 +337,109 @@ func TestInstancesOrphan(t *testing.T) {
 	})
 }
 
+// TestConnectionsLost debits an account from several goroutines while
+// another terminates the store's server connections again and again: an
+// Update whose connection was lost before its COMMIT is tried again on
+// another, so that only those whose COMMIT got no answer fail; every one
+// that returned nil is in the journal; and whatever the store answered,
+// the balance is the opening balance less the journal's debits (a
+// transaction is whole or absent).
+func TestConnectionsLost(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	app := fmt.Sprintf("pgstore_lost_%d", time.Now().UnixNano())
+	s := open(t, dsn+" application_name="+app)
+	if strings.Contains(dsn, "://") {
+		t.Skip("the test adds application_name to a keyword/value connection string")
+	}
+	ctx := context.Background()
+	const opening = 1 << 30
+	if err := s.Seed(ctx, []acquirer.Account{{ID: "acct", Balance: opening}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	killer := open(t, dsn)
+	stop := make(chan struct{})
+	var terminated atomic.Int64
+	var kw sync.WaitGroup
+	kw.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			var n int64
+			err := killer.Pool().QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+				WHERE application_name = $1`, app).Scan(&n)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			terminated.Add(n)
+		}
+	})
+	const workers, each = 4, 60
+	var mu sync.Mutex
+	var done []acquirer.RequestKey
+	failed := 0 // at COMMIT, whose outcome is unknown: not tried again
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				k := acquirer.RequestKey{Terminal: fmt.Sprintf("T%d", w), MTI: "0200", STAN: fmt.Sprintf("%06d", i+1),
+					Transmitted: "1126120000"}
+				err := s.Update(ctx, func(tx acquirer.Tx) error {
+					if _, err := tx.Balance("acct"); err != nil {
+						return err
+					}
+					if err := tx.AddBalance("acct", -10); err != nil {
+						return err
+					}
+					return tx.Insert(&acquirer.Entry{RequestKey: k, Kind: acquirer.KindFinancial, Account: "acct",
+						Amount: 10, Code: "00", Debit: true, Applied: -10, Batch: 1, Time: time.Unix(1, 0)})
+				})
+				var se *acquirer.StoreError
+				mu.Lock()
+				switch {
+				case err == nil:
+					done = append(done, k)
+				case errors.As(err, &se) && se.Op == "commit":
+					failed++
+				default:
+					t.Errorf("Update failed before its COMMIT, not tried again on another connection: %v", err)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	kw.Wait()
+	if terminated.Load() == 0 {
+		t.Fatal("no connection was terminated: the test tested nothing")
+	}
+	check := open(t, dsn)
+	check.View(ctx, func(tx acquirer.Tx) error {
+		var rows int64
+		for w := range workers {
+			es, err := tx.Entries(fmt.Sprintf("T%d", w), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows += int64(len(es))
+		}
+		for _, k := range done {
+			if _, err := tx.Lookup(k); err != nil {
+				t.Errorf("%+v: Update returned nil, journal row: %v", k, err)
+			}
+		}
+		if bal, err := tx.Balance("acct"); err != nil || bal != opening-10*rows {
+			t.Errorf("balance %d, %v; want %d less 10 for each of the %d journal rows", bal, err, opening, rows)
+		}
+		return nil
+	})
+	t.Logf("%d connections terminated; %d Updates succeeded, %d failed", terminated.Load(), len(done), failed)
+}
+
 // TestFailedStatement checks that an Update whose function ignores a
 // failed statement and returns nil does not commit: PostgreSQL aborted
 // the transaction, and the store reports it.
