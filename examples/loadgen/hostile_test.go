@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/posflow/posflow/examples/host/acquirer"
 	"github.com/posflow/posflow/iso8583"
 )
 
@@ -72,27 +71,15 @@ func TestHostileClients(t *testing.T) {
 	cfg.Log = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	const readTimeout = time.Second
 	cfg.ReadTimeout, cfg.MaxConns = readTimeout, maxConns
-	h, err := acquirer.New(cfg)
+	addr, stop, err := startHost(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- h.Serve(ln) }()
 	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := h.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-		if err := <-served; !errors.Is(err, iso8583.ErrServerClosed) {
-			t.Errorf("Serve = %v", err)
+		if err := stop(); err != nil {
+			t.Errorf("stop: %v", err)
 		}
 	}()
-	addr := ln.Addr().String()
 	frame := func(msg []byte) []byte {
 		f, err := iso8583.Framing{}.AppendFrame(nil, iso8583.TPDU{}, msg)
 		if err != nil {

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
-	"net"
 	"testing"
 	"time"
 
 	"github.com/posflow/posflow/examples/host/acquirer"
 	"github.com/posflow/posflow/examples/host/acquirer/pgstore"
 	"github.com/posflow/posflow/examples/host/acquirer/pgstore/pgtest"
-	"github.com/posflow/posflow/iso8583"
 )
 
 // TestInstancesPostgres runs the traffic through a TCP load balancer to
@@ -41,28 +38,17 @@ func TestInstancesPostgres(t *testing.T) {
 		stores = append(stores, s)
 		cfg := *tr.Config
 		cfg.Store = s
-		h, err := acquirer.New(cfg)
+		addr, stop, err := startHost(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- h.Serve(ln) }()
 		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if err := h.Shutdown(ctx); err != nil {
-				t.Error(err)
-			}
-			if err := <-done; !errors.Is(err, iso8583.ErrServerClosed) {
+			if err := stop(); err != nil {
 				t.Error(err)
 			}
 			s.Close()
 		})
-		addrs = append(addrs, ln.Addr().String())
+		addrs = append(addrs, addr)
 	}
 	lb, err := startBalancer(addrs...)
 	if err != nil {
@@ -139,29 +125,20 @@ func TestPostgresFails(t *testing.T) {
 	}
 	cfg := *tr.Config
 	cfg.Store = s
-	h, err := acquirer.New(cfg)
+	addr, stop, err := startHost(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer stop()
 	defer s.Close()
 	if _, err := s.Pool().Exec(context.Background(), `DROP TABLE journal`); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- h.Serve(ln) }()
-	defer func() {
-		h.Shutdown(context.Background())
-		<-done
-	}()
 	for _, fault := range []string{"no journal table", "store closed"} {
 		if fault == "store closed" {
 			s.Close()
 		}
-		x, err := Drive(context.Background(), tr, ln.Addr().String(), TargetMemory, Options{Duration: time.Minute})
+		x, err := Drive(context.Background(), tr, addr, TargetMemory, Options{Duration: time.Minute})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -86,49 +86,54 @@ var bareHandler = iso8583.HandlerFunc(func(ctx context.Context, req *iso8583.Mes
 // serve starts target on a loopback port and returns its address and a
 // function that stops it.
 func serve(tr *Traffic, target string, o Options) (string, func() error, error) {
+	switch target {
+	case TargetBare:
+		srv := &iso8583.Server{Handler: bareHandler, MaxConcurrent: o.MaxConcurrent,
+			MaxConns: max(iso8583.DefaultMaxConns, len(tr.Scripts))}
+		return serveOn(srv.Serve, srv.Shutdown)
+	case TargetPostgres:
+		return servePostgres(tr, o)
+	case TargetMemory, TargetFile:
+		cfg := *tr.Config
+		cfg.MaxConcurrent = o.MaxConcurrent
+		cfg.MaxConns = max(iso8583.DefaultMaxConns, len(tr.Scripts))
+		if target == TargetFile {
+			cfg.Database = filepath.Join(o.Dir, "loadgen.db")
+		}
+		return startHost(cfg)
+	}
+	return "", nil, fmt.Errorf("loadgen: unknown target %q", target)
+}
+
+// startHost starts a host with cfg on a loopback port and returns its
+// address and a function that shuts it down.
+func startHost(cfg acquirer.Config) (string, func() error, error) {
+	h, err := acquirer.New(cfg)
+	if err != nil {
+		return "", nil, err
+	}
+	addr, stop, err := serveOn(h.Serve, h.Shutdown)
+	if err != nil {
+		h.Shutdown(context.Background())
+		return "", nil, err
+	}
+	return addr, stop, nil
+}
+
+// serveOn runs serve on a new loopback listener and returns its address
+// and a function that shuts the server down (within 10 s) and waits for
+// serve to return.
+func serveOn(serve func(net.Listener) error, shutdown func(context.Context) error) (string, func() error, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
 	done := make(chan error, 1)
-	switch target {
-	case TargetBare:
-		srv := &iso8583.Server{Handler: bareHandler, MaxConcurrent: o.MaxConcurrent,
-			MaxConns: max(iso8583.DefaultMaxConns, len(tr.Scripts))}
-		go func() { done <- srv.Serve(ln) }()
-		return ln.Addr().String(), func() error {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			err := srv.Shutdown(ctx)
-			if serr := <-done; !errors.Is(serr, iso8583.ErrServerClosed) {
-				err = errors.Join(err, serr)
-			}
-			return err
-		}, nil
-	case TargetPostgres:
-		ln.Close()
-		return servePostgres(tr, o)
-	case TargetMemory, TargetFile:
-	default:
-		ln.Close()
-		return "", nil, fmt.Errorf("loadgen: unknown target %q", target)
-	}
-	cfg := *tr.Config
-	cfg.MaxConcurrent = o.MaxConcurrent
-	cfg.MaxConns = max(iso8583.DefaultMaxConns, len(tr.Scripts))
-	if target == TargetFile {
-		cfg.Database = filepath.Join(o.Dir, "loadgen.db")
-	}
-	h, err := acquirer.New(cfg)
-	if err != nil {
-		ln.Close()
-		return "", nil, err
-	}
-	go func() { done <- h.Serve(ln) }()
+	go func() { done <- serve(ln) }()
 	return ln.Addr().String(), func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		err := h.Shutdown(ctx)
+		err := shutdown(ctx)
 		if serr := <-done; !errors.Is(serr, iso8583.ErrServerClosed) {
 			err = errors.Join(err, serr)
 		}

@@ -389,10 +389,15 @@ func (t *sqliteTx) AddBalance(account string, delta int64) error {
 	return nil
 }
 
-const entryColumns = `id, terminal, mti, stan, transmitted, kind, merchant, masked_pan, account, processing,
+// EntryColumns lists the columns of a journal row in the order ScanEntry
+// reads them: the SQLite store's journal table, and that of any store that
+// keeps the journal in a table of the same columns (package pgstore).
+const EntryColumns = `id, terminal, mti, stan, transmitted, kind, merchant, masked_pan, account, processing,
 	amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original, response, time`
 
-func scanEntry(row interface{ Scan(...any) error }) (*Entry, error) {
+// ScanEntry reads a row of EntryColumns (database/sql's and pgx's rows
+// both have such a Scan), its time in Unix nanoseconds.
+func ScanEntry(row interface{ Scan(...any) error }) (*Entry, error) {
 	var e Entry
 	var ns int64
 	err := row.Scan(&e.ID, &e.Terminal, &e.MTI, &e.STAN, &e.Transmitted, &e.Kind, &e.Merchant, &e.MaskedPAN,
@@ -417,7 +422,7 @@ func (t *sqliteTx) Lookup(k RequestKey) (*Entry, error) {
 			return t.Entry(id)
 		}
 	}
-	e, err := scanEntry(t.queryRow(qLookup, k.Terminal, k.STAN, k.MTI, k.Transmitted, !t.update))
+	e, err := ScanEntry(t.queryRow(qLookup, k.Terminal, k.STAN, k.MTI, k.Transmitted, !t.update))
 	if err != nil {
 		return nil, storeErr("lookup", err)
 	}
@@ -433,7 +438,7 @@ func (t *sqliteTx) Original(terminal, stan, transmitted string) (*Entry, error) 
 			return t.Entry(id)
 		}
 	}
-	e, err := scanEntry(t.queryRow(qOriginal, terminal, stan, transmitted,
+	e, err := ScanEntry(t.queryRow(qOriginal, terminal, stan, transmitted,
 		originalKinds[0], originalKinds[1], originalKinds[2], !t.update))
 	if err != nil {
 		return nil, storeErr("original", err)
@@ -604,7 +609,7 @@ func (t *sqliteTx) Entries(terminal string, batch int64) ([]Entry, error) {
 	defer rows.Close()
 	var out []Entry
 	for rows.Next() {
-		e, err := scanEntry(rows)
+		e, err := ScanEntry(rows)
 		if err != nil {
 			return nil, storeErr("entries", err)
 		}

@@ -162,23 +162,23 @@ INSERT INTO sequence (name, value) VALUES ('keys', (SELECT coalesce(max(id), 0) 
 	// the journal above the mark instead of the keys above it. Entries
 	// reads the journal above the mark in the committer too.
 	keysMark = `coalesce((SELECT value FROM sequence WHERE name = 'keys'), 0)`
-	qLookup  = `SELECT ` + entryColumns + ` FROM journal WHERE id = (SELECT id FROM journal_keys
+	qLookup  = `SELECT ` + EntryColumns + ` FROM journal WHERE id = (SELECT id FROM journal_keys
 		WHERE terminal = ?1 AND stan = ?2 AND mti = ?3 AND transmitted = ?4 AND dup = 0 AND (NOT ?5 OR id <= ` + keysMark + `))
-	UNION ALL SELECT ` + entryColumns + ` FROM journal WHERE ?5 AND id > ` + keysMark + `
+	UNION ALL SELECT ` + EntryColumns + ` FROM journal WHERE ?5 AND id > ` + keysMark + `
 		AND terminal = ?1 AND stan = ?2 AND mti = ?3 AND transmitted = ?4 AND dup = 0`
 	// originalFilter is what makes a row an original: one of the
 	// originalKinds, approved (the codes iso8583.ResponseCode.Approved
 	// accepts), with the transmission time asked for, if any. The
 	// committer's memory applies the same test (unflushed.original).
 	originalFilter = ` AND (?3 = '' OR transmitted = ?3) AND kind IN (?4, ?5, ?6) AND code IN ('00', '08', '10', '11')`
-	qOriginal      = `SELECT ` + entryColumns + ` FROM journal
+	qOriginal      = `SELECT ` + EntryColumns + ` FROM journal
 		WHERE id IN (SELECT id FROM journal_keys WHERE terminal = ?1 AND stan = ?2 AND (NOT ?7 OR id <= ` + keysMark + `))` + originalFilter + `
-	UNION ALL SELECT ` + entryColumns + ` FROM journal
+	UNION ALL SELECT ` + EntryColumns + ` FROM journal
 		WHERE ?7 AND id > ` + keysMark + ` AND terminal = ?1 AND stan = ?2` + originalFilter + `
 	ORDER BY id DESC LIMIT 1`
-	qEntries = `SELECT ` + entryColumns + ` FROM journal
+	qEntries = `SELECT ` + EntryColumns + ` FROM journal
 		WHERE id IN (SELECT id FROM journal_keys WHERE terminal = ?1 AND id <= ` + keysMark + `) AND (?2 = 0 OR batch = ?2)
-	UNION ALL SELECT ` + entryColumns + ` FROM journal
+	UNION ALL SELECT ` + EntryColumns + ` FROM journal
 		WHERE id > ` + keysMark + ` AND terminal = ?1 AND (?2 = 0 OR batch = ?2)
 	ORDER BY id`
 )

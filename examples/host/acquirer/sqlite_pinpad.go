@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS pinpads (
 	// transactions with the same KSN only the first sees it as new.
 	qAdvanceKSN = `INSERT INTO pinpads (device, counter) VALUES (?, ?)
 	ON CONFLICT (device) DO UPDATE SET counter = excluded.counter WHERE excluded.counter > pinpads.counter`
-	qEntry = `SELECT ` + entryColumns + ` FROM journal WHERE id = ?`
+	qEntry = `SELECT ` + EntryColumns + ` FROM journal WHERE id = ?`
 )
 
 func (t *sqliteTx) AdvanceKSN(device string, counter int64) (bool, error) {
@@ -41,7 +41,7 @@ func (t *sqliteTx) AdvanceKSN(device string, counter int64) (bool, error) {
 }
 
 func (t *sqliteTx) Entry(id int64) (*Entry, error) {
-	e, err := scanEntry(t.queryRow(qEntry, id))
+	e, err := ScanEntry(t.queryRow(qEntry, id))
 	if err != nil {
 		return nil, storeErr("entry", err)
 	}

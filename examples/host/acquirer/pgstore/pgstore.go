@@ -414,26 +414,9 @@ func (t *tx) AddBalance(account string, delta int64) error {
 	return nil
 }
 
-const entryColumns = `id, terminal, mti, stan, transmitted, kind, merchant, masked_pan, account, processing,
-	amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original, response, time`
-
-// scanEntry reads a row of entryColumns.
-func scanEntry(row pgx.Row) (*acquirer.Entry, error) {
-	var e acquirer.Entry
-	var ns int64
-	err := row.Scan(&e.ID, &e.Terminal, &e.MTI, &e.STAN, &e.Transmitted, &e.Kind, &e.Merchant, &e.MaskedPAN,
-		&e.Account, &e.Processing, &e.Amount, &e.Currency, &e.Digest, &e.Code, &e.AuthCode, &e.RRN, &e.Debit,
-		&e.Applied, &e.Batch, &e.Reversed, &e.Original, &e.Response, &ns)
-	if err != nil {
-		return nil, err
-	}
-	e.Time = time.Unix(0, ns).UTC()
-	return &e, nil
-}
-
-// entry reads the one row of a query of entryColumns.
+// entry reads the one row of a query of acquirer.EntryColumns.
 func (t *tx) entry(op, q string, args ...any) (*acquirer.Entry, error) {
-	e, err := scanEntry(t.tx.QueryRow(t.ctx, q, args...))
+	e, err := acquirer.ScanEntry(t.tx.QueryRow(t.ctx, q, args...))
 	if err != nil {
 		return nil, t.fail(op, err)
 	}
@@ -444,7 +427,7 @@ func (t *tx) Lookup(k acquirer.RequestKey) (*acquirer.Entry, error) {
 	if err := t.lock(k.Terminal); err != nil {
 		return nil, err
 	}
-	return t.entry("lookup", `SELECT `+entryColumns+` FROM journal
+	return t.entry("lookup", `SELECT `+acquirer.EntryColumns+` FROM journal
 		WHERE terminal = $1 AND stan = $2 AND mti = $3 AND transmitted = $4 AND kind <> 'refused'`,
 		k.Terminal, k.STAN, k.MTI, k.Transmitted)
 }
@@ -473,7 +456,7 @@ func (t *tx) Original(terminal, stan, transmitted string) (*acquirer.Entry, erro
 	if err := t.lock(terminal); err != nil {
 		return nil, err
 	}
-	return t.entry("original", `SELECT `+entryColumns+` FROM journal
+	return t.entry("original", `SELECT `+acquirer.EntryColumns+` FROM journal
 		WHERE terminal = $1 AND stan = $2 AND ($3 = '' OR transmitted = $3) AND kind <> 'refused'
 			AND kind = ANY($4) AND code = ANY($5)
 		ORDER BY id DESC LIMIT 1`+t.forUpdate(), terminal, stan, transmitted, originalKinds, approvedCodes)
@@ -526,7 +509,7 @@ func (t *tx) SetReversed(id, by int64) error {
 }
 
 func (t *tx) Entry(id int64) (*acquirer.Entry, error) {
-	return t.entry("entry", `SELECT `+entryColumns+` FROM journal WHERE id = $1`+t.forUpdate(), id)
+	return t.entry("entry", `SELECT `+acquirer.EntryColumns+` FROM journal WHERE id = $1`+t.forUpdate(), id)
 }
 
 // AdvanceKSN moves the counter only upwards, in one statement, so that of
@@ -570,7 +553,7 @@ func (t *tx) Entries(terminal string, batch int64) ([]acquirer.Entry, error) {
 	if err := t.lock(terminal); err != nil {
 		return nil, err
 	}
-	rows, err := t.tx.Query(t.ctx, `SELECT `+entryColumns+` FROM journal
+	rows, err := t.tx.Query(t.ctx, `SELECT `+acquirer.EntryColumns+` FROM journal
 		WHERE terminal = $1 AND ($2 = 0 OR batch = $2) ORDER BY id`, terminal, batch)
 	if err != nil {
 		return nil, t.fail("entries", err)
@@ -578,7 +561,7 @@ func (t *tx) Entries(terminal string, batch int64) ([]acquirer.Entry, error) {
 	defer rows.Close()
 	var out []acquirer.Entry
 	for rows.Next() {
-		e, err := scanEntry(rows)
+		e, err := acquirer.ScanEntry(rows)
 		if err != nil {
 			return nil, t.fail("entries", err)
 		}
@@ -644,4 +627,28 @@ func WithSchema(dsn, schema string) string {
 		return dsn + sep + "search_path=" + url.QueryEscape(schema)
 	}
 	return dsn + " search_path=" + schema
+}
+
+// NewSchema creates the schema name in the database dsn names and returns
+// dsn for it (WithSchema) and a function that drops it with all it holds:
+// a store of its own, for a test or a load run. A schema of that name
+// already there is dropped first.
+func NewSchema(ctx context.Context, dsn, name string) (string, func() error, error) {
+	id := pgx.Identifier{name}.Sanitize()
+	if err := execOnce(ctx, dsn, `DROP SCHEMA IF EXISTS `+id+` CASCADE; CREATE SCHEMA `+id); err != nil {
+		return "", nil, &acquirer.StoreError{Op: "schema", Err: err}
+	}
+	drop := func() error { return execOnce(context.WithoutCancel(ctx), dsn, `DROP SCHEMA `+id+` CASCADE`) }
+	return WithSchema(dsn, name), drop, nil
+}
+
+// execOnce runs q on a connection of its own.
+func execOnce(ctx context.Context, dsn, q string) error {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, q)
+	return err
 }

@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/posflow/posflow/examples/host/acquirer/pgstore"
 )
 
@@ -27,30 +25,19 @@ var seq atomic.Int64
 // ends, or skips t when EnvVar is not set.
 func DSN(t testing.TB) string {
 	t.Helper()
-	dsn := os.Getenv(EnvVar)
-	if dsn == "" {
+	env := os.Getenv(EnvVar)
+	if env == "" {
 		t.Skip(EnvVar + " is not set: no PostgreSQL to test against")
 	}
-	ctx := context.Background()
 	name := fmt.Sprintf("posflow_test_%d_%d", os.Getpid(), seq.Add(1))
-	if err := exec(ctx, dsn, `DROP SCHEMA IF EXISTS `+name+` CASCADE; CREATE SCHEMA `+name); err != nil {
+	dsn, drop, err := pgstore.NewSchema(context.Background(), env, name)
+	if err != nil {
 		t.Fatalf("%s: %v", EnvVar, err)
 	}
 	t.Cleanup(func() {
-		if err := exec(ctx, dsn, `DROP SCHEMA `+name+` CASCADE`); err != nil {
+		if err := drop(); err != nil {
 			t.Error(err)
 		}
 	})
-	return pgstore.WithSchema(dsn, name)
-}
-
-// exec runs q on a connection of its own.
-func exec(ctx context.Context, dsn, q string) error {
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, q)
-	return err
+	return dsn
 }
