@@ -490,3 +490,60 @@ func TestWithSchema(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPurchase measures one purchase's Update as the host runs it:
+// the terminal's lock and batch, the card's state and the account's
+// balance locked, the PIN pad's counter, the orphan check, an RRN, the
+// journal row and the two changes, and the COMMIT, on one connection to
+// the server POSFLOW_POSTGRES names (round trips included).
+func BenchmarkPurchase(b *testing.B) {
+	s := open(b, pgtest.DSN(b))
+	ctx := context.Background()
+	pan := "4761739001010119"
+	if err := s.Seed(ctx, []acquirer.Account{{ID: "acct", Balance: 1 << 50}},
+		[]acquirer.Card{{PAN: pan, Account: "acct"}}); err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		i++
+		err := s.Update(ctx, func(tx acquirer.Tx) error {
+			batch, err := tx.Batch("TERM0001")
+			if err != nil {
+				return err
+			}
+			c, err := tx.CardState(pan)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Balance("acct"); err != nil {
+				return err
+			}
+			if _, err := tx.AdvanceKSN("FFFF9876543210E0", int64(i)); err != nil {
+				return err
+			}
+			stan := fmt.Sprintf("%06d", i%1000000)
+			if _, err := tx.Orphans("TERM0001", stan, batch); err != nil {
+				return err
+			}
+			if _, err := tx.NextSequence(); err != nil {
+				return err
+			}
+			if err := tx.Insert(&acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "TERM0001", MTI: "0200",
+				STAN: stan, Transmitted: fmt.Sprintf("%010d", i/1000000)}, Kind: acquirer.KindFinancial,
+				Account: "acct", Amount: 100, Code: "00", Debit: true, Applied: -100, Batch: batch,
+				Time: time.Unix(1, 0)}); err != nil {
+				return err
+			}
+			if err := tx.AddBalance("acct", -100); err != nil {
+				return err
+			}
+			c.LastATC = i
+			return tx.SetCardState(c)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
