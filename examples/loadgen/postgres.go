@@ -8,14 +8,13 @@ import (
 	"time"
 
 	"github.com/posflow/posflow/examples/host/acquirer/pgstore"
-	"github.com/posflow/posflow/iso8583"
 )
 
 // servePostgres starts o.Instances hosts on one PostgreSQL store, in a new
 // schema of the database o.Postgres names, behind a balancer, and returns
 // the balancer's address and a function that stops the hosts and drops
 // the schema.
-func servePostgres(tr *Traffic, o Options) (addr string, stop func() error, err error) {
+func servePostgres(tr *Traffic, o Options) (string, func() error, error) {
 	if o.Postgres == "" {
 		return "", nil, errors.New("loadgen: the postgres target needs -postgres")
 	}
@@ -30,7 +29,7 @@ func servePostgres(tr *Traffic, o Options) (addr string, stop func() error, err 
 		return "", nil, err
 	}
 	stops := []func() error{drop}
-	stop = func() error {
+	stop := func() error {
 		var errs []error
 		for i := len(stops) - 1; i >= 0; i-- {
 			errs = append(errs, stops[i]())
@@ -44,10 +43,8 @@ func servePostgres(tr *Traffic, o Options) (addr string, stop func() error, err 
 			return "", nil, errors.Join(err, stop())
 		}
 		stops = append(stops, s.Close)
-		cfg := *tr.Config
+		cfg := hostConfig(tr, o)
 		cfg.Store = s
-		cfg.MaxConcurrent = o.MaxConcurrent
-		cfg.MaxConns = max(iso8583.DefaultMaxConns, len(tr.Scripts))
 		addr, stopHost, err := startHost(cfg)
 		if err != nil {
 			return "", nil, errors.Join(err, stop())

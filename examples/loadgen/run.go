@@ -94,15 +94,22 @@ func serve(tr *Traffic, target string, o Options) (string, func() error, error) 
 	case TargetPostgres:
 		return servePostgres(tr, o)
 	case TargetMemory, TargetFile:
-		cfg := *tr.Config
-		cfg.MaxConcurrent = o.MaxConcurrent
-		cfg.MaxConns = max(iso8583.DefaultMaxConns, len(tr.Scripts))
+		cfg := hostConfig(tr, o)
 		if target == TargetFile {
 			cfg.Database = filepath.Join(o.Dir, "loadgen.db")
 		}
 		return startHost(cfg)
 	}
 	return "", nil, fmt.Errorf("loadgen: unknown target %q", target)
+}
+
+// hostConfig is the configuration of a full host for tr: one handler and
+// one connection for each terminal at least.
+func hostConfig(tr *Traffic, o Options) acquirer.Config {
+	cfg := *tr.Config
+	cfg.MaxConcurrent = o.MaxConcurrent
+	cfg.MaxConns = max(iso8583.DefaultMaxConns, len(tr.Scripts))
+	return cfg
 }
 
 // startHost starts a host with cfg on a loopback port and returns its
