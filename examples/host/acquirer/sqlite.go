@@ -68,6 +68,7 @@ func (s *SQLiteStore) forget() {
 	s.known.reset()
 	s.orphansOK = false
 	s.unflushed.ok = false
+	clear(s.unflushed.entries)
 }
 
 const schema = `
@@ -435,6 +436,9 @@ func (t *sqliteTx) Original(terminal, stan, transmitted string) (*Entry, error) 
 			return nil, err
 		}
 		if id, ok := t.s.unflushed.original(terminal, stan, transmitted); ok {
+			if e, ok := t.s.unflushed.entry(id); ok {
+				return e, nil
+			}
 			return t.Entry(id)
 		}
 	}
@@ -529,6 +533,7 @@ func (t *sqliteTx) Insert(e *Entry) error {
 	}
 	t.s.unflushed.add(e.Terminal, unflushedKey{id: e.ID, stan: e.STAN, mti: e.MTI, transmitted: e.Transmitted,
 		kind: e.Kind, code: e.Code, refused: !dup})
+	t.s.unflushed.remember(e)
 	if t.update && t.s.orphansOK && e.Kind == KindReversal && e.Original == 0 && (e.MTI == "0400" || e.MTI == "0420") {
 		k := orphanKey{e.Terminal, e.STAN, e.Batch}
 		t.s.orphans[k] = append(t.s.orphans[k], e.Digest)
@@ -551,6 +556,9 @@ var errReadOnly = errors.New("acquirer: read-only transaction")
 func (t *sqliteTx) SetReversed(id, by int64) error {
 	if _, err := t.write(qSetReversed, by, id); err != nil {
 		return storeErr("journal", err)
+	}
+	if e, ok := t.s.unflushed.entries[id]; ok {
+		e.Reversed = by // should the Update fail, the committer forgets
 	}
 	return nil
 }

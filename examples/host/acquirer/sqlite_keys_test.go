@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestJournalKeys drives the journal's request keys (sqlite_keys.go)
@@ -285,5 +288,84 @@ func TestStanKey(t *testing.T) {
 	}
 	if _, ok := u.taken(RequestKey{Terminal: "T", STAN: "123456789014", MTI: "0200", Transmitted: "x"}); ok {
 		t.Error("taken found a STAN never added")
+	}
+}
+
+// TestRememberedEntries checks that Original, which an Update answers from
+// the committer's memory for recent rows (unflushed.remember), returns
+// what the journal holds: every column, after SetReversed, after an
+// Update that failed, and unchanged by what callers do to the entries
+// they passed or got.
+func TestRememberedEntries(t *testing.T) {
+	ctx := context.Background()
+	s, err := OpenSQLite("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	k := RequestKey{Terminal: "TERM0001", MTI: "0200", STAN: "000042", Transmitted: "1126161500"}
+	in := &Entry{RequestKey: k, Kind: KindFinancial, Merchant: "MERCHANT0001", MaskedPAN: "476173******0119",
+		Account: "ACC-1", Processing: "000000", Amount: 1234, Currency: "978", Digest: "d1", Code: "00",
+		AuthCode: "A1B2C3", RRN: "633012000001", Debit: true, Applied: -1234, Batch: 3, Original: 0,
+		Response: []byte{0x02, 0x10, 0xff}, Time: time.Now()} // with a monotonic reading and nanoseconds
+	if err := s.Update(ctx, func(tx Tx) error { return tx.Insert(in) }); err != nil {
+		t.Fatal(err)
+	}
+	in.Amount, in.Response[0] = 1, 0 // the caller's entry is its own
+	compare := func(step string, reversed int64) {
+		t.Helper()
+		var mem, db *Entry
+		if err := s.Update(ctx, func(tx Tx) error {
+			if _, ok := s.unflushed.entries[in.ID]; !ok {
+				return errors.New("row not remembered")
+			}
+			var err error
+			mem, err = tx.Original(k.Terminal, k.STAN, "")
+			return err
+		}); err != nil {
+			t.Fatalf("%s: in an Update: %v", step, err)
+		}
+		if err := s.View(ctx, func(tx Tx) error {
+			var err error
+			db, err = tx.Original(k.Terminal, k.STAN, "")
+			return err
+		}); err != nil {
+			t.Fatalf("%s: in a View: %v", step, err)
+		}
+		if diff := cmp.Diff(db, mem); diff != "" {
+			t.Errorf("%s: Original from memory differs from the journal's (-journal +memory):\n%s", step, diff)
+		}
+		if db.Reversed != reversed || db.Amount != 1234 || db.Response[0] != 0x02 {
+			t.Errorf("%s: journal row %+v, want reversed %d, amount 1234, response 0210ff", step, db, reversed)
+		}
+		mem.Amount, mem.Response = 7, nil // nor is the entry Original returns the memory's
+	}
+	compare("inserted", 0)
+	compare("read again", 0)
+	if err := s.Update(ctx, func(tx Tx) error { return tx.SetReversed(in.ID, 77) }); err != nil {
+		t.Fatal(err)
+	}
+	compare("reversed", 77)
+	err = s.Update(ctx, func(tx Tx) error {
+		if err := tx.SetReversed(in.ID, 99); err != nil {
+			return err
+		}
+		return errFailedOnPurpose
+	})
+	if !errors.Is(err, errFailedOnPurpose) {
+		t.Fatalf("failing Update: %v", err)
+	}
+	// The failed Update made the committer forget: the row is read from
+	// the journal now, and remembered again only when written again.
+	var after *Entry
+	if err := s.Update(ctx, func(tx Tx) error {
+		var err error
+		after, err = tx.Original(k.Terminal, k.STAN, "")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if after.Reversed != 77 {
+		t.Errorf("after a failed SetReversed, Reversed = %d, want 77", after.Reversed)
 	}
 }
