@@ -31,6 +31,7 @@ type SQLiteStore struct {
 	quit    chan struct{} // closed by Close
 	stopped chan struct{} // closed by the committer when it returns
 	closing sync.Once
+	groups  int64 // groups the committer ran, for tests
 
 	// State the committer keeps in memory, touched only by Updates (one
 	// goroutine): the store is the database's only writer, so what it
