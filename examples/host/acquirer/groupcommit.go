@@ -8,7 +8,8 @@ import (
 
 // Group commit: the Updates of SQLiteStore are run by one goroutine, the
 // committer, which takes every Update waiting when it starts a database
-// transaction, runs each fn under its own SAVEPOINT (so that a failing fn
+// transaction (after letting the goroutines ready to run send theirs,
+// see groupYields), runs each fn under its own SAVEPOINT (so that a failing fn
 // is rolled back alone and the others see the effects of the ones before
 // them; the savepoint is opened at the fn's first change to the database,
 // and an fn that changes only rows the committer keeps in memory and
