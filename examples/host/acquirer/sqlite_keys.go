@@ -338,13 +338,15 @@ func (u *unflushed) remember(e *Entry) {
 	u.entries[e.ID] = &c
 }
 
-// entry returns a copy of the remembered row id, if any.
+// entry returns a copy of the remembered row id, if any: the caller's to
+// change, as a row read from the journal would be.
 func (u *unflushed) entry(id int64) (*Entry, bool) {
 	e, ok := u.entries[id]
 	if !ok {
 		return nil, false
 	}
 	c := *e
+	c.Response = bytes.Clone(e.Response)
 	return &c, true
 }
 

@@ -338,7 +338,7 @@ func TestRememberedEntries(t *testing.T) {
 		if db.Reversed != reversed || db.Amount != 1234 || db.Response[0] != 0x02 {
 			t.Errorf("%s: journal row %+v, want reversed %d, amount 1234, response 0210ff", step, db, reversed)
 		}
-		mem.Amount, mem.Response = 7, nil // nor is the entry Original returns the memory's
+		mem.Amount, mem.Response[0] = 7, 0 // nor is the entry Original returns the memory's
 	}
 	compare("inserted", 0)
 	compare("read again", 0)
