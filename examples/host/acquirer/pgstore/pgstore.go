@@ -315,7 +315,8 @@ type tx struct {
 	tx     pgx.Tx
 	update bool
 	failed error    // the first statement error, after which PostgreSQL refuses the rest
-	locked []string // terminals whose lock the transaction holds
+	locked []string // terminals whose lock the transaction holds, or takes with its next statement
+	toLock []int32  // the second keys of the locks not yet taken (see lock)
 }
 
 // terminalLocks is the first key of the advisory locks on terminals (the
@@ -324,19 +325,96 @@ type tx struct {
 // lock, which costs a wait and nothing else.
 const terminalLocks = 0x706f73 // "pos"
 
-// lock takes the lock of terminal for the rest of an Update, once.
+// lock takes the lock of terminal for the rest of an Update, once. The
+// lock is taken by the transaction's next statement, which is sent with
+// it in one pgx batch, one round trip: PostgreSQL runs the statement once
+// it holds the lock, and at READ COMMITTED the statement's snapshot is
+// taken then, so it sees what the lock's last holder committed. A lock
+// with no statement after it would guard nothing, and is not taken.
 func (t *tx) lock(terminal string) error {
 	if !t.update || slices.Contains(t.locked, terminal) {
 		return nil
 	}
 	h := fnv.New32a()
 	h.Write([]byte(terminal))
-	if _, err := t.exec("lock", `SELECT pg_advisory_xact_lock($1, $2)`, int32(terminalLocks), int32(h.Sum32())); err != nil {
-		return err
-	}
 	t.locked = append(t.locked, terminal)
+	t.toLock = append(t.toLock, int32(h.Sum32()))
 	return nil
 }
+
+// qLock takes a terminal's lock.
+const qLock = `SELECT pg_advisory_xact_lock($1, $2)`
+
+// send sends the locks not yet taken and then q as one batch, and returns
+// the batch's results, positioned at q's. It returns nil, nil when no
+// lock waits, for the caller to run q alone.
+func (t *tx) send(q string, args []any) (pgx.BatchResults, error) {
+	if len(t.toLock) == 0 {
+		return nil, nil
+	}
+	b := &pgx.Batch{}
+	for _, h := range t.toLock {
+		b.Queue(qLock, int32(terminalLocks), h)
+	}
+	if q != "" {
+		b.Queue(q, args...)
+	}
+	t.toLock = t.toLock[:0]
+	br := t.tx.SendBatch(t.ctx, b)
+	for range len(b.QueuedQueries) - 1 {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return nil, err
+		}
+	}
+	if q == "" {
+		_, err := br.Exec()
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+		return nil, err
+	}
+	return br, nil
+}
+
+// takeLocks takes the locks not yet taken, before a query of many rows.
+func (t *tx) takeLocks() error {
+	if _, err := t.send("", nil); err != nil {
+		return t.fail("lock", err)
+	}
+	return nil
+}
+
+// row runs q, after the locks not yet taken, for one row.
+func (t *tx) row(q string, args ...any) pgx.Row {
+	br, err := t.send(q, args)
+	if err != nil {
+		return errRow{err}
+	}
+	if br == nil {
+		return t.tx.QueryRow(t.ctx, q, args...)
+	}
+	return batchRow{br, br.QueryRow()}
+}
+
+// A batchRow is the row of the last query of a batch, which Scan closes.
+type batchRow struct {
+	br  pgx.BatchResults
+	row pgx.Row
+}
+
+func (r batchRow) Scan(dest ...any) error {
+	err := r.row.Scan(dest...)
+	if cerr := r.br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// An errRow is the row of a batch that failed before its last query.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 // forUpdate is the locking clause of the reads of an Update.
 func (t *tx) forUpdate() string {
@@ -359,7 +437,18 @@ func (t *tx) fail(op string, err error) error {
 }
 
 func (t *tx) exec(op, q string, args ...any) (pgconn.CommandTag, error) {
-	tag, err := t.tx.Exec(t.ctx, q, args...)
+	br, err := t.send(q, args)
+	var tag pgconn.CommandTag
+	switch {
+	case err != nil:
+	case br == nil:
+		tag, err = t.tx.Exec(t.ctx, q, args...)
+	default:
+		tag, err = br.Exec()
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+	}
 	if err != nil {
 		return tag, t.fail(op, err)
 	}
@@ -367,7 +456,7 @@ func (t *tx) exec(op, q string, args ...any) (pgconn.CommandTag, error) {
 }
 
 func (t *tx) queryRow(op, q string, args []any, dest ...any) error {
-	if err := t.tx.QueryRow(t.ctx, q, args...).Scan(dest...); err != nil {
+	if err := t.row(q, args...).Scan(dest...); err != nil {
 		return t.fail(op, err)
 	}
 	return nil
@@ -416,7 +505,7 @@ func (t *tx) AddBalance(account string, delta int64) error {
 
 // entry reads the one row of a query of acquirer.EntryColumns.
 func (t *tx) entry(op, q string, args ...any) (*acquirer.Entry, error) {
-	e, err := acquirer.ScanEntry(t.tx.QueryRow(t.ctx, q, args...))
+	e, err := acquirer.ScanEntry(t.row(q, args...))
 	if err != nil {
 		return nil, t.fail(op, err)
 	}
@@ -470,6 +559,9 @@ func (t *tx) Orphans(terminal, stan string, batch int64) ([]string, error) {
 	if err := t.lock(terminal); err != nil {
 		return nil, err
 	}
+	if err := t.takeLocks(); err != nil {
+		return nil, err
+	}
 	rows, err := t.tx.Query(t.ctx, `SELECT digest FROM journal
 		WHERE terminal = $1 AND stan = $2 AND mti IN ('0400', '0420') AND kind = 'reversal' AND original = 0
 			AND batch = $3`, terminal, stan, batch)
@@ -489,7 +581,7 @@ func (t *tx) Insert(e *acquirer.Entry) error {
 	if err := t.lock(e.Terminal); err != nil {
 		return err
 	}
-	err := t.tx.QueryRow(t.ctx, `INSERT INTO journal (terminal, mti, stan, transmitted, kind, merchant, masked_pan,
+	err := t.row(`INSERT INTO journal (terminal, mti, stan, transmitted, kind, merchant, masked_pan,
 		account, processing, amount, currency, digest, code, auth_code, rrn, debit, applied, batch, reversed, original,
 		response, time)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
@@ -557,6 +649,9 @@ func (t *tx) Entries(terminal string, batch int64) ([]acquirer.Entry, error) {
 	if err := t.lock(terminal); err != nil {
 		return nil, err
 	}
+	if err := t.takeLocks(); err != nil {
+		return nil, err
+	}
 	rows, err := t.tx.Query(t.ctx, `SELECT `+acquirer.EntryColumns+` FROM journal
 		WHERE terminal = $1 AND ($2 = 0 OR batch = $2) ORDER BY id`, terminal, batch)
 	if err != nil {
@@ -576,6 +671,9 @@ func (t *tx) Entries(terminal string, batch int64) ([]acquirer.Entry, error) {
 }
 
 func (t *tx) Settlements() ([]acquirer.Settlement, error) {
+	if err := t.takeLocks(); err != nil {
+		return nil, err
+	}
 	rows, err := t.tx.Query(t.ctx, `SELECT terminal, merchant, batch, time, balanced FROM settlements ORDER BY id`)
 	if err != nil {
 		return nil, t.fail("settlements", err)
