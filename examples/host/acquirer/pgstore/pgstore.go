@@ -16,7 +16,8 @@
 //   - everything about one terminal (its request keys, its open batch and
 //     settlement, the reversals that came before their original) is
 //     serialised by a transaction-scoped advisory lock on the terminal,
-//     taken by the first method that names it.
+//     taken by the first method that names it (with that method's
+//     statement, in one round trip).
 //
 // A terminal has one request in flight at a time, so its lock is never
 // contended in normal operation; it orders a resend that reaches another
@@ -230,13 +231,20 @@ func (s *Store) Update(ctx context.Context, fn func(acquirer.Tx) error) error {
 	}
 }
 
-// attempt runs fn once in its own transaction.
+// attempt runs fn once in its own transaction, on a connection of its
+// own. The transaction's BEGIN is sent with its first statement, in one
+// pgx batch (see tx.send), which saves the round trip pgx.Tx's Begin
+// makes.
 func (s *Store) attempt(ctx context.Context, fn func(acquirer.Tx) error) error {
-	ptx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return &acquirer.StoreError{Op: "begin", Err: connLost(ctx, err)}
 	}
-	t := &tx{ctx: ctx, tx: ptx, update: true}
+	// A connection whose transaction is still open when it is released
+	// (its ROLLBACK failed) is closed by the pool rather than reused.
+	defer conn.Release()
+	t := &tx{ctx: ctx, q: conn, update: true}
+	t.prefix = append(t.prefix, queued{sql: qBegin})
 	ferr := fn(t)
 	if ferr == nil && t.failed != nil {
 		// fn went on after a statement failed: PostgreSQL has aborted
@@ -244,7 +252,9 @@ func (s *Store) attempt(ctx context.Context, fn func(acquirer.Tx) error) error {
 		ferr = t.failed
 	}
 	if ferr != nil {
-		ptx.Rollback(context.WithoutCancel(ctx))
+		if t.begun {
+			conn.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		}
 		if t.failed != nil {
 			if err := connLost(ctx, t.failed); retryable(err) {
 				return err // whatever fn made of it
@@ -252,13 +262,30 @@ func (s *Store) attempt(ctx context.Context, fn func(acquirer.Tx) error) error {
 		}
 		return ferr
 	}
+	if !t.begun {
+		return nil // fn ran no statement: there is nothing to commit
+	}
 	// A COMMIT whose answer is lost may have committed: it is not tried
 	// again, and the host answers 96 (the terminal then reverses).
-	if err := ptx.Commit(ctx); err != nil {
+	tag, err := conn.Exec(ctx, "COMMIT")
+	if err != nil {
 		return &acquirer.StoreError{Op: "commit", Err: err}
+	}
+	if tag.String() != "COMMIT" {
+		// PostgreSQL answers ROLLBACK to the COMMIT of a transaction a
+		// statement aborted; t.failed should have caught that first.
+		return &acquirer.StoreError{Op: "commit", Err: errRolledBack}
 	}
 	return nil
 }
+
+// qBegin starts an Update's transaction, at READ COMMITTED whatever the
+// server's default_transaction_isolation says.
+const qBegin = `BEGIN ISOLATION LEVEL READ COMMITTED`
+
+// errRolledBack is the error of an Update whose COMMIT PostgreSQL answered
+// with ROLLBACK.
+var errRolledBack = errors.New("pgstore: transaction rolled back at commit")
 
 // errConnLost marks an error of a connection that failed before COMMIT:
 // PostgreSQL rolls the transaction of a lost connection back, so the
@@ -290,7 +317,7 @@ func (s *Store) View(ctx context.Context, fn func(acquirer.Tx) error) error {
 		return &acquirer.StoreError{Op: "view", Err: err}
 	}
 	defer ptx.Rollback(context.WithoutCancel(ctx))
-	return fn(&tx{ctx: ctx, tx: ptx})
+	return fn(&tx{ctx: ctx, q: ptx})
 }
 
 // retryable reports whether err is a serialization failure, a deadlock or
@@ -312,11 +339,26 @@ var errReadOnly = errors.New("pgstore: read-only transaction")
 // A tx is one attempt of an Update, or a View.
 type tx struct {
 	ctx    context.Context
-	tx     pgx.Tx
+	q      querier // the Update's connection, or the View's pgx.Tx
 	update bool
 	failed error    // the first statement error, after which PostgreSQL refuses the rest
 	locked []string // terminals whose lock the transaction holds, or takes with its next statement
-	toLock []int32  // the second keys of the locks not yet taken (see lock)
+	prefix []queued // statements to send before the next one, in its batch (see send)
+	begun  bool     // the BEGIN was sent
+}
+
+// A querier runs statements: a connection of the pool, or a pgx.Tx.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// A queued statement waits to be sent with the next one.
+type queued struct {
+	sql  string
+	args []any
 }
 
 // terminalLocks is the first key of the advisory locks on terminals (the
@@ -338,29 +380,33 @@ func (t *tx) lock(terminal string) error {
 	h := fnv.New32a()
 	h.Write([]byte(terminal))
 	t.locked = append(t.locked, terminal)
-	t.toLock = append(t.toLock, int32(h.Sum32()))
+	t.prefix = append(t.prefix, queued{qLock, []any{int32(terminalLocks), int32(h.Sum32())}})
 	return nil
 }
 
 // qLock takes a terminal's lock.
 const qLock = `SELECT pg_advisory_xact_lock($1, $2)`
 
-// send sends the locks not yet taken and then q as one batch, and returns
-// the batch's results, positioned at q's. It returns nil, nil when no
-// lock waits, for the caller to run q alone.
+// send sends the statements that wait (the BEGIN, locks) and then q as
+// one batch, and returns the batch's results, positioned at q's. It
+// returns nil, nil when none waits, for the caller to run q alone; with q
+// "", it sends those that wait alone.
 func (t *tx) send(q string, args []any) (pgx.BatchResults, error) {
-	if len(t.toLock) == 0 {
+	if len(t.prefix) == 0 {
 		return nil, nil
 	}
 	b := &pgx.Batch{}
-	for _, h := range t.toLock {
-		b.Queue(qLock, int32(terminalLocks), h)
+	for _, p := range t.prefix {
+		if p.sql == qBegin {
+			t.begun = true
+		}
+		b.Queue(p.sql, p.args...)
 	}
 	if q != "" {
 		b.Queue(q, args...)
 	}
-	t.toLock = t.toLock[:0]
-	br := t.tx.SendBatch(t.ctx, b)
+	t.prefix = t.prefix[:0]
+	br := t.q.SendBatch(t.ctx, b)
 	for range len(b.QueuedQueries) - 1 {
 		if _, err := br.Exec(); err != nil {
 			br.Close()
@@ -377,10 +423,11 @@ func (t *tx) send(q string, args []any) (pgx.BatchResults, error) {
 	return br, nil
 }
 
-// takeLocks takes the locks not yet taken, before a query of many rows.
-func (t *tx) takeLocks() error {
+// sendWaiting sends the statements that wait, before a query of many
+// rows.
+func (t *tx) sendWaiting() error {
 	if _, err := t.send("", nil); err != nil {
-		return t.fail("lock", err)
+		return t.fail("begin", err)
 	}
 	return nil
 }
@@ -392,7 +439,7 @@ func (t *tx) row(q string, args ...any) pgx.Row {
 		return errRow{err}
 	}
 	if br == nil {
-		return t.tx.QueryRow(t.ctx, q, args...)
+		return t.q.QueryRow(t.ctx, q, args...)
 	}
 	return batchRow{br, br.QueryRow()}
 }
@@ -442,7 +489,7 @@ func (t *tx) exec(op, q string, args ...any) (pgconn.CommandTag, error) {
 	switch {
 	case err != nil:
 	case br == nil:
-		tag, err = t.tx.Exec(t.ctx, q, args...)
+		tag, err = t.q.Exec(t.ctx, q, args...)
 	default:
 		tag, err = br.Exec()
 		if cerr := br.Close(); err == nil {
@@ -559,10 +606,10 @@ func (t *tx) Orphans(terminal, stan string, batch int64) ([]string, error) {
 	if err := t.lock(terminal); err != nil {
 		return nil, err
 	}
-	if err := t.takeLocks(); err != nil {
+	if err := t.sendWaiting(); err != nil {
 		return nil, err
 	}
-	rows, err := t.tx.Query(t.ctx, `SELECT digest FROM journal
+	rows, err := t.q.Query(t.ctx, `SELECT digest FROM journal
 		WHERE terminal = $1 AND stan = $2 AND mti IN ('0400', '0420') AND kind = 'reversal' AND original = 0
 			AND batch = $3`, terminal, stan, batch)
 	if err != nil {
@@ -649,10 +696,10 @@ func (t *tx) Entries(terminal string, batch int64) ([]acquirer.Entry, error) {
 	if err := t.lock(terminal); err != nil {
 		return nil, err
 	}
-	if err := t.takeLocks(); err != nil {
+	if err := t.sendWaiting(); err != nil {
 		return nil, err
 	}
-	rows, err := t.tx.Query(t.ctx, `SELECT `+acquirer.EntryColumns+` FROM journal
+	rows, err := t.q.Query(t.ctx, `SELECT `+acquirer.EntryColumns+` FROM journal
 		WHERE terminal = $1 AND ($2 = 0 OR batch = $2) ORDER BY id`, terminal, batch)
 	if err != nil {
 		return nil, t.fail("entries", err)
@@ -671,10 +718,10 @@ func (t *tx) Entries(terminal string, batch int64) ([]acquirer.Entry, error) {
 }
 
 func (t *tx) Settlements() ([]acquirer.Settlement, error) {
-	if err := t.takeLocks(); err != nil {
+	if err := t.sendWaiting(); err != nil {
 		return nil, err
 	}
-	rows, err := t.tx.Query(t.ctx, `SELECT terminal, merchant, batch, time, balanced FROM settlements ORDER BY id`)
+	rows, err := t.q.Query(t.ctx, `SELECT terminal, merchant, batch, time, balanced FROM settlements ORDER BY id`)
 	if err != nil {
 		return nil, t.fail("settlements", err)
 	}
