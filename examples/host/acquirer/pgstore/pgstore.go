@@ -44,6 +44,15 @@
 // money twice. The RRN sequence is a PostgreSQL sequence, and a PIN pad's
 // DUKPT counter advances only upwards, in one statement.
 //
+// An instance that hangs, or is cut off from the database, in the middle
+// of an Update would hold its locks, and every request of that terminal
+// or account would wait for it: the store's sessions run with
+// idle_in_transaction_session_timeout (DefaultIdleInTransaction, unless
+// the connection string sets it), after which PostgreSQL ends such a
+// session and rolls its transaction back. An Update is never idle for
+// long in a transaction of its own: the host runs nothing slow between
+// its statements.
+//
 // Durability is PostgreSQL's: Update returns once COMMIT returns, which
 // with synchronous_commit on (the default) is after the commit's WAL is
 // flushed; PostgreSQL shares WAL flushes between the transactions that
@@ -150,6 +159,12 @@ type Store struct {
 // serialization failure or a deadlock before it fails.
 const DefaultRetries = 20
 
+// DefaultIdleInTransaction is the idle_in_transaction_session_timeout of
+// the store's sessions when the connection string does not set it: how
+// long an instance that stopped in the middle of an Update keeps the
+// others waiting for its locks.
+const DefaultIdleInTransaction = 5 * time.Second
+
 // Open connects to the database named by dsn (a pgx connection string,
 // "postgres://…" or "host=… dbname=…"), creates the tables it lacks and
 // returns the store.
@@ -157,6 +172,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, &acquirer.StoreError{Op: "open", Err: err}
+	}
+	if _, ok := cfg.ConnConfig.RuntimeParams[idleParam]; !ok {
+		cfg.ConnConfig.RuntimeParams[idleParam] = fmt.Sprint(DefaultIdleInTransaction.Milliseconds())
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -175,6 +193,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	return &Store{pool: pool}, nil
 }
+
+// idleParam is the setting that ends sessions idle in a transaction.
+const idleParam = "idle_in_transaction_session_timeout"
 
 // Close closes the store's connections.
 func (s *Store) Close() error {
@@ -295,15 +316,18 @@ var errConnLost = errors.New("pgstore: connection lost before commit")
 // connLost returns err marked with errConnLost when the connection failed:
 // an error of the network rather than an answer of PostgreSQL, or
 // PostgreSQL's own notice that it ended the session (SQLSTATE class 08,
-// connection exception, or 57P01-57P03, an administrator's or a crash's
-// shutdown). The end of ctx is not a connection lost.
+// connection exception; 57P01-57P05, an administrator's or a crash's
+// shutdown, or an idle session's timeout; or 25P03, a session idle in a
+// transaction for longer than idle_in_transaction_session_timeout). The
+// end of ctx is not a connection lost.
 func connLost(ctx context.Context, err error) error {
 	if ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
 		errors.Is(err, errConnLost) {
 		return err
 	}
 	var pe *pgconn.PgError
-	if errors.As(err, &pe) && !strings.HasPrefix(pe.Code, "08") && !strings.HasPrefix(pe.Code, "57P") {
+	if errors.As(err, &pe) && !strings.HasPrefix(pe.Code, "08") && !strings.HasPrefix(pe.Code, "57P") &&
+		pe.Code != "25P03" {
 		return err
 	}
 	return fmt.Errorf("%w: %w", errConnLost, err)

@@ -555,3 +555,74 @@ func BenchmarkPurchase(b *testing.B) {
 		}
 	}
 }
+
+// TestHungInstance checks that an instance stopped in the middle of an
+// Update, holding a terminal's lock, keeps the others waiting only for
+// idle_in_transaction_session_timeout (300 ms here): the other instance's
+// Update of that terminal completes while the first still sleeps; the
+// first, when it wakes, finds its session ended and its transaction
+// rolled back, and its Update is tried again (the connection was lost
+// before COMMIT), so that its change is applied once.
+func TestHungInstance(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	hung := open(t, dsn+" idle_in_transaction_session_timeout=300")
+	other := open(t, dsn)
+	ctx := context.Background()
+	if err := hung.Seed(ctx, []acquirer.Account{{ID: "acct", Balance: 100}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	locked := make(chan struct{})
+	var otherDone atomic.Bool
+	attempts := 0
+	hungErr := make(chan error, 1)
+	go func() {
+		hungErr <- hung.Update(ctx, func(tx acquirer.Tx) error {
+			attempts++
+			if _, err := tx.Batch("TERM0001"); err != nil { // takes the terminal's lock
+				return err
+			}
+			if attempts == 1 {
+				close(locked)
+				time.Sleep(2 * time.Second) // hung, holding the lock
+				if !otherDone.Load() {
+					t.Error("the other instance's Update waited for the hung one")
+				}
+			}
+			return tx.AddBalance("acct", -50)
+		})
+	}()
+	<-locked
+	err := other.Update(ctx, func(tx acquirer.Tx) error {
+		if _, err := tx.Batch("TERM0001"); err != nil {
+			return err
+		}
+		return tx.AddBalance("acct", 1)
+	})
+	otherDone.Store(true)
+	if err != nil {
+		t.Fatalf("the other instance's Update: %v", err)
+	}
+	if err := <-hungErr; err != nil {
+		t.Errorf("the hung instance's Update: %v", err)
+	}
+	if attempts != 2 {
+		t.Errorf("the hung instance's Update ran %d times, want 2", attempts)
+	}
+	if err := other.View(ctx, func(tx acquirer.Tx) error {
+		b, err := tx.Balance("acct")
+		if err == nil && b != 51 {
+			t.Errorf("balance %d, want 51: each change once", b)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Without the setting in the connection string, the store's default.
+	var got string
+	if err := other.Pool().QueryRow(ctx, `SHOW idle_in_transaction_session_timeout`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "5s" {
+		t.Errorf("idle_in_transaction_session_timeout = %s, want 5s (DefaultIdleInTransaction)", got)
+	}
+}
