@@ -173,7 +173,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, &acquirer.StoreError{Op: "open", Err: err}
 	}
-	if _, ok := cfg.ConnConfig.RuntimeParams[idleParam]; !ok {
+	if _, ok := cfg.ConnConfig.RuntimeParams[idleParam]; !ok && !strings.Contains(cfg.ConnConfig.RuntimeParams["options"], idleParam) {
 		cfg.ConnConfig.RuntimeParams[idleParam] = fmt.Sprint(DefaultIdleInTransaction.Milliseconds())
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

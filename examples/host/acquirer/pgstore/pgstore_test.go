@@ -626,3 +626,24 @@ func TestHungInstance(t *testing.T) {
 		t.Errorf("idle_in_transaction_session_timeout = %s, want 5s (DefaultIdleInTransaction)", got)
 	}
 }
+
+// TestIdleSetting checks which idle_in_transaction_session_timeout the
+// store's sessions run with: the connection string's, set directly or in
+// options, else DefaultIdleInTransaction.
+func TestIdleSetting(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	for _, c := range []struct{ extra, want string }{
+		{"", "5s"},
+		{" idle_in_transaction_session_timeout=1500", "1500ms"},
+		{" options='-c idle_in_transaction_session_timeout=2000'", "2s"},
+	} {
+		s := open(t, dsn+c.extra)
+		var got string
+		if err := s.Pool().QueryRow(context.Background(), `SHOW idle_in_transaction_session_timeout`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("with %q: %s, want %s", c.extra, got, c.want)
+		}
+	}
+}
