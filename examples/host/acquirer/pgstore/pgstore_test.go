@@ -516,40 +516,7 @@ func BenchmarkPurchase(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		i++
-		err := s.Update(ctx, func(tx acquirer.Tx) error {
-			batch, err := tx.Batch("TERM0001")
-			if err != nil {
-				return err
-			}
-			c, err := tx.CardState(pan)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.Balance("acct"); err != nil {
-				return err
-			}
-			if _, err := tx.AdvanceKSN("FFFF9876543210E0", int64(i)); err != nil {
-				return err
-			}
-			stan := fmt.Sprintf("%06d", i%1000000)
-			if _, err := tx.Orphans("TERM0001", stan, batch); err != nil {
-				return err
-			}
-			if _, err := tx.NextSequence(); err != nil {
-				return err
-			}
-			if err := tx.Insert(&acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "TERM0001", MTI: "0200",
-				STAN: stan, Transmitted: fmt.Sprintf("%010d", i/1000000)}, Kind: acquirer.KindFinancial,
-				Account: "acct", Amount: 100, Code: "00", Debit: true, Applied: -100, Batch: batch,
-				Time: time.Unix(1, 0)}); err != nil {
-				return err
-			}
-			if err := tx.AddBalance("acct", -100); err != nil {
-				return err
-			}
-			c.LastATC = i
-			return tx.SetCardState(c)
-		})
+		err := s.Update(ctx, func(tx acquirer.Tx) error { return pgstore.Purchase(tx, pan, i) })
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -70,40 +70,7 @@ func TestRoundTrips(t *testing.T) {
 	defer traced.Close()
 	purchase := func(i int) {
 		t.Helper()
-		err := traced.Update(ctx, func(tx acquirer.Tx) error {
-			batch, err := tx.Batch("TERM0001")
-			if err != nil {
-				return err
-			}
-			c, err := tx.CardState(pan)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.Balance("acct"); err != nil {
-				return err
-			}
-			if _, err := tx.AdvanceKSN("FFFF9876543210E0", int64(i)); err != nil {
-				return err
-			}
-			stan := fmt.Sprintf("%06d", i)
-			if _, err := tx.Orphans("TERM0001", stan, batch); err != nil {
-				return err
-			}
-			if _, err := tx.NextSequence(); err != nil {
-				return err
-			}
-			if err := tx.Insert(&acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "TERM0001", MTI: "0200",
-				STAN: stan, Transmitted: "1126170000"}, Kind: acquirer.KindFinancial, Account: "acct", Amount: 100,
-				Code: "00", Debit: true, Applied: -100, Batch: batch, Time: time.Unix(1, 0)}); err != nil {
-				return err
-			}
-			if err := tx.AddBalance("acct", -100); err != nil {
-				return err
-			}
-			c.LastATC = i
-			return tx.SetCardState(c)
-		})
-		if err != nil {
+		if err := traced.Update(ctx, func(tx acquirer.Tx) error { return Purchase(tx, pan, i) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -116,4 +83,45 @@ func TestRoundTrips(t *testing.T) {
 	if got := trips.n.Load(); got != n*10 {
 		t.Errorf("%d round trips in %d purchases, want %d", got, n, n*10)
 	}
+}
+
+// Purchase runs, in tx, the statements of the i-th PIN purchase of card
+// pan (of account "acct", at terminal TERM0001) as the host's Update runs
+// them: the terminal's lock and batch, the card's state and the
+// account's balance locked, the PIN pad's counter, the orphan check, an
+// RRN, the journal row and the two changes. BenchmarkPurchase and
+// TestRoundTrips share it (exported to the package's tests only).
+func Purchase(tx acquirer.Tx, pan string, i int) error {
+	batch, err := tx.Batch("TERM0001")
+	if err != nil {
+		return err
+	}
+	c, err := tx.CardState(pan)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Balance("acct"); err != nil {
+		return err
+	}
+	if _, err := tx.AdvanceKSN("FFFF9876543210E0", int64(i)); err != nil {
+		return err
+	}
+	stan := fmt.Sprintf("%06d", i%1000000)
+	if _, err := tx.Orphans("TERM0001", stan, batch); err != nil {
+		return err
+	}
+	if _, err := tx.NextSequence(); err != nil {
+		return err
+	}
+	if err := tx.Insert(&acquirer.Entry{RequestKey: acquirer.RequestKey{Terminal: "TERM0001", MTI: "0200",
+		STAN: stan, Transmitted: fmt.Sprintf("%010d", i/1000000)}, Kind: acquirer.KindFinancial,
+		Account: "acct", Amount: 100, Code: "00", Debit: true, Applied: -100, Batch: batch,
+		Time: time.Unix(1, 0)}); err != nil {
+		return err
+	}
+	if err := tx.AddBalance("acct", -100); err != nil {
+		return err
+	}
+	c.LastATC = i
+	return tx.SetCardState(c)
 }
