@@ -456,7 +456,7 @@ func (t *tx) sendWaiting() error {
 	return nil
 }
 
-// row runs q, after the locks not yet taken, for one row.
+// row runs q, after the statements that wait (see send), for one row.
 func (t *tx) row(q string, args ...any) pgx.Row {
 	br, err := t.send(q, args)
 	if err != nil {
