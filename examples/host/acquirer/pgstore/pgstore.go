@@ -51,7 +51,10 @@
 // the connection string sets it), after which PostgreSQL ends such a
 // session and rolls its transaction back. An Update is never idle for
 // long in a transaction of its own: the host runs nothing slow between
-// its statements.
+// its statements. A request that gives up (its context ends) while its
+// statement waits for a lock does not leave its session waiting with the
+// locks it took before: pgx sends PostgreSQL a cancel request, and the
+// transaction is rolled back (TestAbandonedWait).
 //
 // Durability is PostgreSQL's: Update returns once COMMIT returns, which
 // with synchronous_commit on (the default) is after the commit's WAL is

@@ -614,3 +614,57 @@ func TestIdleSetting(t *testing.T) {
 		}
 	}
 }
+
+// TestAbandonedWait checks that a request that gives up while its
+// statement waits for a lock does not leave its session waiting, holding
+// the locks it took before, until the wait ends: the session is gone
+// while the lock's holder is still at work (pgx cancels the statement
+// when the Update's context ends).
+func TestAbandonedWait(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	holder := open(t, dsn)
+	app := fmt.Sprintf("posflow_abandoned_%d", time.Now().UnixNano())
+	waiter := open(t, dsn+" application_name="+app)
+	ctx := context.Background()
+	locked := make(chan struct{})
+	var holderDone atomic.Bool
+	holderErr := make(chan error, 1)
+	go func() {
+		holderErr <- holder.Update(ctx, func(tx acquirer.Tx) error {
+			if _, err := tx.Batch("ABANDON1"); err != nil {
+				return err
+			}
+			close(locked)
+			time.Sleep(3 * time.Second)
+			holderDone.Store(true)
+			return nil
+		})
+	}()
+	<-locked
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	err := waiter.Update(short, func(tx acquirer.Tx) error {
+		_, err := tx.Batch("ABANDON1")
+		return err
+	})
+	if err == nil {
+		t.Fatal("the waiter's Update succeeded while the lock was held")
+	}
+	waiting := -1
+	for !holderDone.Load() {
+		if err := holder.Pool().QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'`,
+			app).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting == 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if waiting != 0 {
+		t.Errorf("the abandoned session was still there when the lock's holder finished")
+	}
+	if err := <-holderErr; err != nil {
+		t.Fatal(err)
+	}
+}
