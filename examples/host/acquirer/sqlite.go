@@ -68,8 +68,7 @@ func (s *SQLiteStore) forget() {
 	clear(s.batches)
 	s.known.reset()
 	s.orphansOK = false
-	s.unflushed.ok = false
-	clear(s.unflushed.entries)
+	s.unflushed.ok = false // readKeys then drops the remembered rows too
 }
 
 const schema = `
