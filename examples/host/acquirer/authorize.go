@@ -294,7 +294,9 @@ func (a *auth) decide(tx Tx, lookup bool) (*iso8583.Message, error) {
 	if err := a.journal(tx, e, resp); err != nil {
 		return nil, err
 	}
-	a.log.Info("acquirer: decided", "code", string(code), "kind", a.kind)
+	if a.verbose {
+		a.log.Info("acquirer: decided", "code", string(code), "kind", a.kind)
+	}
 	return resp, nil
 }
 

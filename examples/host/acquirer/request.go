@@ -21,6 +21,7 @@ type request struct {
 	merchant *Merchant
 	key      iso8583.MACKey // signs the response; nil for an unauthenticated terminal
 	log      *slog.Logger
+	verbose  bool // log keeps Info lines: the per-request ones are built only then
 
 	// The response's echo of the request (iso8583.Respond), which
 	// respond copies: started before a store Update (see tryUpdate).
@@ -34,6 +35,7 @@ func (h *Host) newRequest(ctx context.Context, req *iso8583.Message) *request {
 	r := &request{h: h, ctx: ctx, req: req, log: h.log}
 	if r.logging() {
 		r.log = h.log.With("mti", string(req.MTI), "terminal", req.Text(41), "stan", req.Text(11))
+		r.verbose = h.log.Enabled(ctx, slog.LevelInfo)
 	}
 	return r
 }
@@ -165,7 +167,9 @@ func (r *request) respond(code iso8583.ResponseCode, fill func(*iso8583.Response
 		r.log.Error("acquirer: cannot pack response", "err", err)
 		return nil
 	}
-	r.log.Info("acquirer: response", "code", string(code))
+	if r.verbose {
+		r.log.Info("acquirer: response", "code", string(code))
+	}
 	return m
 }
 
@@ -199,7 +203,9 @@ func (r *request) duplicate(tx Tx, e *Entry, dig string) (*iso8583.Message, erro
 		resp := r.respond(iso8583.DuplicateTransmission, nil)
 		return resp, r.journal(tx, &Entry{Kind: KindRefused, Digest: dig}, resp)
 	}
-	r.log.Info("acquirer: duplicate, answering as before", "code", e.Code)
+	if r.verbose {
+		r.log.Info("acquirer: duplicate, answering as before", "code", e.Code)
+	}
 	m, err := r.h.spec.Unpack(e.Response)
 	if err != nil {
 		r.log.Error("acquirer: journaled response unreadable", "err", err)

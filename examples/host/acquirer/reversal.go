@@ -85,7 +85,9 @@ func (h *Host) reversal(ctx context.Context, req *iso8583.Message) *iso8583.Mess
 					return nil, err
 				}
 			}
-			r.log.Info("acquirer: reversed", "original", e.Original, "restored", e.Applied)
+			if r.verbose {
+				r.log.Info("acquirer: reversed", "original", e.Original, "restored", e.Applied)
+			}
 		}
 		return resp, nil
 	})
