@@ -20,6 +20,7 @@ import (
 // A rawConn is the store's driver connection with its prepared statements.
 type rawConn struct {
 	dc    any
+	c     *capi // SQLite's own API on dc, or nil (see sqlite_capi.go)
 	stmts map[string]driver.Stmt
 }
 
@@ -36,6 +37,12 @@ func (s *SQLiteStore) withConn(ctx context.Context, fn func(*rawConn) error) err
 	return c.Raw(func(dc any) error {
 		if s.raw == nil || s.raw.dc != dc {
 			s.raw = &rawConn{dc: dc, stmts: make(map[string]driver.Stmt, len(statements))}
+			if c, ok := capiOf(dc); ok && !noCAPI {
+				s.raw.c = c
+			}
+		}
+		if c := s.raw.c; c != nil {
+			defer c.leave(c.enter())
 		}
 		return fn(s.raw)
 	})
@@ -44,6 +51,14 @@ func (s *SQLiteStore) withConn(ctx context.Context, fn func(*rawConn) error) err
 // stmt returns the statement of q, preparing it on first use.
 func (r *rawConn) stmt(q string) (driver.Stmt, error) {
 	if st, ok := r.stmts[q]; ok {
+		return st, nil
+	}
+	if r.c != nil {
+		st, err := r.c.prepare(q)
+		if err != nil {
+			return nil, err
+		}
+		r.stmts[q] = st
 		return st, nil
 	}
 	p, ok := r.dc.(driver.ConnPrepareContext)
@@ -75,6 +90,9 @@ func (r *rawConn) close() error {
 	for q, st := range r.stmts {
 		errs = append(errs, st.Close())
 		delete(r.stmts, q)
+	}
+	if r.c != nil {
+		r.c.free()
 	}
 	return errors.Join(errs...)
 }

@@ -102,12 +102,15 @@ func TestConcurrentPurchases(t *testing.T) {
 }
 
 func TestSQLiteStore(t *testing.T) {
-	for _, kind := range []string{"memory", "file"} {
+	for _, kind := range []string{"memory", "file", "memory, driver statements"} {
 		t.Run(kind, func(t *testing.T) {
 			storetest.Run(t, func(t *testing.T) acquirer.Store {
 				path := ""
 				if kind == "file" {
 					path = filepath.Join(t.TempDir(), "store.db")
+				}
+				if kind == "memory, driver statements" {
+					defer acquirer.DriverStatements()()
 				}
 				s, err := acquirer.OpenSQLite(path)
 				if err != nil {

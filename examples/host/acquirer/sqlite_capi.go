@@ -1,0 +1,450 @@
+package acquirer
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"database/sql/driver"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"reflect"
+
+	"modernc.org/libc"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// The store's statements run on SQLite's own API (modernc.org/sqlite/lib,
+// SQLite translated to Go) rather than through the driver's driver.Stmt.
+// The driver allocates C memory for every string and byte slice it binds
+// and frees it after the statement, converts every call through
+// driver.NamedValue and driver.Result, and SQLite, opened by the driver
+// with SQLITE_OPEN_FULLMUTEX, locks and unlocks the connection's mutex in
+// every call. Here a value is bound with SQLITE_TRANSIENT from one buffer
+// the connection keeps, so that SQLite copies it into the parameter's own
+// memory, which it keeps from one run of the statement to the next; the
+// journal row's 23 values are bound from the Entry without boxing them in
+// interfaces (sqliteTx.insert); and the store holds the connection's
+// mutex while it has the connection (withConn), so that SQLite's own
+// enters are a count on a recursive mutex. Measured with examples/loadgen
+// at 200 terminals, a request costs about 5 us less CPU, host and
+// generator together (see examples/loadgen/README.md, seventh session).
+//
+// The driver does not export its connection's handle. capiOf reads it,
+// and the thread state (libc.TLS) the driver calls SQLite with, from the
+// driver's connection by reflection, checking the type and the fields it
+// expects. Both are used only while database/sql lends the store the
+// connection (sql.Conn.Raw), as the driver uses them: never by two
+// goroutines at once. If the fields are not there (another version of the
+// driver), the store runs its statements through the driver, and
+// TestCAPI, which asserts that the store uses this path with the driver
+// go.mod requires, fails. TestCAPIMatchesDriver runs the same Updates on
+// both paths and compares every outcome.
+
+// noCAPI makes the store use the driver's statements, for tests that
+// compare the two.
+var noCAPI = false
+
+// A capi is the SQLite handle of the driver connection and the thread
+// state (libc.TLS) its calls run with.
+type capi struct {
+	tls *libc.TLS
+	db  uintptr // sqlite3*
+
+	// buf is memory from SQLite's allocator, of size n, that holds the
+	// value being bound or the text of the statement being prepared; out
+	// holds prepare's *ppStmt. SQLite reads and writes only memory of its
+	// own (the Go heap is not for C pointers: checkptr, under -race,
+	// refuses them), which this file reaches through libc.GoBytes.
+	buf uintptr
+	n   int
+	out uintptr
+}
+
+// bufSize is the first size of a capi's buffer: more than a journal row's
+// longest string, the packed response.
+const bufSize = 512
+
+// errTooLong reports a value longer than SQLite's API can take.
+var errTooLong = errors.New("acquirer: value too long for SQLite")
+
+// grow makes c.buf hold at least n bytes.
+func (c *capi) grow(n int) error {
+	if n <= c.n && c.buf != 0 {
+		return nil
+	}
+	if n > math.MaxInt32 {
+		return errTooLong
+	}
+	size := max(n, 2*c.n, bufSize)
+	p := sqlite3.Xsqlite3_malloc64(c.tls, uint64(size))
+	if p == 0 {
+		return errors.New("acquirer: SQLite out of memory")
+	}
+	if c.buf != 0 {
+		sqlite3.Xsqlite3_free(c.tls, c.buf)
+	}
+	c.buf, c.n = p, size
+	return nil
+}
+
+// free releases the memory c allocated.
+func (c *capi) free() {
+	if c.buf != 0 {
+		sqlite3.Xsqlite3_free(c.tls, c.buf)
+		c.buf, c.n = 0, 0
+	}
+	if c.out != 0 {
+		sqlite3.Xsqlite3_free(c.tls, c.out)
+		c.out = 0
+	}
+}
+
+// enter enters the connection's mutex, which SQLite enters and leaves
+// again in every call: held meanwhile, those are a count on a recursive
+// mutex the caller owns rather than a lock and an unlock each. leave(m)
+// leaves it.
+func (c *capi) enter() (m uintptr) {
+	m = sqlite3.Xsqlite3_db_mutex(c.tls, c.db)
+	if m != 0 {
+		sqlite3.Xsqlite3_mutex_enter(c.tls, m)
+	}
+	return m
+}
+
+func (c *capi) leave(m uintptr) {
+	if m != 0 {
+		sqlite3.Xsqlite3_mutex_leave(c.tls, m)
+	}
+}
+
+// capiOf returns the SQLite handle of the driver connection dc, or false
+// if dc is not the modernc.org/sqlite connection this file knows.
+func capiOf(dc any) (*capi, bool) {
+	v := reflect.ValueOf(dc)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return nil, false
+	}
+	e := v.Elem()
+	if e.Kind() != reflect.Struct || e.Type().PkgPath() != "modernc.org/sqlite" || e.Type().Name() != "conn" {
+		return nil, false
+	}
+	db, tls := e.FieldByName("db"), e.FieldByName("tls")
+	if !db.IsValid() || db.Kind() != reflect.Uintptr || db.Uint() == 0 ||
+		!tls.IsValid() || tls.Type() != reflect.TypeFor[*libc.TLS]() || tls.IsNil() {
+		return nil, false
+	}
+	c := &capi{tls: (*libc.TLS)(tls.UnsafePointer()), db: uintptr(db.Uint())}
+	c.out = sqlite3.Xsqlite3_malloc64(c.tls, 8)
+	if c.out == 0 || c.grow(bufSize) != nil {
+		c.free()
+		return nil, false
+	}
+	return c, true
+}
+
+// A capiError is an error SQLite reported, with its extended result code.
+type capiError struct {
+	code int
+	msg  string
+}
+
+func (e *capiError) Error() string { return fmt.Sprintf("%s (%d)", e.msg, e.code) }
+
+// Code returns SQLite's extended result code, as the driver's errors do.
+func (e *capiError) Code() int { return e.code }
+
+// err returns the error of result code rc.
+func (c *capi) err(rc int32) error {
+	msg := libc.GoString(sqlite3.Xsqlite3_errstr(c.tls, rc))
+	if ext := sqlite3.Xsqlite3_extended_errcode(c.tls, c.db); ext&0xff == rc&0xff {
+		if m := libc.GoString(sqlite3.Xsqlite3_errmsg(c.tls, c.db)); m != msg {
+			msg += ": " + m
+		}
+		rc = ext
+	}
+	return &capiError{code: int(rc), msg: msg}
+}
+
+// prepare compiles q, one statement.
+func (c *capi) prepare(q string) (*capiStmt, error) {
+	if err := c.grow(len(q) + 1); err != nil {
+		return nil, err
+	}
+	b := libc.GoBytes(c.buf, len(q)+1)
+	b[copy(b, q)] = 0
+	out := libc.GoBytes(c.out, 8)
+	clear(out)
+	rc := sqlite3.Xsqlite3_prepare_v3(c.tls, c.db, c.buf, int32(len(q)+1), sqlite3.SQLITE_PREPARE_PERSISTENT, c.out, 0)
+	if rc != sqlite3.SQLITE_OK {
+		return nil, c.err(rc)
+	}
+	p := uintptr(binary.NativeEndian.Uint64(out))
+	if p == 0 {
+		return nil, errors.New("acquirer: empty statement")
+	}
+	s := &capiStmt{c: c, p: p}
+	s.rows.s = s
+	s.rows.names = make([]string, sqlite3.Xsqlite3_column_count(c.tls, s.p))
+	return s, nil
+}
+
+// A capiStmt is a prepared statement; it implements the parts of
+// driver.Stmt the store uses.
+type capiStmt struct {
+	c    *capi
+	p    uintptr // sqlite3_stmt*
+	res  result
+	rows capiRows
+}
+
+func (s *capiStmt) Close() error {
+	if s.p == 0 {
+		return nil
+	}
+	rc := sqlite3.Xsqlite3_finalize(s.c.tls, s.p)
+	s.p = 0
+	if rc != sqlite3.SQLITE_OK {
+		return s.c.err(rc)
+	}
+	return nil
+}
+
+func (s *capiStmt) NumInput() int { return -1 }
+
+func (s *capiStmt) Exec(args []driver.Value) (driver.Result, error) {
+	return nil, errors.New("acquirer: Exec without a context")
+}
+
+func (s *capiStmt) Query(args []driver.Value) (driver.Rows, error) {
+	return nil, errors.New("acquirer: Query without a context")
+}
+
+// transient is SQLITE_TRANSIENT: SQLite copies the value before the bind
+// returns.
+const transient = ^uintptr(0)
+
+// bind binds args to the statement's parameters.
+func (s *capiStmt) bind(args []driver.NamedValue) error {
+	c := s.c
+	for _, a := range args {
+		i := int32(a.Ordinal)
+		var rc int32
+		switch v := a.Value.(type) {
+		case nil:
+			rc = sqlite3.Xsqlite3_bind_null(c.tls, s.p, i)
+		case int64:
+			rc = sqlite3.Xsqlite3_bind_int64(c.tls, s.p, i, v)
+		case bool:
+			var n int64
+			if v {
+				n = 1
+			}
+			rc = sqlite3.Xsqlite3_bind_int64(c.tls, s.p, i, n)
+		case float64:
+			rc = sqlite3.Xsqlite3_bind_double(c.tls, s.p, i, v)
+		case string:
+			p, err := c.stage(v)
+			if err != nil {
+				return err
+			}
+			rc = sqlite3.Xsqlite3_bind_text(c.tls, s.p, i, p, int32(len(v)), transient)
+		case []byte:
+			if v == nil {
+				rc = sqlite3.Xsqlite3_bind_null(c.tls, s.p, i)
+				break
+			}
+			p, err := c.stageBytes(v)
+			if err != nil {
+				return err
+			}
+			rc = sqlite3.Xsqlite3_bind_blob(c.tls, s.p, i, p, int32(len(v)), transient)
+		default:
+			return fmt.Errorf("acquirer: statement argument %d: unsupported type %T", i, v)
+		}
+		if rc != sqlite3.SQLITE_OK {
+			return c.err(rc)
+		}
+	}
+	return nil
+}
+
+// stage copies v into the connection's buffer and returns its address,
+// never 0 (SQLite binds a null pointer as NULL, and an empty string must
+// stay ”).
+func (c *capi) stage(v string) (uintptr, error) {
+	if err := c.grow(len(v)); err != nil {
+		return 0, err
+	}
+	copy(libc.GoBytes(c.buf, len(v)), v)
+	return c.buf, nil
+}
+
+// stageBytes is stage for a byte slice.
+func (c *capi) stageBytes(v []byte) (uintptr, error) {
+	if err := c.grow(len(v)); err != nil {
+		return 0, err
+	}
+	copy(libc.GoBytes(c.buf, len(v)), v)
+	return c.buf, nil
+}
+
+// ExecContext runs the statement to its end.
+func (s *capiStmt) ExecContext(_ context.Context, args []driver.NamedValue) (driver.Result, error) {
+	if err := s.bind(args); err != nil {
+		s.reset()
+		return nil, err
+	}
+	r, err := s.run()
+	if err != nil {
+		return nil, err
+	}
+	s.res = r
+	return &s.res, nil
+}
+
+// run steps the bound statement to its end and resets it.
+func (s *capiStmt) run() (result, error) {
+	c := s.c
+	for {
+		rc := sqlite3.Xsqlite3_step(c.tls, s.p)
+		if rc == sqlite3.SQLITE_ROW {
+			continue
+		}
+		if rc != sqlite3.SQLITE_DONE {
+			err := c.err(rc)
+			s.reset()
+			return result{}, err
+		}
+		break
+	}
+	r := result{rows: sqlite3.Xsqlite3_changes64(c.tls, c.db), id: sqlite3.Xsqlite3_last_insert_rowid(c.tls, c.db)}
+	s.reset()
+	return r, nil
+}
+
+// reset makes the statement ready to run again; the error it returns
+// repeats that of the last step, which the caller has.
+func (s *capiStmt) reset() { sqlite3.Xsqlite3_reset(s.c.tls, s.p) }
+
+// A capiBinder binds a statement's parameters in order, one typed value
+// each, and keeps the first error.
+type capiBinder struct {
+	i   int32
+	err error
+}
+
+func (b *capiBinder) done(s *capiStmt, rc int32) {
+	if rc != sqlite3.SQLITE_OK && b.err == nil {
+		b.err = s.c.err(rc)
+	}
+}
+
+func (b *capiBinder) text(s *capiStmt, v string) {
+	b.i++
+	p, err := s.c.stage(v)
+	if err != nil {
+		b.err = cmp.Or(b.err, err)
+		return
+	}
+	b.done(s, sqlite3.Xsqlite3_bind_text(s.c.tls, s.p, b.i, p, int32(len(v)), transient))
+}
+
+func (b *capiBinder) blob(s *capiStmt, v []byte) {
+	b.i++
+	if v == nil {
+		b.done(s, sqlite3.Xsqlite3_bind_null(s.c.tls, s.p, b.i))
+		return
+	}
+	p, err := s.c.stageBytes(v)
+	if err != nil {
+		b.err = cmp.Or(b.err, err)
+		return
+	}
+	b.done(s, sqlite3.Xsqlite3_bind_blob(s.c.tls, s.p, b.i, p, int32(len(v)), transient))
+}
+
+func (b *capiBinder) int64(s *capiStmt, v int64) {
+	b.i++
+	b.done(s, sqlite3.Xsqlite3_bind_int64(s.c.tls, s.p, b.i, v))
+}
+
+func (b *capiBinder) bool(s *capiStmt, v bool) {
+	var n int64
+	if v {
+		n = 1
+	}
+	b.int64(s, n)
+}
+
+func (b *capiBinder) null(s *capiStmt) {
+	b.i++
+	b.done(s, sqlite3.Xsqlite3_bind_null(s.c.tls, s.p, b.i))
+}
+
+// QueryContext binds args and returns the statement's rows, which the
+// statement keeps: one iteration at a time.
+func (s *capiStmt) QueryContext(_ context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	if err := s.bind(args); err != nil {
+		s.reset()
+		return nil, err
+	}
+	return &s.rows, nil
+}
+
+// capiRows are the rows of a capiStmt.
+type capiRows struct {
+	s     *capiStmt
+	names []string // as many as the columns: the store reads them by position
+}
+
+func (r *capiRows) Columns() []string { return r.names }
+
+func (r *capiRows) Close() error {
+	r.s.reset()
+	return nil
+}
+
+// Next steps to the next row and reads its columns into dest: INTEGER as
+// int64, REAL as float64, TEXT as string, BLOB as []byte, NULL as nil, as
+// the driver does for the store's columns.
+func (r *capiRows) Next(dest []driver.Value) error {
+	c, p := r.s.c, r.s.p
+	switch rc := sqlite3.Xsqlite3_step(c.tls, p); rc {
+	case sqlite3.SQLITE_ROW:
+	case sqlite3.SQLITE_DONE:
+		return io.EOF
+	default:
+		return c.err(rc)
+	}
+	for i := range dest {
+		col := int32(i)
+		switch sqlite3.Xsqlite3_column_type(c.tls, p, col) {
+		case sqlite3.SQLITE_INTEGER:
+			dest[i] = sqlite3.Xsqlite3_column_int64(c.tls, p, col)
+		case sqlite3.SQLITE_FLOAT:
+			dest[i] = sqlite3.Xsqlite3_column_double(c.tls, p, col)
+		case sqlite3.SQLITE_TEXT:
+			t := sqlite3.Xsqlite3_column_text(c.tls, p, col)
+			n := int(sqlite3.Xsqlite3_column_bytes(c.tls, p, col))
+			if n == 0 {
+				dest[i] = ""
+			} else {
+				dest[i] = string(libc.GoBytes(t, n)) // a copy: GoBytes does not copy
+			}
+		case sqlite3.SQLITE_BLOB:
+			b := sqlite3.Xsqlite3_column_blob(c.tls, p, col)
+			n := int(sqlite3.Xsqlite3_column_bytes(c.tls, p, col))
+			if n == 0 {
+				dest[i] = []byte(nil) // as the driver reads an empty blob
+			} else {
+				dest[i] = bytes.Clone(libc.GoBytes(b, n))
+			}
+		default:
+			dest[i] = nil
+		}
+	}
+	return nil
+}
