@@ -572,6 +572,7 @@ func (t *sqliteTx) insert(e *Entry) (result, error) {
 		return result{}, err
 	}
 	s := st.(*capiStmt)
+	s.c.begin()
 	var b capiBinder
 	b.text(s, e.Terminal)
 	b.text(s, e.MTI)
@@ -599,6 +600,9 @@ func (t *sqliteTx) insert(e *Entry) (result, error) {
 		b.null(s)
 	} else {
 		b.int64(s, 0)
+	}
+	if b.err == nil && int(b.i) != s.params {
+		b.err = fmt.Errorf("%w: %d for %d", errParams, b.i, s.params)
 	}
 	if b.err != nil {
 		s.reset()

@@ -22,10 +22,9 @@ import (
 // and frees it after the statement, converts every call through
 // driver.NamedValue and driver.Result, and SQLite, opened by the driver
 // with SQLITE_OPEN_FULLMUTEX, locks and unlocks the connection's mutex in
-// every call. Here a value is bound with SQLITE_TRANSIENT from one buffer
-// the connection keeps, so that SQLite copies it into the parameter's own
-// memory, which it keeps from one run of the statement to the next; the
-// journal row's 23 values are bound from the Entry without boxing them in
+// every call. Here the values of a statement are copied into one buffer
+// the connection keeps and bound where they are (SQLITE_STATIC), without
+// an allocation; the journal row's 23 values are bound from the Entry without boxing them in
 // interfaces (sqliteTx.insert); and the store holds the connection's
 // mutex while it has the connection (withConn), so that SQLite's own
 // enters are a count on a recursive mutex. Measured with examples/loadgen
@@ -53,45 +52,60 @@ type capi struct {
 	tls *libc.TLS
 	db  uintptr // sqlite3*
 
-	// buf is memory from SQLite's allocator, of size n, that holds the
-	// value being bound or the text of the statement being prepared; out
-	// holds prepare's *ppStmt. SQLite reads and writes only memory of its
-	// own (the Go heap is not for C pointers: checkptr, under -race,
-	// refuses them), which this file reaches through libc.GoBytes.
-	buf uintptr
-	n   int
-	out uintptr
+	// The values of a statement are copied into buf, memory of size n
+	// from SQLite's allocator, from off on; out holds prepare's *ppStmt.
+	// SQLite reads and writes only memory of its own (checkptr, under
+	// -race, refuses Go pointers there), which this file reaches through
+	// libc.GoBytes. A buffer outgrown during a statement is kept in
+	// retired until the next statement, since the values bound before
+	// point into it.
+	buf     uintptr
+	n, off  int
+	out     uintptr
+	retired []uintptr
 }
 
 // bufSize is the first size of a capi's buffer: more than a journal row's
-// longest string, the packed response.
-const bufSize = 512
+// values.
+const bufSize = 1024
 
 // errTooLong reports a value longer than SQLite's API can take.
 var errTooLong = errors.New("acquirer: value too long for SQLite")
 
-// grow makes c.buf hold at least n bytes.
-func (c *capi) grow(n int) error {
-	if n <= c.n && c.buf != 0 {
-		return nil
+// begin starts the values of a new statement at the start of the buffer.
+func (c *capi) begin() {
+	c.off = 0
+	for _, p := range c.retired {
+		sqlite3.Xsqlite3_free(c.tls, p)
 	}
+	c.retired = c.retired[:0]
+}
+
+// alloc returns n bytes of the buffer, after those of the statement's
+// values so far.
+func (c *capi) alloc(n int) (uintptr, error) {
 	if n > math.MaxInt32 {
-		return errTooLong
+		return 0, errTooLong
 	}
-	size := max(n, 2*c.n, bufSize)
-	p := sqlite3.Xsqlite3_malloc64(c.tls, uint64(size))
-	if p == 0 {
-		return errors.New("acquirer: SQLite out of memory")
+	if c.off+n > c.n || c.buf == 0 {
+		size := max(n, 2*c.n, bufSize)
+		p := sqlite3.Xsqlite3_malloc64(c.tls, uint64(size))
+		if p == 0 {
+			return 0, errors.New("acquirer: SQLite out of memory")
+		}
+		if c.buf != 0 {
+			c.retired = append(c.retired, c.buf)
+		}
+		c.buf, c.n, c.off = p, size, 0
 	}
-	if c.buf != 0 {
-		sqlite3.Xsqlite3_free(c.tls, c.buf)
-	}
-	c.buf, c.n = p, size
-	return nil
+	p := c.buf + uintptr(c.off)
+	c.off += n
+	return p, nil
 }
 
 // free releases the memory c allocated.
 func (c *capi) free() {
+	c.begin()
 	if c.buf != 0 {
 		sqlite3.Xsqlite3_free(c.tls, c.buf)
 		c.buf, c.n = 0, 0
@@ -138,8 +152,7 @@ func capiOf(dc any) (*capi, bool) {
 	}
 	c := &capi{tls: (*libc.TLS)(tls.UnsafePointer()), db: uintptr(db.Uint())}
 	c.out = sqlite3.Xsqlite3_malloc64(c.tls, 8)
-	if c.out == 0 || c.grow(bufSize) != nil {
-		c.free()
+	if c.out == 0 {
 		return nil, false
 	}
 	return c, true
@@ -170,14 +183,16 @@ func (c *capi) err(rc int32) error {
 
 // prepare compiles q, one statement.
 func (c *capi) prepare(q string) (*capiStmt, error) {
-	if err := c.grow(len(q) + 1); err != nil {
+	c.begin()
+	zSQL, err := c.alloc(len(q) + 1)
+	if err != nil {
 		return nil, err
 	}
-	b := libc.GoBytes(c.buf, len(q)+1)
+	b := libc.GoBytes(zSQL, len(q)+1)
 	b[copy(b, q)] = 0
 	out := libc.GoBytes(c.out, 8)
 	clear(out)
-	rc := sqlite3.Xsqlite3_prepare_v3(c.tls, c.db, c.buf, int32(len(q)+1), sqlite3.SQLITE_PREPARE_PERSISTENT, c.out, 0)
+	rc := sqlite3.Xsqlite3_prepare_v3(c.tls, c.db, zSQL, int32(len(q)+1), sqlite3.SQLITE_PREPARE_PERSISTENT, c.out, 0)
 	if rc != sqlite3.SQLITE_OK {
 		return nil, c.err(rc)
 	}
@@ -185,7 +200,7 @@ func (c *capi) prepare(q string) (*capiStmt, error) {
 	if p == 0 {
 		return nil, errors.New("acquirer: empty statement")
 	}
-	s := &capiStmt{c: c, p: p}
+	s := &capiStmt{c: c, p: p, params: int(sqlite3.Xsqlite3_bind_parameter_count(c.tls, p))}
 	s.rows.s = s
 	s.rows.names = make([]string, sqlite3.Xsqlite3_column_count(c.tls, s.p))
 	return s, nil
@@ -194,11 +209,16 @@ func (c *capi) prepare(q string) (*capiStmt, error) {
 // A capiStmt is a prepared statement; it implements the parts of
 // driver.Stmt the store uses.
 type capiStmt struct {
-	c    *capi
-	p    uintptr // sqlite3_stmt*
-	res  result
-	rows capiRows
+	c      *capi
+	p      uintptr // sqlite3_stmt*
+	params int     // sqlite3_bind_parameter_count
+	res    result
+	rows   capiRows
 }
+
+// errParams reports a statement given another number of values than it
+// has parameters.
+var errParams = errors.New("acquirer: wrong number of statement arguments")
 
 func (s *capiStmt) Close() error {
 	if s.p == 0 {
@@ -222,13 +242,25 @@ func (s *capiStmt) Query(args []driver.Value) (driver.Rows, error) {
 	return nil, errors.New("acquirer: Query without a context")
 }
 
-// transient is SQLITE_TRANSIENT: SQLite copies the value before the bind
-// returns.
-const transient = ^uintptr(0)
+// The destructor arguments of sqlite3_bind_text and _blob: with
+// SQLITE_STATIC, SQLite reads the value where it is, in the buffer, as
+// long as the statement runs; with SQLITE_TRANSIENT it copies the value
+// into memory it allocates, which a statement's next bind frees.
+const (
+	static    = uintptr(0)
+	transient = ^uintptr(0)
+)
 
-// bind binds args to the statement's parameters.
-func (s *capiStmt) bind(args []driver.NamedValue) error {
+// bind binds args to the statement's parameters, one each. An exec binds
+// its strings and byte slices static: its values stay in the buffer until
+// it has run. The rows of a query may be
+// read while other statements use the buffer, so a query's are copied.
+func (s *capiStmt) bind(args []driver.NamedValue, how uintptr) error {
+	if len(args) != s.params {
+		return fmt.Errorf("%w: %d for %d", errParams, len(args), s.params)
+	}
 	c := s.c
+	c.begin()
 	for _, a := range args {
 		i := int32(a.Ordinal)
 		var rc int32
@@ -250,7 +282,7 @@ func (s *capiStmt) bind(args []driver.NamedValue) error {
 			if err != nil {
 				return err
 			}
-			rc = sqlite3.Xsqlite3_bind_text(c.tls, s.p, i, p, int32(len(v)), transient)
+			rc = sqlite3.Xsqlite3_bind_text(c.tls, s.p, i, p, int32(len(v)), how)
 		case []byte:
 			if v == nil {
 				rc = sqlite3.Xsqlite3_bind_null(c.tls, s.p, i)
@@ -260,7 +292,7 @@ func (s *capiStmt) bind(args []driver.NamedValue) error {
 			if err != nil {
 				return err
 			}
-			rc = sqlite3.Xsqlite3_bind_blob(c.tls, s.p, i, p, int32(len(v)), transient)
+			rc = sqlite3.Xsqlite3_bind_blob(c.tls, s.p, i, p, int32(len(v)), how)
 		default:
 			return fmt.Errorf("acquirer: statement argument %d: unsupported type %T", i, v)
 		}
@@ -271,29 +303,30 @@ func (s *capiStmt) bind(args []driver.NamedValue) error {
 	return nil
 }
 
-// stage copies v into the connection's buffer and returns its address,
-// never 0 (SQLite binds a null pointer as NULL, and an empty string must
-// stay ”).
+// stage copies v into the buffer and returns its address, never 0
+// (SQLite binds a null pointer as NULL, and an empty string must stay ”).
 func (c *capi) stage(v string) (uintptr, error) {
-	if err := c.grow(len(v)); err != nil {
+	p, err := c.alloc(len(v))
+	if err != nil {
 		return 0, err
 	}
-	copy(libc.GoBytes(c.buf, len(v)), v)
-	return c.buf, nil
+	copy(libc.GoBytes(p, len(v)), v)
+	return p, nil
 }
 
 // stageBytes is stage for a byte slice.
 func (c *capi) stageBytes(v []byte) (uintptr, error) {
-	if err := c.grow(len(v)); err != nil {
+	p, err := c.alloc(len(v))
+	if err != nil {
 		return 0, err
 	}
-	copy(libc.GoBytes(c.buf, len(v)), v)
-	return c.buf, nil
+	copy(libc.GoBytes(p, len(v)), v)
+	return p, nil
 }
 
 // ExecContext runs the statement to its end.
 func (s *capiStmt) ExecContext(_ context.Context, args []driver.NamedValue) (driver.Result, error) {
-	if err := s.bind(args); err != nil {
+	if err := s.bind(args, static); err != nil {
 		s.reset()
 		return nil, err
 	}
@@ -325,12 +358,20 @@ func (s *capiStmt) run() (result, error) {
 	return r, nil
 }
 
-// reset makes the statement ready to run again; the error it returns
-// repeats that of the last step, which the caller has.
+// reset makes the statement ready to run again; the error sqlite3_reset
+// returns repeats that of the last step, which the caller has.
+//
+// The bindings stay, and a static one points into a buffer that later
+// statements reuse or that is freed. They are never read: every run binds
+// each parameter again first (bind and capiBinder check the count).
+// sqlite3_clear_bindings would make them NULL, but it also marks a
+// statement whose plan depends on a parameter's value for preparing
+// again, on every run.
 func (s *capiStmt) reset() { sqlite3.Xsqlite3_reset(s.c.tls, s.p) }
 
-// A capiBinder binds a statement's parameters in order, one typed value
-// each, and keeps the first error.
+// A capiBinder binds the parameters of a statement to exec in order, one
+// typed value each, static as bind does, and keeps the first error. Its
+// zero value is ready once the statement's values begin (capi.begin).
 type capiBinder struct {
 	i   int32
 	err error
@@ -349,7 +390,7 @@ func (b *capiBinder) text(s *capiStmt, v string) {
 		b.err = cmp.Or(b.err, err)
 		return
 	}
-	b.done(s, sqlite3.Xsqlite3_bind_text(s.c.tls, s.p, b.i, p, int32(len(v)), transient))
+	b.done(s, sqlite3.Xsqlite3_bind_text(s.c.tls, s.p, b.i, p, int32(len(v)), static))
 }
 
 func (b *capiBinder) blob(s *capiStmt, v []byte) {
@@ -363,7 +404,7 @@ func (b *capiBinder) blob(s *capiStmt, v []byte) {
 		b.err = cmp.Or(b.err, err)
 		return
 	}
-	b.done(s, sqlite3.Xsqlite3_bind_blob(s.c.tls, s.p, b.i, p, int32(len(v)), transient))
+	b.done(s, sqlite3.Xsqlite3_bind_blob(s.c.tls, s.p, b.i, p, int32(len(v)), static))
 }
 
 func (b *capiBinder) int64(s *capiStmt, v int64) {
@@ -387,7 +428,7 @@ func (b *capiBinder) null(s *capiStmt) {
 // QueryContext binds args and returns the statement's rows, which the
 // statement keeps: one iteration at a time.
 func (s *capiStmt) QueryContext(_ context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	if err := s.bind(args); err != nil {
+	if err := s.bind(args, transient); err != nil {
 		s.reset()
 		return nil, err
 	}
