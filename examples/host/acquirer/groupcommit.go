@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"sync"
 )
 
 // Group commit: the Updates of SQLiteStore are run by one goroutine, the
@@ -55,6 +56,9 @@ type update struct {
 	fn   func(Tx) error
 	done chan error // receives the outcome once the group is committed
 }
+
+// updates holds the updates not in use, each with its channel.
+var updates = sync.Pool{New: func() any { return &update{done: make(chan error, 1)} }}
 
 // committer runs until s.quit is closed, committing the updates sent on
 // s.updates in groups.

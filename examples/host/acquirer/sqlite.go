@@ -53,6 +53,8 @@ type SQLiteStore struct {
 	// The request keys of the journal rows not yet in journal_keys (see
 	// sqlite_keys.go).
 	unflushed unflushed
+
+	flushRows flushRows // flushPendingC's
 }
 
 // An orphanKey is what Tx.Orphans looks for.
@@ -218,7 +220,12 @@ func (s *SQLiteStore) Seed(ctx context.Context, accounts []Account, cards []Card
 // waiting at the same time, each under its own savepoint, and Update
 // returns once their common transaction is committed.
 func (s *SQLiteStore) Update(ctx context.Context, fn func(Tx) error) error {
-	u := &update{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	u := updates.Get().(*update)
+	u.ctx, u.fn = ctx, fn
+	defer func() {
+		u.ctx, u.fn = nil, nil
+		updates.Put(u)
+	}()
 	select {
 	case s.updates <- u:
 	case <-ctx.Done():
@@ -227,7 +234,8 @@ func (s *SQLiteStore) Update(ctx context.Context, fn func(Tx) error) error {
 		return &StoreError{Op: "begin", Err: ErrStoreClosed}
 	}
 	// Once taken, fn may run and commit: wait for the outcome, so that
-	// the caller never answers without knowing it.
+	// the caller never answers without knowing it. The committer does
+	// not use u after sending it, so u may serve another Update.
 	return <-u.done
 }
 
@@ -600,6 +608,15 @@ func (t *sqliteTx) insert(e *Entry) (result, error) {
 		b.null(s)
 	} else {
 		b.int64(s, 0)
+	}
+	return t.runBound(s, &b)
+}
+
+// runBound runs s, whose parameters b bound, as exec runs a statement.
+func (t *sqliteTx) runBound(s *capiStmt, b *capiBinder) (result, error) {
+	if t.fatal != nil {
+		s.reset()
+		return result{}, t.fatal
 	}
 	if b.err == nil && int(b.i) != s.params {
 		b.err = fmt.Errorf("%w: %d for %d", errParams, b.i, s.params)
