@@ -68,6 +68,10 @@ func TestCAPIMatchesDriver(t *testing.T) {
 	}
 	defer driverStore.Close()
 	stores := []*SQLiteStore{capiStore, driverStore}
+	for _, s := range stores {
+		// Small bounds, so that keys are copied to journal_keys often.
+		s.unflushed.waiting, s.unflushed.perTerminal, s.unflushed.perGroup = 6, 5, 3
+	}
 	accounts := []Account{{ID: "a", Balance: 1000}, {ID: "", Balance: -5}, {ID: "ü\x00c", Balance: 1 << 40}}
 	cards := []Card{{PAN: "4761739001010119", Account: "a"}, {PAN: "5413330089010434", Account: "", PINTries: 2}}
 	for _, s := range stores {

@@ -131,6 +131,8 @@ type unflushed struct {
 	// by readKeys is not here; Original reads it from the journal.
 	entries map[int64]*Entry
 
+	ids []int64 // flushKeys', kept for the next group
+
 	// Bounds, which tests lower; 0 means the constants.
 	waiting, perTerminal, perGroup int
 }
@@ -394,7 +396,7 @@ func (t *sqliteTx) flushKeys() error {
 		return nil
 	}
 	waiting, perTerminal, perGroup := u.bounds()
-	var args []any // each value is boxed anyway: a slice kept for reuse would save one allocation a group
+	ids := u.ids[:0]
 	budget := perGroup
 	for len(u.full) > 0 && budget > 0 {
 		terminal := u.full[0]
@@ -402,19 +404,30 @@ func (t *sqliteTx) flushKeys() error {
 		if len(u.keys[terminal]) < perTerminal {
 			continue // copied already, as one of the oldest
 		}
-		args = u.take(args, terminal)
+		ids = u.take(ids, terminal)
 		u.order = slices.DeleteFunc(u.order, func(s string) bool { return s == terminal })
 		budget -= perTerminal
 	}
 	for len(u.order) > 0 && (u.rows > waiting || u.last-u.keys[u.order[0]][0].id >= 2*int64(waiting)) {
 		terminal := u.order[0]
 		u.order = u.order[1:]
-		args = u.take(args, terminal)
+		ids = u.take(ids, terminal)
 	}
-	if len(args) == 0 {
+	u.ids = ids
+	if len(ids) == 0 {
 		return nil
 	}
-	if err := t.flush(flushKeysTable, args); err != nil {
+	var err error
+	if t.rc.c != nil {
+		err = t.flushC(flushKeysTable, len(ids), func(b *capiBinder, s *capiStmt, i int) { b.int64(s, ids[i]) })
+	} else {
+		args := make([]any, len(ids))
+		for i, id := range ids {
+			args[i] = id
+		}
+		err = t.flush(flushKeysTable, args)
+	}
+	if err != nil {
 		return err
 	}
 	u.mark = u.last
@@ -430,16 +443,16 @@ func (t *sqliteTx) flushKeys() error {
 	return nil
 }
 
-// take appends to args the ids of terminal's keys, for flushKeysTable,
+// take appends to ids the ids of terminal's keys, for flushKeysTable,
 // and drops them from memory.
-func (u *unflushed) take(args []any, terminal string) []any {
+func (u *unflushed) take(ids []int64, terminal string) []int64 {
 	ks := u.keys[terminal]
 	top, topOK := u.top[terminal]
 	for _, k := range ks {
 		if !k.refused && topOK && k.stan > top {
 			top = k.stan
 		}
-		args = append(args, k.id)
+		ids = append(ids, k.id)
 		delete(u.entries, k.id)
 	}
 	if topOK {
@@ -447,5 +460,5 @@ func (u *unflushed) take(args []any, terminal string) []any {
 	}
 	u.rows -= len(ks)
 	delete(u.keys, terminal)
-	return args
+	return ids
 }
