@@ -129,9 +129,15 @@
 //     not above its highest (sqlite_keys.go). A partial index holds only
 //     the reversals that found no original, which are few and rarely
 //     written.
-//   - Statements run on the driver connection (database/sql.Conn.Raw) with
-//     statements prepared there: database/sql's per-call work cost as much
-//     as SQLite's own.
+//   - Statements run on the driver connection (database/sql.Conn.Raw),
+//     prepared there on SQLite's own API (sqlite_capi.go): values are bound
+//     from one buffer without an allocation, the journal row and the
+//     flushed rows from typed fields rather than interfaces, and the
+//     connection's mutex is held while the store has the connection.
+//     database/sql's per-call work, and the driver's, cost as much as
+//     SQLite's own. The driver does not export its handle, which the store
+//     reads by reflection; with another version of the driver it runs its
+//     statements through the driver instead (TestCAPI fails then).
 //
 // A request prepares its log attributes (With, the masked PAN) only when
 // the logger keeps lines. The host command runs the garbage collector at
