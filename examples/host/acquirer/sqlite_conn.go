@@ -326,3 +326,93 @@ func convert(dest any, v driver.Value) error {
 	}
 	return nil
 }
+
+// stmtValues takes the values of a statement in order. On SQLite's API
+// (sqlite_capi.go) it binds each as it comes, typed; on the driver's
+// statements it collects them as exec's arguments, each boxed in an
+// interface.
+type stmtValues struct {
+	s    *capiStmt // nil on the driver's statements
+	b    capiBinder
+	args []any
+}
+
+// values starts the values of q, in t's stmtValues: a statement's values
+// are given and run before the next statement's start.
+func (t *sqliteTx) values(q string) (*stmtValues, error) {
+	v := &t.vals
+	*v = stmtValues{args: v.args[:0]}
+	if t.rc.c == nil {
+		return v, nil
+	}
+	st, err := t.rc.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	v.s = st.(*capiStmt)
+	v.s.c.begin()
+	return v, nil
+}
+
+func (v *stmtValues) text(x string) {
+	if v.s != nil {
+		v.b.text(v.s, x)
+		return
+	}
+	v.args = append(v.args, x)
+}
+
+// blob takes x, nil as NULL.
+func (v *stmtValues) blob(x []byte) {
+	if v.s != nil {
+		v.b.blob(v.s, x)
+		return
+	}
+	v.args = append(v.args, x)
+}
+
+func (v *stmtValues) int64(x int64) {
+	if v.s != nil {
+		v.b.int64(v.s, x)
+		return
+	}
+	v.args = append(v.args, x)
+}
+
+// bool takes x as 1 or 0.
+func (v *stmtValues) bool(x bool) {
+	if v.s != nil {
+		v.b.bool(v.s, x)
+		return
+	}
+	v.args = append(v.args, x)
+}
+
+func (v *stmtValues) null() {
+	if v.s != nil {
+		v.b.null(v.s)
+		return
+	}
+	v.args = append(v.args, nil)
+}
+
+// execValues runs q with the values v took, as exec runs a statement.
+func (t *sqliteTx) execValues(q string, v *stmtValues) (result, error) {
+	if v.s == nil {
+		return t.exec(q, v.args...)
+	}
+	s, b := v.s, &v.b
+	if t.fatal != nil {
+		s.reset()
+		return result{}, t.fatal
+	}
+	if b.err == nil && int(b.i) != s.params {
+		b.err = fmt.Errorf("%w: %d for %d", errParams, b.i, s.params)
+	}
+	if b.err != nil {
+		s.reset()
+		return result{}, t.checkFatal(b.err)
+	}
+	r, err := s.run()
+	return r, t.checkFatal(err)
+}

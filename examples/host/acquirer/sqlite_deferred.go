@@ -136,48 +136,80 @@ func init() {
 // number of rows than it was given.
 var errFlushRows = errors.New("acquirer: flush changed an unexpected number of rows")
 
-// flush writes the rows of args, f.cols values each, in chunks.
-func (t *sqliteTx) flush(f *flushTable, args []any) error {
-	for i, n := range flushChunks {
-		for len(args) >= n*f.cols {
-			r, err := t.exec(f.stmts[i], args[:n*f.cols]...)
+// flush writes n rows of f in chunks, the values of row i given by row.
+func (t *sqliteTx) flush(f *flushTable, n int, row func(v *stmtValues, i int)) error {
+	i := 0
+	for c, size := range flushChunks {
+		for n-i >= size {
+			v, err := t.values(f.stmts[c])
 			if err != nil {
 				return storeErr(f.name, err)
 			}
-			if r.rows != int64(n) && !(f.some && r.rows < int64(n)) {
-				return &StoreError{Op: f.name, Err: fmt.Errorf("%w: %d of %d", errFlushRows, r.rows, n)}
+			for r := i; r < i+size; r++ {
+				row(v, r)
 			}
-			args = args[n*f.cols:]
+			r, err := t.execValues(f.stmts[c], v)
+			if err != nil {
+				return storeErr(f.name, err)
+			}
+			if r.rows != int64(size) && !(f.some && r.rows < int64(size)) {
+				return &StoreError{Op: f.name, Err: fmt.Errorf("%w: %d of %d", errFlushRows, r.rows, size)}
+			}
+			i += size
 		}
 	}
 	return nil
 }
 
+// A keyValue is a row of accounts or pinpads to flush.
+type keyValue struct {
+	k string
+	v int64
+}
+
+// flushRows holds the rows of flushPending, kept for the next group.
+type flushRows struct {
+	balances, pinpads []keyValue
+	cards             []CardState
+}
+
 // flushPending writes the rows the group changed.
 func (t *sqliteTx) flushPending() error {
-	p := &t.s.pending
-	if t.rc.c != nil {
-		return t.flushPendingC(p)
-	}
-	var args []any // each value is boxed anyway: a slice kept for reuse would save one allocation a group
+	p, r := &t.s.pending, &t.s.flushRows
+	r.balances = r.balances[:0]
 	for k, v := range p.balances {
-		args = append(args, k, v)
+		r.balances = append(r.balances, keyValue{k, v})
 	}
-	if err := t.flush(flushBalances, args); err != nil {
+	err := t.flush(flushBalances, len(r.balances), func(v *stmtValues, i int) {
+		v.text(r.balances[i].k)
+		v.int64(r.balances[i].v)
+	})
+	if err != nil {
 		return err
 	}
-	args = args[:0]
+	r.cards = r.cards[:0]
 	for _, c := range p.cards {
-		args = append(args, c.PAN, c.Status, c.PINTries, c.LastATC, c.Script)
+		r.cards = append(r.cards, c)
 	}
-	if err := t.flush(flushCards, args); err != nil {
+	err = t.flush(flushCards, len(r.cards), func(v *stmtValues, i int) {
+		c := &r.cards[i]
+		v.text(c.PAN)
+		v.text(c.Status)
+		v.int64(int64(c.PINTries))
+		v.int64(int64(c.LastATC))
+		v.text(c.Script)
+	})
+	if err != nil {
 		return err
 	}
-	args = args[:0]
+	r.pinpads = r.pinpads[:0]
 	for k, v := range p.pinpads {
-		args = append(args, k, v)
+		r.pinpads = append(r.pinpads, keyValue{k, v})
 	}
-	return t.flush(flushPINPads, args)
+	return t.flush(flushPINPads, len(r.pinpads), func(v *stmtValues, i int) {
+		v.text(r.pinpads[i].k)
+		v.int64(r.pinpads[i].v)
+	})
 }
 
 // pinpadCounter returns the last DUKPT counter of device and whether the
@@ -197,86 +229,4 @@ func (t *sqliteTx) pinpadCounter(device string) (int64, bool, error) {
 	}
 	put(&s.known.pinpads, device, n)
 	return n, true, nil
-}
-
-// A keyValue is a row of accounts or pinpads to flush.
-type keyValue struct {
-	k string
-	v int64
-}
-
-// flushRows holds the rows of flushPendingC, kept for the next group.
-type flushRows struct {
-	balances, pinpads []keyValue
-	cards             []CardState
-}
-
-// flushPendingC is flushPending on SQLite's API: the values are bound
-// from the rows rather than boxed in interfaces, about two allocations a
-// request.
-func (t *sqliteTx) flushPendingC(p *writeSet) error {
-	r := &t.s.flushRows
-	r.balances = r.balances[:0]
-	for k, v := range p.balances {
-		r.balances = append(r.balances, keyValue{k, v})
-	}
-	err := t.flushC(flushBalances, len(r.balances), func(b *capiBinder, s *capiStmt, i int) {
-		b.text(s, r.balances[i].k)
-		b.int64(s, r.balances[i].v)
-	})
-	if err != nil {
-		return err
-	}
-	r.cards = r.cards[:0]
-	for _, c := range p.cards {
-		r.cards = append(r.cards, c)
-	}
-	err = t.flushC(flushCards, len(r.cards), func(b *capiBinder, s *capiStmt, i int) {
-		c := &r.cards[i]
-		b.text(s, c.PAN)
-		b.text(s, c.Status)
-		b.int64(s, int64(c.PINTries))
-		b.int64(s, int64(c.LastATC))
-		b.text(s, c.Script)
-	})
-	if err != nil {
-		return err
-	}
-	r.pinpads = r.pinpads[:0]
-	for k, v := range p.pinpads {
-		r.pinpads = append(r.pinpads, keyValue{k, v})
-	}
-	return t.flushC(flushPINPads, len(r.pinpads), func(b *capiBinder, s *capiStmt, i int) {
-		b.text(s, r.pinpads[i].k)
-		b.int64(s, r.pinpads[i].v)
-	})
-}
-
-// flushC writes n rows of f in chunks, as flush does, binding row i with
-// bind.
-func (t *sqliteTx) flushC(f *flushTable, n int, bind func(b *capiBinder, s *capiStmt, i int)) error {
-	i := 0
-	for c, size := range flushChunks {
-		for n-i >= size {
-			st, err := t.rc.stmt(f.stmts[c])
-			if err != nil {
-				return storeErr(f.name, err)
-			}
-			s := st.(*capiStmt)
-			s.c.begin()
-			var b capiBinder
-			for row := i; row < i+size; row++ {
-				bind(&b, s, row)
-			}
-			r, err := t.runBound(s, &b)
-			if err != nil {
-				return storeErr(f.name, err)
-			}
-			if r.rows != int64(size) && !(f.some && r.rows < int64(size)) {
-				return &StoreError{Op: f.name, Err: fmt.Errorf("%w: %d of %d", errFlushRows, r.rows, size)}
-			}
-			i += size
-		}
-	}
-	return nil
 }

@@ -417,17 +417,7 @@ func (t *sqliteTx) flushKeys() error {
 	if len(ids) == 0 {
 		return nil
 	}
-	var err error
-	if t.rc.c != nil {
-		err = t.flushC(flushKeysTable, len(ids), func(b *capiBinder, s *capiStmt, i int) { b.int64(s, ids[i]) })
-	} else {
-		args := make([]any, len(ids))
-		for i, id := range ids {
-			args[i] = id
-		}
-		err = t.flush(flushKeysTable, args)
-	}
-	if err != nil {
+	if err := t.flush(flushKeysTable, len(ids), func(v *stmtValues, i int) { v.int64(ids[i]) }); err != nil {
 		return err
 	}
 	u.mark = u.last
