@@ -105,13 +105,12 @@ const (
 // A flushTable is one table's flush statements, by chunk.
 type flushTable struct {
 	name  string
-	cols  int
 	some  bool // rows may be there already and left as they are, so that a chunk may change fewer
 	stmts [len(flushChunks)]string
 }
 
 func newFlushTable(name, q string, cols int) *flushTable {
-	t := &flushTable{name: name, cols: cols}
+	t := &flushTable{name: name}
 	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
 	for i, n := range flushChunks {
 		t.stmts[i] = fmt.Sprintf(q, row+strings.Repeat(", "+row, n-1))
