@@ -283,3 +283,51 @@ func TestCAPIInsertAllocs(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkJournalInsert measures a journal row's INSERT, 16 rows a
+// transaction in an in-memory database, on SQLite's API and through the
+// driver's statements, in the same run.
+func BenchmarkJournalInsert(b *testing.B) {
+	for _, path := range []string{"capi", "driver"} {
+		b.Run(path, func(b *testing.B) {
+			if path == "driver" {
+				defer DriverStatements()()
+			}
+			s, err := OpenSQLite("")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			e := &Entry{RequestKey: RequestKey{Terminal: "TERM0001", MTI: "0200", STAN: "000001", Transmitted: "1126120000"},
+				Kind: KindFinancial, Merchant: "M1", MaskedPAN: "476173******0119", Account: "a", Processing: "000000",
+				Amount: 123456, Currency: "978", Digest: strings.Repeat("d", 64), Code: "00", AuthCode: "123456",
+				RRN: "633012345678", Debit: true, Applied: -123456, Response: []byte(strings.Repeat("r", 200)), Time: time.Now()}
+			err = s.withConn(context.Background(), func(rc *rawConn) error {
+				tx := &sqliteTx{rc: rc, s: s, update: true}
+				n := 0
+				b.ReportAllocs()
+				for b.Loop() {
+					if n%16 == 0 {
+						if n > 0 {
+							if _, err := tx.exec(qCommit); err != nil {
+								return err
+							}
+						}
+						if _, err := tx.exec(qBegin); err != nil {
+							return err
+						}
+					}
+					n++
+					if _, err := tx.insert(e); err != nil {
+						return err
+					}
+				}
+				_, err := tx.exec(qCommit)
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}
