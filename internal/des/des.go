@@ -12,7 +12,9 @@
 // from the standard's, a schedule is 144 table lookups, and a TDEA key whose
 // third part equals its first (parity bits aside) computes two schedules.
 // The block encryption combines each S-box with the permutation P in one
-// table, as crypto/des does.
+// table, as crypto/des does. Cipher.ChainCBC runs the chain of a CBC-MAC
+// (the retail MAC of every ISO 8583 message) about a quarter faster than
+// Encrypt block by block, keeping the chain permuted between blocks.
 //
 // Like crypto/des, this package is not constant time in the cache-timing
 // sense: the key schedule looks up tables indexed by key bits and the
@@ -94,6 +96,35 @@ func (c *Cipher) Decrypt(dst, src []byte) {
 	checkBlocks(dst, src)
 	c.check()
 	cryptBlock(&c.ks, dst, src, true)
+}
+
+// ChainCBC encrypts the blocks of src in CBC mode, the block in state as
+// the initialization vector, and leaves the last ciphertext block in
+// state: the chain of a CBC-MAC (MAC algorithms 1 and 3 of ISO/IEC
+// 9797-1), or the last block of cipher.NewCBCEncrypter's output. It panics
+// if state is not one block long, if len(src) is not a multiple of the
+// block size, and if c holds no key.
+//
+// Between blocks the chain stays permuted by IP: IP is a permutation of
+// bits, so IP(P ⊕ C) = IP(P) ⊕ IP(C), and IP(C) is the rounds' preoutput,
+// before IP⁻¹. A block then costs no IP⁻¹, and its IP does not wait for
+// the block before: about a quarter less time a block than Encrypt in a
+// loop.
+func (c *Cipher) ChainCBC(state, src []byte) {
+	if len(state) != BlockSize {
+		panic("des: CBC state not one block")
+	}
+	if len(src)%BlockSize != 0 {
+		panic("des: input not full blocks")
+	}
+	c.check()
+	l, r := initialPermutation(binary.BigEndian.Uint64(state))
+	for ; len(src) >= BlockSize; src = src[BlockSize:] {
+		pl, pr := initialPermutation(binary.BigEndian.Uint64(src))
+		// The preoutput is R16L16: the next block's IP(C) is (r, l).
+		r, l = encryptRounds(&spTable, &c.ks, l^pl, r^pr)
+	}
+	binary.BigEndian.PutUint64(state, finalPermutation(l, r))
 }
 
 // Clear zeroes the key schedule; c then holds no key.

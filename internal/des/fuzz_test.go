@@ -12,7 +12,10 @@ import (
 // with SetKey on a Cipher and on a TripleDESCipher, and so are its first 8
 // bytes, its first 16 extended to K1‖K2‖K1 and its first 24; the first 16
 // bytes are also given as they are to TripleDESCipher.SetKey, which takes
-// them as K1‖K2‖K1. The block is cut or zero-padded to 8 bytes.
+// them as K1‖K2‖K1. The block is cut or zero-padded to 8 bytes. ChainCBC
+// is compared with crypto/des's CBC mode too, under the first 8 bytes of
+// the key, the block as the initialization vector and the input's full
+// blocks as the message.
 func FuzzAgainstStdlib(f *testing.F) {
 	f.Add([]byte{0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF}, []byte("Now is t"))
 	f.Add(bytes.Repeat([]byte{0x01}, 8), []byte{0x80, 0, 0, 0, 0, 0, 0, 0})
@@ -53,6 +56,11 @@ func FuzzAgainstStdlib(f *testing.F) {
 			}
 			err = triple.SetKey(k)
 			compare(t, "TripleDESCipher.SetKey", k, block, keyed(&triple, err), err, std, stdErr)
+		}
+		// ChainCBC against crypto/des in CBC mode, over the whole
+		// block input cut to full blocks.
+		if len(key) >= 8 {
+			checkChainCBC(t, key[:8], block, blockIn[:len(blockIn)/BlockSize*BlockSize])
 		}
 	})
 }
