@@ -1,6 +1,10 @@
 package mac
 
-import "crypto/cipher"
+import (
+	"crypto/cipher"
+
+	des "github.com/posflow/posflow/internal/des"
+)
 
 // Alg1 returns MAC algorithm 1 of ISO/IEC 9797-1:2011 (CBC-MAC: initial
 // transformation 1, output transformation 1) over data padded with p,
@@ -18,7 +22,8 @@ func Alg1(c cipher.Block, data []byte, p Padding) []byte {
 func AppendAlg1(dst []byte, c cipher.Block, data []byte, p Padding) []byte {
 	p.check()
 	dst, state := grow(dst, c.BlockSize())
-	chain(state, data, p, func() { c.Encrypt(state, state) })
+	d, _ := c.(*des.Cipher)
+	chain(state, data, p, func() { c.Encrypt(state, state) }, d)
 	return dst
 }
 

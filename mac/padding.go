@@ -3,6 +3,8 @@ package mac
 import (
 	"slices"
 	"strconv"
+
+	des "github.com/posflow/posflow/internal/des"
 )
 
 // Padding is one of the padding methods of ISO/IEC 9797-1:2011.
@@ -87,8 +89,12 @@ func AppendPad(dst, data []byte, p Padding, blockSize int) []byte {
 // It takes a function rather than a cipher.Block so that AppendAlg3 can
 // encipher with a DES key schedule on its stack by a direct call: passing
 // the schedule as a cipher.Block, or passing state to a function value,
-// would move the schedule or the caller's buffer to the heap.
-func chain(state, data []byte, p Padding, encrypt func()) {
+// would move the schedule or the caller's buffer to the heap. A DES key
+// given as d, which encrypt must use too, runs CBC over the whole blocks
+// of data at once (des.Cipher.ChainCBC, which keeps the chain permuted
+// between blocks): a method called directly, which passing data to a
+// function value would not be, and data would leave its caller's stack.
+func chain(state, data []byte, p Padding, encrypt func(), d *des.Cipher) {
 	bs := len(state)
 	if p == Method3 {
 		n := uint64(len(data)) * 8
@@ -98,9 +104,13 @@ func chain(state, data []byte, p Padding, encrypt func()) {
 		encrypt()
 	}
 	full := len(data) / bs
-	for i := range full {
-		xorInto(state, data[i*bs:(i+1)*bs])
-		encrypt()
+	if d != nil {
+		d.ChainCBC(state, data[:full*bs])
+	} else {
+		for i := range full {
+			xorInto(state, data[i*bs:(i+1)*bs])
+			encrypt()
+		}
 	}
 	tail := data[full*bs:]
 	switch p {

@@ -81,7 +81,7 @@ func (r *Retail) Verify(data []byte, p Padding, tag []byte) error {
 
 func appendAlg3(dst []byte, k, k2 *des.Cipher, data []byte, p Padding) []byte {
 	dst, state := grow(dst, des.BlockSize)
-	chain(state, data, p, func() { k.Encrypt(state, state) })
+	chain(state, data, p, func() { k.Encrypt(state, state) }, k)
 	k2.Decrypt(state, state)
 	k.Encrypt(state, state)
 	return dst
