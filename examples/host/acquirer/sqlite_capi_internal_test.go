@@ -247,6 +247,15 @@ func TestCAPIErrors(t *testing.T) {
 	}
 }
 
+// purchaseEntry returns the journal row of an approved purchase, with a
+// response of n bytes.
+func purchaseEntry(n int) *Entry {
+	return &Entry{RequestKey: RequestKey{Terminal: "TERM0001", MTI: "0200", STAN: "000001", Transmitted: "1126120000"},
+		Kind: KindFinancial, Merchant: "M1", MaskedPAN: "476173******0119", Account: "a", Processing: "000000",
+		Amount: 123456, Currency: "978", Digest: strings.Repeat("d", 64), Code: "00", AuthCode: "123456",
+		RRN: "633012345678", Debit: true, Applied: -123456, Response: []byte(strings.Repeat("r", n)), Time: time.Now()}
+}
+
 // TestCAPIInsertAllocs checks that a journal row's INSERT on SQLite's API
 // allocates nothing in Go: its 23 values are bound from the Entry.
 func TestCAPIInsertAllocs(t *testing.T) {
@@ -255,10 +264,7 @@ func TestCAPIInsertAllocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	e := &Entry{RequestKey: RequestKey{Terminal: "TERM0001", MTI: "0200", STAN: "000001", Transmitted: "1126120000"},
-		Kind: KindFinancial, Merchant: "M1", MaskedPAN: "476173******0119", Account: "a", Processing: "000000",
-		Amount: 123456, Currency: "978", Digest: strings.Repeat("d", 64), Code: "00", AuthCode: "123456",
-		RRN: "633012345678", Debit: true, Applied: -123456, Response: []byte(strings.Repeat("r", 300)), Time: time.Now()}
+	e := purchaseEntry(300)
 	err = s.withConn(context.Background(), func(rc *rawConn) error {
 		tx := &sqliteTx{rc: rc, s: s, update: true}
 		if _, err := tx.exec(qBegin); err != nil {
@@ -298,10 +304,7 @@ func BenchmarkJournalInsert(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer s.Close()
-			e := &Entry{RequestKey: RequestKey{Terminal: "TERM0001", MTI: "0200", STAN: "000001", Transmitted: "1126120000"},
-				Kind: KindFinancial, Merchant: "M1", MaskedPAN: "476173******0119", Account: "a", Processing: "000000",
-				Amount: 123456, Currency: "978", Digest: strings.Repeat("d", 64), Code: "00", AuthCode: "123456",
-				RRN: "633012345678", Debit: true, Applied: -123456, Response: []byte(strings.Repeat("r", 200)), Time: time.Now()}
+			e := purchaseEntry(200)
 			err = s.withConn(context.Background(), func(rc *rawConn) error {
 				tx := &sqliteTx{rc: rc, s: s, update: true}
 				n := 0
