@@ -332,8 +332,7 @@ func convert(dest any, v driver.Value) error {
 // statements it collects them as exec's arguments, each boxed in an
 // interface.
 type stmtValues struct {
-	s    *capiStmt // nil on the driver's statements
-	b    capiBinder
+	b    capiBinder // b.s is nil on the driver's statements
 	args []any
 }
 
@@ -349,14 +348,13 @@ func (t *sqliteTx) values(q string) (*stmtValues, error) {
 	if err != nil {
 		return nil, err
 	}
-	v.s = st.(*capiStmt)
-	v.s.c.begin()
+	v.b = st.(*capiStmt).binder(static)
 	return v, nil
 }
 
 func (v *stmtValues) text(x string) {
-	if v.s != nil {
-		v.b.text(v.s, x)
+	if v.b.s != nil {
+		v.b.text(x)
 		return
 	}
 	v.args = append(v.args, x)
@@ -364,16 +362,16 @@ func (v *stmtValues) text(x string) {
 
 // blob takes x, nil as NULL.
 func (v *stmtValues) blob(x []byte) {
-	if v.s != nil {
-		v.b.blob(v.s, x)
+	if v.b.s != nil {
+		v.b.blob(x)
 		return
 	}
 	v.args = append(v.args, x)
 }
 
 func (v *stmtValues) int64(x int64) {
-	if v.s != nil {
-		v.b.int64(v.s, x)
+	if v.b.s != nil {
+		v.b.int64(x)
 		return
 	}
 	v.args = append(v.args, x)
@@ -381,16 +379,16 @@ func (v *stmtValues) int64(x int64) {
 
 // bool takes x as 1 or 0.
 func (v *stmtValues) bool(x bool) {
-	if v.s != nil {
-		v.b.bool(v.s, x)
+	if v.b.s != nil {
+		v.b.bool(x)
 		return
 	}
 	v.args = append(v.args, x)
 }
 
 func (v *stmtValues) null() {
-	if v.s != nil {
-		v.b.null(v.s)
+	if v.b.s != nil {
+		v.b.null()
 		return
 	}
 	v.args = append(v.args, nil)
@@ -398,20 +396,17 @@ func (v *stmtValues) null() {
 
 // execValues runs q with the values v took, as exec runs a statement.
 func (t *sqliteTx) execValues(q string, v *stmtValues) (result, error) {
-	if v.s == nil {
+	s := v.b.s
+	if s == nil {
 		return t.exec(q, v.args...)
 	}
-	s, b := v.s, &v.b
 	if t.fatal != nil {
 		s.reset()
 		return result{}, t.fatal
 	}
-	if b.err == nil && int(b.i) != s.params {
-		b.err = fmt.Errorf("%w: %d for %d", errParams, b.i, s.params)
-	}
-	if b.err != nil {
+	if err := v.b.finish(); err != nil {
 		s.reset()
-		return result{}, t.checkFatal(b.err)
+		return result{}, t.checkFatal(err)
 	}
 	r, err := s.run()
 	return r, t.checkFatal(err)
